@@ -1,0 +1,30 @@
+# approvision. `make run` serves the demo; `make test` runs the whole suite. Both set up what is missing.
+.PHONY: run test setup otp lint format lock
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+setup:
+	@scripts/setup.sh --test
+
+# The current sign-in code of a demo account: make otp user=officer
+otp:
+	@test -n "$(user)" || { echo "Say which demo account: make otp user=officer"; exit 2; }
+	@.venv/bin/python manage.py demo_otp "$(user)"
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+# Re-pin the Python dependencies (with hashes) after editing requirements*.in.
+lock:
+	.venv/bin/pip install -q pip-tools
+	.venv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	.venv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in

@@ -1,0 +1,35 @@
+import importlib
+import importlib.util
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from organisations.demo import DemoContext
+
+# Each app that has demo records gives a `demo.load(context, var_dir=...)`; they run in the order
+# imports run, so each can build on the records of the ones before.
+DEMO_APPS = ["organisations", "providers", "cases", "placements", "panels", "reports"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo local authority (idempotent) and write var/demo-accounts.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-accounts", action="store_true", help="Do not print the accounts.")
+
+    def handle(self, *args, **options):
+        context = DemoContext()
+        for app in DEMO_APPS:
+            if importlib.util.find_spec(f"{app}.demo") is not None:
+                importlib.import_module(f"{app}.demo").load(context, var_dir=settings.VAR_DIR)
+        self.stdout.write(self.style.SUCCESS("Demo local authority loaded."))
+        if not options["quiet_accounts"]:
+            self.stdout.write(accounts_table(context.accounts))
+
+
+def accounts_table(accounts: list[dict]) -> str:
+    headers = ["username", "password", "role", "organisation"]
+    widths = {h: max(len(h), *(len(a[h]) for a in accounts)) for h in headers}
+    line = "  ".join(h.ljust(widths[h]) for h in headers)
+    rows = ["  ".join(a[h].ljust(widths[h]) for h in headers) for a in accounts]
+    return "\n".join([line, "-" * len(line), *rows])

@@ -1,0 +1,343 @@
+"""Local authorities, trusts, schools, provider organisations, and the people who work for them."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from organisations.roles import LA_ROLES, ROLE_ORGANISATION_FIELD, Role
+
+la_code_validator = RegexValidator(r"^\d{3}$", "Enter the 3-digit DfE local authority code, like 886")
+urn_validator = RegexValidator(r"^\d{6}$", "Enter a 6-digit URN, like 118234")
+laestab_validator = RegexValidator(r"^\d{7}$", "Enter a 7-digit LAESTAB, like 8862034")
+ukprn_validator = RegexValidator(r"^1\d{7}$", "Enter an 8-digit UKPRN starting with 1")
+
+ACADEMY_TYPES = ["academy_converter", "academy_sponsor_led", "free_school", "academy_special"]
+
+
+class LocalAuthorityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        membership = user.membership_or_none()
+        if membership is None:
+            return self.none()
+        return self.filter(pk__in=membership.la_ids())
+
+
+class LocalAuthority(models.Model):
+    code = models.CharField("DfE code", max_length=3, unique=True, validators=[la_code_validator])
+    name = models.CharField(max_length=200)
+    ons_code = models.CharField("ONS code", max_length=9, blank=True)
+
+    objects = LocalAuthorityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "local authority"
+        verbose_name_plural = "local authorities"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^\d{3}$"), name="la_code_three_digits"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TrustQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        membership = user.membership_or_none()
+        if membership is None:
+            return self.none()
+        if membership.role in LA_ROLES:
+            return self.filter(schools__la_id=membership.la_id).distinct()
+        if membership.role == Role.TRUST_LEAD:
+            return self.filter(pk=membership.trust_id)
+        if membership.role == Role.SCHOOL_STAFF:
+            return self.filter(schools__pk=membership.school_id)
+        return self.none()
+
+
+class Trust(models.Model):
+    """A multi-academy trust. Its schools may sit in several local authorities."""
+
+    name = models.CharField(max_length=200)
+    companies_house_number = models.CharField(max_length=8, blank=True)
+
+    objects = TrustQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        membership = user.membership_or_none()
+        if membership is None:
+            return self.none()
+        if membership.role in LA_ROLES:
+            return self.filter(la_id=membership.la_id)
+        if membership.role == Role.TRUST_LEAD:
+            return self.filter(trust_id=membership.trust_id)
+        if membership.role == Role.SCHOOL_STAFF:
+            return self.filter(pk=membership.school_id)
+        return self.none()
+
+    def for_list(self):
+        return self.select_related("la", "trust")
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        NURSERY = "nursery", "Nursery"
+        PRIMARY = "primary", "Primary"
+        MIDDLE = "middle", "Middle"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SIXTEEN_PLUS = "16_plus", "16 plus"
+
+    class Type(models.TextChoices):
+        COMMUNITY = "community", "Community school"
+        VOLUNTARY_AIDED = "voluntary_aided", "Voluntary aided school"
+        VOLUNTARY_CONTROLLED = "voluntary_controlled", "Voluntary controlled school"
+        FOUNDATION = "foundation", "Foundation school"
+        ACADEMY_CONVERTER = "academy_converter", "Academy converter"
+        ACADEMY_SPONSOR_LED = "academy_sponsor_led", "Academy sponsor led"
+        FREE_SCHOOL = "free_school", "Free school"
+        COMMUNITY_SPECIAL = "community_special", "Community special school"
+        ACADEMY_SPECIAL = "academy_special", "Academy special"
+
+    urn = models.CharField("URN", max_length=6, unique=True, validators=[urn_validator])
+    laestab = models.CharField("LAESTAB", max_length=7, unique=True, validators=[laestab_validator])
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    type = models.CharField(max_length=30, choices=Type.choices)
+    la = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="schools", verbose_name="local authority"
+    )
+    trust = models.ForeignKey(
+        Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="schools"
+    )
+    postcode = models.CharField(max_length=8, blank=True)
+    pupils_on_roll = models.PositiveIntegerField(default=0)
+    is_open = models.BooleanField(default=True)
+
+    objects = SchoolQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(urn__regex=r"^\d{6}$"), name="school_urn_six_digits"),
+            models.CheckConstraint(
+                condition=Q(laestab__regex=r"^\d{7}$"), name="school_laestab_seven_digits"
+            ),
+            # An academy belongs to a trust (single-academy trusts included); a maintained school
+            # to none.
+            models.CheckConstraint(
+                condition=(Q(type__in=ACADEMY_TYPES) & Q(trust__isnull=False))
+                | (~Q(type__in=ACADEMY_TYPES) & Q(trust__isnull=True)),
+                name="school_trust_iff_academy",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_academy(self) -> bool:
+        return self.type in ACADEMY_TYPES
+
+
+class ProviderOrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        membership = user.membership_or_none()
+        if membership is None:
+            return self.none()
+        if membership.role == Role.PROVIDER_STAFF:
+            return self.filter(pk=membership.provider_id)
+        # Everyone else sees the directory of the LAs they work in.
+        return self.filter(la_id__in=membership.la_ids())
+
+
+class ProviderOrganisation(models.Model):
+    """An organisation that provides alternative provision. `providers/` holds its details."""
+
+    class Kind(models.TextChoices):
+        PRU = "pru", "Pupil referral unit"
+        AP_ACADEMY = "ap_academy", "AP academy"
+        AP_FREE_SCHOOL = "ap_free_school", "AP free school"
+        INDEPENDENT_SCHOOL = "independent_school", "Independent school"
+        UNREGISTERED = "unregistered", "Unregistered provider"
+        FE_COLLEGE = "fe_college", "Further education college"
+        TUITION = "tuition", "Tuition provider"
+        ONLINE = "online", "Online provider"
+        WORK_BASED = "work_based", "Work-based placement"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    la = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        related_name="providers",
+        verbose_name="local authority",
+        help_text="The local authority whose directory lists this provider.",
+    )
+    urn = models.CharField("URN", max_length=6, blank=True, validators=[urn_validator])
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True, validators=[ukprn_validator])
+
+    objects = ProviderOrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "provider organisation"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        membership = user.membership_or_none()
+        if membership is not None and membership.role == Role.LA_ADMIN:
+            la_id = membership.la_id
+            return self.filter(
+                Q(membership__la_id=la_id)
+                | Q(membership__school__la_id=la_id)
+                | Q(membership__provider__la_id=la_id)
+                | Q(membership__trust__schools__la_id=la_id)
+            ).distinct()
+        return self.filter(pk=user.pk)
+
+    def for_list(self):
+        return self.select_related(
+            "membership__la", "membership__school", "membership__trust", "membership__provider"
+        )
+
+
+class AppUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    objects = AppUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["username"]
+
+    def membership_or_none(self):
+        try:
+            return self.membership
+        except Membership.DoesNotExist:
+            return None
+
+    @property
+    def role(self) -> str | None:
+        membership = self.membership_or_none()
+        return membership.role if membership else None
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user's one organisation and role. The role decides which kind of organisation it is."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    la = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    trust = models.ForeignKey(
+        Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    provider = models.ForeignKey(
+        ProviderOrganisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=[r.value for r in LA_ROLES],
+                    la__isnull=False,
+                    trust__isnull=True,
+                    school__isnull=True,
+                    provider__isnull=True,
+                )
+                | Q(
+                    role=Role.SCHOOL_STAFF,
+                    school__isnull=False,
+                    la__isnull=True,
+                    trust__isnull=True,
+                    provider__isnull=True,
+                )
+                | Q(
+                    role=Role.TRUST_LEAD,
+                    trust__isnull=False,
+                    la__isnull=True,
+                    school__isnull=True,
+                    provider__isnull=True,
+                )
+                | Q(
+                    role=Role.PROVIDER_STAFF,
+                    provider__isnull=False,
+                    la__isnull=True,
+                    trust__isnull=True,
+                    school__isnull=True,
+                ),
+                name="membership_one_organisation_matching_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+    @property
+    def organisation(self):
+        return getattr(self, ROLE_ORGANISATION_FIELD[self.role])
+
+    def la_ids(self) -> list[int]:
+        """The local authorities this member works in: one, or a trust's several."""
+        if self.role in LA_ROLES:
+            return [self.la_id]
+        if self.role == Role.SCHOOL_STAFF:
+            return [self.school.la_id]
+        if self.role == Role.PROVIDER_STAFF:
+            return [self.provider.la_id]
+        return list(
+            School.objects.filter(trust_id=self.trust_id).values_list("la_id", flat=True).distinct()
+        )

@@ -1,0 +1,86 @@
+"""The roles of approvision. Each role is a Django group holding model permissions.
+
+The permissions say what kind of thing a role may do; `visible_to(user)` on each model says to which
+rows. Later apps add their permissions here as their models arrive.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    LA_OFFICER = "la_officer", "LA officer"
+    LA_ADMIN = "la_admin", "LA administrator"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    SCHOOL_STAFF = "school_staff", "School staff"
+    TRUST_LEAD = "trust_lead", "Trust lead"
+    PROVIDER_STAFF = "provider_staff", "Provider staff"
+    DIRECTOR = "director", "Director"
+
+
+# Which organisation a member of each role belongs to.
+LA_ROLES = frozenset({Role.LA_OFFICER, Role.LA_ADMIN, Role.PANEL_MEMBER, Role.DIRECTOR})
+ROLE_ORGANISATION_FIELD = {
+    Role.LA_OFFICER: "la",
+    Role.LA_ADMIN: "la",
+    Role.PANEL_MEMBER: "la",
+    Role.DIRECTOR: "la",
+    Role.SCHOOL_STAFF: "school",
+    Role.TRUST_LEAD: "trust",
+    Role.PROVIDER_STAFF: "provider",
+}
+
+_VIEW_DIRECTORY = [
+    "organisations.view_localauthority",
+    "organisations.view_trust",
+    "organisations.view_school",
+    "organisations.view_providerorganisation",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.LA_OFFICER: _VIEW_DIRECTORY,
+    Role.LA_ADMIN: [
+        *_VIEW_DIRECTORY,
+        "organisations.change_localauthority",
+        "organisations.add_school",
+        "organisations.change_school",
+        "organisations.add_trust",
+        "organisations.change_trust",
+        "organisations.add_providerorganisation",
+        "organisations.change_providerorganisation",
+        "organisations.view_user",
+        "organisations.add_user",
+        "organisations.change_user",
+    ],
+    Role.PANEL_MEMBER: _VIEW_DIRECTORY,
+    Role.SCHOOL_STAFF: ["organisations.view_school"],
+    Role.TRUST_LEAD: ["organisations.view_school", "organisations.view_trust"],
+    Role.PROVIDER_STAFF: ["organisations.view_providerorganisation"],
+    Role.DIRECTOR: ["organisations.view_localauthority"],
+}
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Make each role's group hold exactly the permissions listed above."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in Role:
+        group, _ = Group.objects.using(using).get_or_create(name=role.label)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                Permission.objects.using(using).get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)
+
+
+def roles_sync_after_migrate(sender, using="default", **kwargs):
+    # post_migrate is sent once per app, in INSTALLED_APPS order, each after that app's permissions
+    # are created: act on the last app's, when every permission a role may name exists.
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender.name == with_models[-1].name:
+        roles_sync(using=using)

@@ -1,0 +1,89 @@
+"""Changes to organisations and people. Each runs in one transaction."""
+
+from django.contrib.auth import user_login_failed
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from organisations.models import Membership, User
+from organisations.roles import ROLE_ORGANISATION_FIELD, Role
+
+
+@transaction.atomic
+def membership_set(*, user: User, role: Role, organisation, job_title: str = "") -> Membership:
+    """Give a user their one organisation and role, and the role's group (and only that group)."""
+    fields = {"la": None, "trust": None, "school": None, "provider": None}
+    fields[ROLE_ORGANISATION_FIELD[Role(role)]] = organisation
+    membership, _ = Membership.objects.update_or_create(
+        user=user, defaults={"role": role, "job_title": job_title, **fields}
+    )
+    user.groups.set([Group.objects.get(name=Role(role).label)])
+    return membership
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    organisation,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    job_title: str = "",
+) -> User:
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    membership_set(user=user, role=role, organisation=organisation, job_title=job_title)
+    return user
+
+
+@transaction.atomic
+def user_disable(*, user: User) -> None:
+    """Disable an account and end every session it has (security bar G4).
+
+    Django already refuses an inactive user on their next request; deleting the sessions also
+    stops a session from living on should the account be enabled again.
+    """
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_id = str(user.pk)
+    stale = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(session_key__in=stale).delete()
+
+
+def totp_device_for_setup(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is setting up, made on first sign-in."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def totp_verify(*, user: User, code: str, request=None, confirm: bool = False) -> TOTPDevice | None:
+    """Check a TOTP code against the user's device; a wrong code counts towards the lockout.
+
+    django-otp throttles each device after a failure; reporting the failure to django-axes as well
+    means guessing codes locks the account exactly as guessing passwords does (security bar G9).
+    """
+    devices = TOTPDevice.objects.filter(user=user, confirmed=not confirm)
+    for device in devices:
+        if device.verify_token(code):
+            if confirm:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            return device
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.username}, request=request
+    )
+    return None

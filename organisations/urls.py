@@ -1,0 +1,19 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="sign_in"),
+    path("sign-in/code/", views.SignInCodeView.as_view(), name="sign_in_code"),
+    path("sign-in/set-up/", views.SignInSetupView.as_view(), name="sign_in_setup"),
+    path("sign-out/", LogoutView.as_view(), name="sign_out"),
+    path("account/", views.AccountView.as_view(), name="account"),
+    path("schools/", views.SchoolListView.as_view(), name="school_list"),
+    path("schools/<str:urn>/", views.SchoolDetailView.as_view(), name="school_detail"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+]

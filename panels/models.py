@@ -1,0 +1,1 @@
+"""Panel meetings: agenda, attendance, conflicts, decisions, actions and minutes. Its models arrive with its issue."""

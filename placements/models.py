@@ -1,0 +1,1 @@
+"""Placements, provider returns, reviews, reintegration plans and destinations. Its models arrive with its issue."""

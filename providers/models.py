@@ -1,0 +1,1 @@
+"""AP providers: directory, due diligence, capacity, prices. Its models arrive with its issue."""

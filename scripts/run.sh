@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `make run`: set up, start PostgreSQL and Redis, migrate, load the demo LA, then serve with gunicorn,
+# a Celery worker and Celery beat. Ctrl-C stops everything this started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+eval "$(scripts/services.sh start run)"
+export DATABASE_URL REDIS_URL
+export DJANGO_SETTINGS_MODULE=approvision.settings.dev
+port=${PORT:-8000}
+py=.venv/bin/python
+
+children=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping approvision..."
+  for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  scripts/services.sh stop run
+  echo "Stopped."
+}
+trap cleanup INT TERM EXIT
+
+$py manage.py migrate --noinput
+$py manage.py load_demo --quiet-accounts
+
+.venv/bin/gunicorn approvision.wsgi:application --bind "127.0.0.1:$port" --workers 3 \
+  --access-logfile - --log-level warning &
+children+=($!)
+.venv/bin/celery -A approvision worker --loglevel=warning --concurrency=2 &
+children+=($!)
+.venv/bin/celery -A approvision beat --loglevel=warning --schedule=var/run/celerybeat-schedule &
+children+=($!)
+
+$py manage.py show_demo_accounts --url "http://127.0.0.1:$port"
+
+# Stop everything as soon as any one of the three stops.
+wait -n

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Project-local PostgreSQL and Redis on loopback, with their data under var/.
+#   scripts/services.sh start PROFILE   (PROFILE: run or test) prints the variables to export
+#   scripts/services.sh stop PROFILE
+# DATABASE_URL / REDIS_URL already set: that service is not started here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+action=$1
+profile=$2
+case "$profile" in
+  run) pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799} ;;
+  test) pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809} ;;
+  *) echo "profile must be run or test" >&2; exit 2 ;;
+esac
+dir="$PWD/var/$profile"
+mkdir -p "$dir"
+chmod 755 var "$dir"
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pg_data="$dir/pg"
+
+as_pg() {
+  # initdb and pg_ctl refuse to run as root.
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_data_dir() {
+  # The postgres user must reach the data directory; a checkout under a private home cannot be
+  # reached, so keep the cluster under /tmp then, with var/PROFILE/pg pointing at it.
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$dir"; then
+    local elsewhere="/tmp/approvision-$(echo "$dir" | sha256sum | cut -c1-12)-pg"
+    [ -L "$pg_data" ] || { rm -rf "$pg_data"; ln -s "$elsewhere" "$pg_data"; }
+    echo "$elsewhere"
+  else
+    echo "$pg_data"
+  fi
+}
+
+start_pg() {
+  local data
+  data=$(pg_data_dir)
+  if [ ! -f "$data/PG_VERSION" ]; then
+    if [ "$(id -u)" = 0 ]; then install -d -o postgres -g postgres -m 700 "$data"; else install -d -m 700 "$data"; fi
+    as_pg "$pg_bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  fi
+  if ! as_pg "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    local extra=""
+    [ "$profile" = test ] && extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    as_pg "$pg_bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
+      -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=/tmp -c max_connections=200 $extra" \
+      start >/dev/null
+    echo "started" > "$dir/pg.started-by-us"
+  fi
+  if ! "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "select 1 from pg_database where datname='approvision'" | grep -q 1; then
+    "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres approvision
+  fi
+}
+
+start_redis() {
+  mkdir -p "$dir/redis"
+  if ! redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1; then
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --pidfile "$dir/redis/redis.pid" --dir "$dir/redis" --logfile "$dir/redis/redis.log"
+    for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    echo "started" > "$dir/redis.started-by-us"
+  fi
+}
+
+case "$action" in
+  start)
+    if [ -z "${DATABASE_URL:-}" ]; then
+      start_pg
+      echo "export DATABASE_URL=postgres://postgres@127.0.0.1:$pg_port/approvision"
+    fi
+    if [ -z "${REDIS_URL:-}" ]; then
+      start_redis
+      echo "export REDIS_URL=redis://127.0.0.1:$redis_port/0"
+    fi
+    ;;
+  stop)
+    if [ -f "$dir/pg.started-by-us" ]; then
+      as_pg "$pg_bin/pg_ctl" -D "$(pg_data_dir)" -m fast -w stop >/dev/null 2>&1 || true
+      rm -f "$dir/pg.started-by-us"
+    fi
+    if [ -f "$dir/redis.started-by-us" ]; then
+      redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+      rm -f "$dir/redis.started-by-us"
+    fi
+    ;;
+  *) echo "usage: scripts/services.sh start|stop run|test" >&2; exit 2 ;;
+esac

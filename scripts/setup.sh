@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs whatever the project needs and is missing; quick when everything is already there.
+#   scripts/setup.sh          what `make run` needs
+#   scripts/setup.sh --test   and what `make test` needs (Chromium, poppler)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+packages=()
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+[ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || packages+=(postgresql)
+command -v redis-server >/dev/null || packages+=(redis-server)
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fc-list 2>/dev/null | grep -qi "liberation sans" || packages+=(fonts-liberation)
+if [ "$want_test" = 1 ]; then
+  command -v chromium >/dev/null || packages+=(chromium)
+  command -v pdftotext >/dev/null || packages+=(poppler-utils)
+fi
+
+if [ ${#packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing from the OS packages: ${packages[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  else
+    echo "approvision needs these OS packages, which are missing: ${packages[*]}" >&2
+    echo "Install them (for example: sudo apt-get install ${packages[*]}) and run this again." >&2
+    exit 1
+  fi
+fi
+
+python=${PYTHON:-python3}
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "approvision needs Python 3.11 or newer; $python is $("$python" --version)." >&2
+  exit 1
+}
+
+# Python dependencies, pinned with hashes; reinstalled only when the lock files change.
+stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  echo "Installing Python dependencies into .venv"
+  .venv/bin/pip install -q --disable-pip-version-check --require-hashes \
+    -r requirements.txt -r requirements-dev.txt
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+# Front end: GOV.UK Frontend compiled with Sass, htmx; rebuilt when its inputs change.
+npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -f "$npm_stamp" ]; then
+  echo "Installing front-end packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  rm -f node_modules/.installed-*
+  touch "$npm_stamp"
+fi
+if [ ! -f static/dist/app.css ] || [ -n "$(find static/scss static/js scripts/build-frontend.mjs package-lock.json -newer static/dist/app.css 2>/dev/null | head -1)" ]; then
+  node scripts/build-frontend.mjs
+fi

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make test`: its own PostgreSQL and Redis (ports and data apart from `make run`'s), then the whole
+# suite, browser tests included. Arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh --test
+eval "$(scripts/services.sh start test)"
+export DATABASE_URL REDIS_URL
+export DJANGO_SETTINGS_MODULE=approvision.settings.test
+export APPROVISION_VAR_DIR="$PWD/var/test"
+# pytest-django's live_server runs Django in a thread beside Playwright's event loop.
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+status=0
+.venv/bin/pytest "$@" || status=$?
+scripts/services.sh stop test
+exit $status
