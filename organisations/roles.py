@@ -55,7 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SCHOOL_STAFF: ["organisations.view_school"],
     Role.TRUST_LEAD: ["organisations.view_school", "organisations.view_trust"],
     Role.PROVIDER_STAFF: ["organisations.view_providerorganisation"],
-    Role.DIRECTOR: ["organisations.view_localauthority"],
+    Role.DIRECTOR: ["organisations.view_localauthority", "organisations.view_school"],
 }
 
 

@@ -1,0 +1,142 @@
+import base64
+import os
+
+import pytest
+from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from organisations.roles import Role
+from tests.factories import (
+    AcademyFactory,
+    LocalAuthorityFactory,
+    ProviderOrganisationFactory,
+    SchoolFactory,
+    make_member,
+)
+
+
+def totp_code(secret: str) -> str:
+    return f"{TOTP(base64.b32decode(secret), step=30, t0=0, digits=6).token():06d}"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_var_dir(settings, tmp_path):
+    # Demo accounts and other files a test writes go to its own directory.
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture
+def world(db):
+    """Two LAs; a trust with a school in each; maintained schools; providers; a member per role."""
+    home = LocalAuthorityFactory(code="929", name="Northmoor County Council")
+    other = LocalAuthorityFactory(code="938", name="Southvale Borough Council")
+    academy = AcademyFactory(la=home, name="Harbridge Academy")
+    sister = AcademyFactory(la=other, trust=academy.trust, name="Southvale Academy")
+    other_trust_school = AcademyFactory(la=home, name="Kestrel Academy")
+    maintained = SchoolFactory(la=home, name="Kelmscott High School")
+    foreign = SchoolFactory(la=other, name="Ashcombe High School")
+    provider = ProviderOrganisationFactory(la=home, name="The Harbridge Centre")
+    other_provider = ProviderOrganisationFactory(la=other, name="Southvale Learning Centre")
+    users = {
+        "la_officer": make_member(Role.LA_OFFICER, home),
+        "la_admin": make_member(Role.LA_ADMIN, home),
+        "panel_member": make_member(Role.PANEL_MEMBER, home),
+        "director": make_member(Role.DIRECTOR, home),
+        "school_staff": make_member(Role.SCHOOL_STAFF, academy),
+        "trust_lead": make_member(Role.TRUST_LEAD, academy.trust),
+        "provider_staff": make_member(Role.PROVIDER_STAFF, provider),
+        "other_la_officer": make_member(Role.LA_OFFICER, other),
+        "other_school_staff": make_member(Role.SCHOOL_STAFF, maintained),
+    }
+    return {
+        "home": home,
+        "other": other,
+        "academy": academy,
+        "sister": sister,
+        "other_trust_school": other_trust_school,
+        "maintained": maintained,
+        "foreign": foreign,
+        "provider": provider,
+        "other_provider": other_provider,
+        "users": users,
+    }
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign a user in as if they had given their password and a TOTP code."""
+
+    def _sign_in(user, test_client=None):
+        test_client = test_client or client
+        test_client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        session = test_client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return test_client
+
+    return _sign_in
+
+
+# Browser tests ---------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("APPROVISION_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets the test inject axe-core; the pages themselves run under the real CSP.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def assert_accessible():
+    def _check(page):
+        violations = axe_violations(page)
+        assert violations == [], f"axe found problems on {page.url}: {violations}"
+        # No horizontal scrolling at the current width.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    return _check

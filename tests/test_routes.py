@@ -1,0 +1,52 @@
+"""Every route either is one of the few public ones or sends anonymous visitors to sign in."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {
+    "healthz",
+    "readyz",
+    "organisations:sign_in",
+    "organisations:sign_in_code",
+    "organisations:sign_in_setup",
+    "organisations:accessibility",
+}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield prefix + str(pattern.pattern), name, pattern.callback
+
+
+def _example_path(route: str) -> str:
+    path = route.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
+    for token in ["<str:urn>", "<path:object_id>", "<int:pk>", "<str:pk>"]:
+        path = path.replace(token, "1")
+    return "/" + path.split("(")[0].split("<")[0]
+
+
+def test_only_the_listed_routes_are_public():
+    public = {
+        name
+        for _, name, callback in _walk(get_resolver().url_patterns)
+        if not getattr(callback, "login_required", True) and not (name or "").startswith("admin:")
+    }
+    assert public == PUBLIC
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_other_route(client, db):
+    checked = 0
+    for route, name, callback in _walk(get_resolver().url_patterns):
+        if name in PUBLIC or not getattr(callback, "login_required", True):
+            continue
+        response = client.get(_example_path(route))
+        assert response.status_code in (302, 404), (route, response.status_code)
+        if response.status_code == 302:
+            assert "/sign-in/" in response.url or "/admin/login/" in response.url, route
+        checked += 1
+    assert checked > 10
