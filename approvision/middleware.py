@@ -4,8 +4,8 @@ from django.conf import settings
 class SecurityHeadersMiddleware:
     """Headers Django's SecurityMiddleware does not set: CSP, Permissions-Policy, and no-store.
 
-    Every signed-in page may show pupil data, so none of them may be kept by a browser or proxy cache
-    (security bar G7).
+    Every signed-in page may show pupil data, so none of them may be kept by a browser or a proxy
+    cache (security bar G7).
     """
 
     def __init__(self, get_response):

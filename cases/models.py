@@ -1,1 +1,4 @@
-"""Pupils, exclusions, AP referrals and Fair Access cases. Its models arrive with its issue."""
+"""Pupils, exclusions, AP referrals and Fair Access cases.
+
+Its models arrive with its issue.
+"""

@@ -2,7 +2,14 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from organisations.models import LocalAuthority, Membership, ProviderOrganisation, School, Trust, User
+from organisations.models import (
+    LocalAuthority,
+    Membership,
+    ProviderOrganisation,
+    School,
+    Trust,
+    User,
+)
 
 
 @admin.register(LocalAuthority)

@@ -4,7 +4,12 @@ from django.urls import reverse
 # (label, URL name, permission needed, URL names that mark it current)
 NAVIGATION = [
     ("Home", "organisations:home", None, {"organisations:home"}),
-    ("Schools", "organisations:school_list", "organisations.view_school", {"organisations:school_list", "organisations:school_detail"}),
+    (
+        "Schools",
+        "organisations:school_list",
+        "organisations.view_school",
+        {"organisations:school_list", "organisations:school_detail"},
+    ),
     ("Users", "organisations:user_list", "organisations.view_user", {"organisations:user_list"}),
 ]
 

@@ -36,7 +36,14 @@ NORTHMOOR_SCHOOLS = [
     ("Thornbury Fields Primary Academy", P, T.ACADEMY_CONVERTER, "kestrel", "NM5 6YH", 395),
     ("Elmstead School", S, T.COMMUNITY, None, "NM6 1NN", 890),
     ("Elmstead Green Primary School", P, T.COMMUNITY, None, "NM6 4PL", 305),
-    ("Bramley Oaks Primary Academy", P, T.ACADEMY_SPONSOR_LED, "northmoor_learning", "NM6 9GR", 228),
+    (
+        "Bramley Oaks Primary Academy",
+        P,
+        T.ACADEMY_SPONSOR_LED,
+        "northmoor_learning",
+        "NM6 9GR",
+        228,
+    ),
     ("Castleton Community College", S, T.COMMUNITY, None, "NM7 2XE", 1210),
     ("Castleton St Joseph's Catholic Primary School", P, T.VOLUNTARY_AIDED, None, "NM7 5RF", 214),
     ("Castleton Free School", SP, T.FREE_SCHOOL, "three_rivers", "NM7 8HA", 760),
@@ -45,7 +52,14 @@ NORTHMOOR_SCHOOLS = [
     ("Fernleigh Primary Academy", P, T.ACADEMY_CONVERTER, "three_rivers", "NM8 7WB", 410),
     ("Fernleigh Nursery and Infant School", P, T.COMMUNITY, None, "NM8 7WD", 176),
     ("Northmoor Valley Primary School", P, T.COMMUNITY, None, "NM9 3EE", 119),
-    ("Upper Harbridge Primary Academy", P, T.ACADEMY_CONVERTER, "northmoor_learning", "NM1 9KK", 301),
+    (
+        "Upper Harbridge Primary Academy",
+        P,
+        T.ACADEMY_CONVERTER,
+        "northmoor_learning",
+        "NM1 9KK",
+        301,
+    ),
     ("Harbridge Grange Special School", S, T.COMMUNITY_SPECIAL, None, "NM1 5SP", 142),
     ("Kelmscott Brook Academy", P, T.ACADEMY_SPECIAL, "kestrel", "NM2 6SB", 96),
     ("Wexley Trinity CE Academy", S, T.ACADEMY_CONVERTER, "northmoor_learning", "NM3 2TA", 840),
@@ -87,11 +101,39 @@ SOUTHVALE_PROVIDERS = [("Southvale Learning Centre (PRU)", K.PRU, "139301", "")]
 ACCOUNTS = [
     ("officer", "Priya", "Shah", Role.LA_OFFICER, ("la", "929"), "Inclusion officer"),
     ("admin", "Tom", "Brennan", Role.LA_ADMIN, ("la", "929"), "Systems administrator"),
-    ("panel", "Helen", "Okafor", Role.PANEL_MEMBER, ("la", "929"), "Head of inclusion, panel chair"),
+    (
+        "panel",
+        "Helen",
+        "Okafor",
+        Role.PANEL_MEMBER,
+        ("la", "929"),
+        "Head of inclusion, panel chair",
+    ),
     ("senco", "Sarah", "Collins", Role.SCHOOL_STAFF, ("school", "Harbridge Academy"), "SENCO"),
-    ("trust", "David", "Marsh", Role.TRUST_LEAD, ("trust", "three_rivers"), "Director of inclusion"),
-    ("provider", "Grace", "Adeyemi", Role.PROVIDER_STAFF, ("provider", "The Harbridge Centre (secondary PRU)"), "Headteacher"),
-    ("director", "Margaret", "Ellis", Role.DIRECTOR, ("la", "929"), "Director of Children's Services"),
+    (
+        "trust",
+        "David",
+        "Marsh",
+        Role.TRUST_LEAD,
+        ("trust", "three_rivers"),
+        "Director of inclusion",
+    ),
+    (
+        "provider",
+        "Grace",
+        "Adeyemi",
+        Role.PROVIDER_STAFF,
+        ("provider", "The Harbridge Centre (secondary PRU)"),
+        "Headteacher",
+    ),
+    (
+        "director",
+        "Margaret",
+        "Ellis",
+        Role.DIRECTOR,
+        ("la", "929"),
+        "Director of Children's Services",
+    ),
     ("southvale.officer", "Owen", "Pritchard", Role.LA_OFFICER, ("la", "938"), "Inclusion officer"),
 ]
 
@@ -156,7 +198,9 @@ def _account(row, saved, context):
     if before is None or user is None or device is None:
         # New, or its saved password is lost: make fresh credentials (kept if saved earlier).
         password = before["password"] if before else secrets.token_urlsafe(12)
-        secret = before["totp_secret"] if before else base64.b32encode(secrets.token_bytes(20)).decode()
+        secret = (
+            before["totp_secret"] if before else base64.b32encode(secrets.token_bytes(20)).decode()
+        )
         user = user or User(username=username)
         user.first_name, user.last_name = first, last
         user.email = f"{username.replace('.', '-')}@example.org"

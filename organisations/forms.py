@@ -47,7 +47,9 @@ class CodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(Field.text("code", field_width=Fixed.FIVE), Submit("submit", submit_label))
+        self.helper.layout = Layout(
+            Field.text("code", field_width=Fixed.FIVE), Submit("submit", submit_label)
+        )
 
     def clean_code(self):
         return self.cleaned_data["code"].strip()

@@ -21,7 +21,9 @@ class SessionLimitsMiddleware:
             too_long = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
             if idle or too_long:
                 logout(request)
-                return redirect(f"{reverse('organisations:sign_in')}?ended={'idle' if idle else 'limit'}")
+                return redirect(
+                    f"{reverse('organisations:sign_in')}?ended={'idle' if idle else 'limit'}"
+                )
             # Written at most once a minute, so most requests cost no session write.
             if now - last_seen >= 60 or "session_last_seen" not in request.session:
                 request.session["session_last_seen"] = now

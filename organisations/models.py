@@ -8,7 +8,9 @@ from simple_history.models import HistoricalRecords
 
 from organisations.roles import LA_ROLES, ROLE_ORGANISATION_FIELD, Role
 
-la_code_validator = RegexValidator(r"^\d{3}$", "Enter the 3-digit DfE local authority code, like 886")
+la_code_validator = RegexValidator(
+    r"^\d{3}$", "Enter the 3-digit DfE local authority code, like 886"
+)
 urn_validator = RegexValidator(r"^\d{6}$", "Enter a 6-digit URN, like 118234")
 laestab_validator = RegexValidator(r"^\d{7}$", "Enter a 7-digit LAESTAB, like 8862034")
 ukprn_validator = RegexValidator(r"^1\d{7}$", "Enter an 8-digit UKPRN starting with 1")
@@ -41,7 +43,9 @@ class LocalAuthority(models.Model):
         verbose_name_plural = "local authorities"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^\d{3}$"), name="la_code_three_digits"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^\d{3}$"), name="la_code_three_digits"
+            ),
         ]
 
     def __str__(self):
@@ -129,7 +133,10 @@ class School(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices)
     type = models.CharField(max_length=30, choices=Type.choices)
     la = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="schools", verbose_name="local authority"
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        related_name="schools",
+        verbose_name="local authority",
     )
     trust = models.ForeignKey(
         Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="schools"
@@ -144,7 +151,9 @@ class School(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(urn__regex=r"^\d{6}$"), name="school_urn_six_digits"),
+            models.CheckConstraint(
+                condition=Q(urn__regex=r"^\d{6}$"), name="school_urn_six_digits"
+            ),
             models.CheckConstraint(
                 condition=Q(laestab__regex=r"^\d{7}$"), name="school_laestab_seven_digits"
             ),
@@ -282,7 +291,11 @@ class Membership(models.Model):
         School, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
     provider = models.ForeignKey(
-        ProviderOrganisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        ProviderOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
     )
     job_title = models.CharField(max_length=100, blank=True)
 
@@ -292,7 +305,7 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    role__in=[r.value for r in LA_ROLES],
+                    role__in=sorted(r.value for r in LA_ROLES),
                     la__isnull=False,
                     trust__isnull=True,
                     school__isnull=True,

@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -111,7 +111,9 @@ class _PendingSignInMixin:
             confirm=self.confirm,
         )
         if device is None:
-            form.add_error("code", "The code is not right. Check your app and enter the latest code")
+            form.add_error(
+                "code", "The code is not right. Check your app and enter the latest code"
+            )
             return self.form_invalid(form)
         return self._complete(device)
 
@@ -192,15 +194,21 @@ class HomeView(TemplateView):
         if membership is None:
             return context
         if membership.role in LA_ROLES:
-            context["la_summary"] = LocalAuthority.objects.visible_to(user).annotate(
-                school_count=Count("schools", filter=Q(schools__is_open=True), distinct=True),
-                trust_count=Count("schools__trust", distinct=True),
-                provider_count=Count("providers", distinct=True),
-            ).get(pk=membership.la_id)
+            context["la_summary"] = (
+                LocalAuthority.objects.visible_to(user)
+                .annotate(
+                    school_count=Count("schools", filter=Q(schools__is_open=True), distinct=True),
+                    trust_count=Count("schools__trust", distinct=True),
+                    provider_count=Count("providers", distinct=True),
+                )
+                .get(pk=membership.la_id)
+            )
         elif membership.role == Role.TRUST_LEAD:
             context["schools"] = School.objects.visible_to(user).for_list()[:50]
         elif membership.role == Role.PROVIDER_STAFF:
-            context["provider"] = ProviderOrganisation.objects.visible_to(user).select_related("la").first()
+            context["provider"] = (
+                ProviderOrganisation.objects.visible_to(user).select_related("la").first()
+            )
         elif membership.role == Role.SCHOOL_STAFF:
             context["school"] = School.objects.visible_to(user).for_list().first()
         return context

@@ -1,1 +1,4 @@
-"""Panel meetings: agenda, attendance, conflicts, decisions, actions and minutes. Its models arrive with its issue."""
+"""Panel meetings: agenda, attendance, conflicts, decisions, actions and minutes.
+
+Its models arrive with its issue.
+"""

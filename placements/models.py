@@ -1,1 +1,4 @@
-"""Placements, provider returns, reviews, reintegration plans and destinations. Its models arrive with its issue."""
+"""Placements, provider returns, reviews, reintegration plans and destinations.
+
+Its models arrive with its issue.
+"""

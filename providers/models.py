@@ -1,1 +1,4 @@
-"""AP providers: directory, due diligence, capacity, prices. Its models arrive with its issue."""
+"""AP providers: directory, due diligence, capacity, prices.
+
+Its models arrive with its issue.
+"""

@@ -1,1 +1,4 @@
-"""Dashboards, scheduled and on-demand reports, PDFs and exports. Its models arrive with its issue."""
+"""Dashboards, scheduled and on-demand reports, PDFs and exports.
+
+Its models arrive with its issue.
+"""

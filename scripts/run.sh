@@ -29,9 +29,12 @@ $py manage.py load_demo --quiet-accounts
 .venv/bin/gunicorn approvision.wsgi:application --bind "127.0.0.1:$port" --workers 3 \
   --access-logfile - --log-level warning &
 children+=($!)
-.venv/bin/celery -A approvision worker --loglevel=warning --concurrency=2 &
+# Celery logs to files, so the terminal keeps the URL, the accounts and gunicorn's requests.
+.venv/bin/celery -A approvision worker --loglevel=info --concurrency=2 \
+  --logfile=var/run/celery-worker.log >/dev/null 2>&1 &
 children+=($!)
-.venv/bin/celery -A approvision beat --loglevel=warning --schedule=var/run/celerybeat-schedule &
+.venv/bin/celery -A approvision beat --loglevel=info --schedule=var/run/celerybeat-schedule \
+  --logfile=var/run/celery-beat.log >/dev/null 2>&1 &
 children+=($!)
 
 $py manage.py show_demo_accounts --url "http://127.0.0.1:$port"

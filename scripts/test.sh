@@ -13,6 +13,7 @@ export APPROVISION_VAR_DIR="$PWD/var/test"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 status=0
-.venv/bin/pytest "$@" || status=$?
+.venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . || status=$?
+[ $status = 0 ] && { .venv/bin/pytest "$@" || status=$?; }
 scripts/services.sh stop test
 exit $status

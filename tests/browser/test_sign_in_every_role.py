@@ -39,8 +39,12 @@ def sign_in(page, account, assert_accessible):
     page.get_by_role("button", name="Continue").click()
 
 
-@pytest.mark.parametrize("username", ["officer", "admin", "panel", "senco", "trust", "provider", "director"])
-def test_demo_account_signs_in_and_lands_on_its_home_page(page, demo_accounts, assert_accessible, username):
+@pytest.mark.parametrize(
+    "username", ["officer", "admin", "panel", "senco", "trust", "provider", "director"]
+)
+def test_demo_account_signs_in_and_lands_on_its_home_page(
+    page, demo_accounts, assert_accessible, username
+):
     account = next(a for a in demo_accounts if a["username"] == username)
     sign_in(page, account, assert_accessible)
     page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)
@@ -51,7 +55,7 @@ def test_demo_account_signs_in_and_lands_on_its_home_page(page, demo_accounts, a
     # Every page the role's navigation offers, and the account page, pass axe too.
     links = page.locator(".govuk-service-navigation__list a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    for href in hrefs + ["/account/", "/accessibility/", "/no-such-page/"]:
+    for href in [*hrefs, "/account/", "/accessibility/", "/no-such-page/"]:
         page.goto(href)
         assert_accessible(page)
     if "/schools/" in hrefs:
@@ -91,7 +95,9 @@ def test_wrong_password_shows_the_error_summary(page, demo_accounts, assert_acce
     assert_accessible(page)
 
 
-def test_first_sign_in_sets_up_an_authenticator_from_the_qr_page(page, demo_accounts, assert_accessible):
+def test_first_sign_in_sets_up_an_authenticator_from_the_qr_page(
+    page, demo_accounts, assert_accessible
+):
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

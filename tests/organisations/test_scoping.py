@@ -57,7 +57,10 @@ def test_out_of_scope_school_answers_404_like_a_missing_one(world, sign_in, role
             assert response.status_code == 200
         else:
             assert response.status_code == 404
-    assert client.get(reverse("organisations:school_detail", args=["999999"])).status_code in (403, 404)
+    assert client.get(reverse("organisations:school_detail", args=["999999"])).status_code in (
+        403,
+        404,
+    )
 
 
 def test_trusts_local_authorities_and_providers_are_scoped(world):
@@ -74,7 +77,9 @@ def test_trusts_local_authorities_and_providers_are_scoped(world):
         "Northmoor County Council",
         "Southvale Borough Council",
     }
-    assert names(LocalAuthority.objects.visible_to(users["director"])) == {"Northmoor County Council"}
+    assert names(LocalAuthority.objects.visible_to(users["director"])) == {
+        "Northmoor County Council"
+    }
     assert names(ProviderOrganisation.objects.visible_to(users["provider_staff"])) == {
         "The Harbridge Centre"
     }
@@ -87,14 +92,23 @@ def test_users_are_visible_to_the_la_administrator_only_within_the_la(world):
     users = world["users"]
     visible = set(User.objects.visible_to(users["la_admin"]))
     assert users["other_la_officer"] not in visible
-    for role in ["la_officer", "school_staff", "provider_staff", "trust_lead", "other_school_staff"]:
+    for role in [
+        "la_officer",
+        "school_staff",
+        "provider_staff",
+        "trust_lead",
+        "other_school_staff",
+    ]:
         assert users[role] in visible
     # Everyone else sees only themselves.
     assert list(User.objects.visible_to(users["la_officer"])) == [users["la_officer"]]
 
 
 def test_user_list_is_for_la_administrators_only(world, sign_in):
-    assert sign_in(world["users"]["la_admin"]).get(reverse("organisations:user_list")).status_code == 200
+    assert (
+        sign_in(world["users"]["la_admin"]).get(reverse("organisations:user_list")).status_code
+        == 200
+    )
     officer = sign_in(world["users"]["la_officer"])
     assert officer.get(reverse("organisations:user_list")).status_code == 403
 

@@ -81,6 +81,7 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(client, officer):
     assert unknown.status_code == wrong.status_code == 200
     assert INVALID_CREDENTIALS in unknown.text
     assert INVALID_CREDENTIALS in wrong.text
+
     def normalised(text, username):
         return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", text).replace(username, "X")
 
@@ -157,7 +158,10 @@ def test_a_session_signed_in_without_a_second_factor_is_refused(client, officer)
 
 def test_next_is_followed_only_within_the_service(client, officer):
     password_step(client, officer.username, REMOTE_ADDR="127.0.0.1")
-    client.post(SIGN_IN + "?next=https://evil.example/", {"username": officer.username, "password": PASSWORD})
+    client.post(
+        SIGN_IN + "?next=https://evil.example/",
+        {"username": officer.username, "password": PASSWORD},
+    )
     response = client.post(CODE, {"code": totp_code(TOTP_SECRET)})
     assert response.url == HOME
 

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Load the demo local authority (idempotent) and write var/demo-accounts.json."
 
     def add_arguments(self, parser):
-        parser.add_argument("--quiet-accounts", action="store_true", help="Do not print the accounts.")
+        parser.add_argument(
+            "--quiet-accounts", action="store_true", help="Do not print the accounts."
+        )
 
     def handle(self, *args, **options):
         context = DemoContext()

@@ -23,8 +23,13 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (also in var/demo-accounts.json):")
         self.stdout.write(accounts_table(accounts))
         self.stdout.write("")
-        self.stdout.write("Every sign-in asks for a code from an authenticator app. Add an account's")
-        self.stdout.write("totp_secret from var/demo-accounts.json to your app, or print the current code")
+        self.stdout.write(
+            "Every sign-in asks for a code from an authenticator app. Add an account's"
+        )
+        self.stdout.write(
+            "totp_secret from var/demo-accounts.json to your app, or print the current code"
+        )
         self.stdout.write("with:  make otp user=officer")
         self.stdout.write("")
+        self.stdout.write("Celery logs: var/run/celery-worker.log and var/run/celery-beat.log")
         self.stdout.write("Press Ctrl-C to stop.")
