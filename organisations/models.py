@@ -276,6 +276,16 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def _one_organisation_matching_role() -> Q:
+    """Exactly one organisation is set, and it is the kind the role belongs to."""
+    fields = ["la", "trust", "school", "provider"]
+    condition = Q()
+    for field in fields:
+        roles = sorted(role.value for role, f in ROLE_ORGANISATION_FIELD.items() if f == field)
+        condition |= Q(role__in=roles, **{f"{other}__isnull": other != field for other in fields})
+    return condition
+
+
 class Membership(models.Model):
     """A user's one organisation and role. The role decides which kind of organisation it is."""
 
@@ -304,34 +314,7 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    role__in=sorted(r.value for r in LA_ROLES),
-                    la__isnull=False,
-                    trust__isnull=True,
-                    school__isnull=True,
-                    provider__isnull=True,
-                )
-                | Q(
-                    role=Role.SCHOOL_STAFF,
-                    school__isnull=False,
-                    la__isnull=True,
-                    trust__isnull=True,
-                    provider__isnull=True,
-                )
-                | Q(
-                    role=Role.TRUST_LEAD,
-                    trust__isnull=False,
-                    la__isnull=True,
-                    school__isnull=True,
-                    provider__isnull=True,
-                )
-                | Q(
-                    role=Role.PROVIDER_STAFF,
-                    provider__isnull=False,
-                    la__isnull=True,
-                    trust__isnull=True,
-                    school__isnull=True,
-                ),
+                condition=_one_organisation_matching_role(),
                 name="membership_one_organisation_matching_role",
             ),
         ]
