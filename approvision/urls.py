@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
 from approvision import health
@@ -9,6 +11,14 @@ admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # One way in: the admin's own sign-in form would skip our two-step sign-in page.
+    path(
+        "admin/login/",
+        login_not_required(
+            RedirectView.as_view(pattern_name="organisations:sign_in", query_string=True)
+        ),
+        name="admin_login_redirect",
+    ),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("organisations.urls")),

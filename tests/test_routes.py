@@ -9,6 +9,7 @@ PUBLIC = {
     "organisations:sign_in_code",
     "organisations:sign_in_setup",
     "organisations:accessibility",
+    "admin_login_redirect",
 }
 
 
@@ -37,6 +38,12 @@ def test_only_the_listed_routes_are_public():
         if not getattr(callback, "login_required", True) and not (name or "").startswith("admin:")
     }
     assert public == PUBLIC
+
+
+def test_the_admin_sign_in_leads_to_the_one_sign_in_page(client, db):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response.url == "/sign-in/?next=/admin/"
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_other_route(client, db):
