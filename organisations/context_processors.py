@@ -10,7 +10,18 @@ NAVIGATION = [
         "organisations.view_school",
         {"organisations:school_list", "organisations:school_detail"},
     ),
-    ("Users", "organisations:user_list", "organisations.view_user", {"organisations:user_list"}),
+    (
+        "Users",
+        "organisations:user_list",
+        "organisations.view_user",
+        {
+            "organisations:user_list",
+            "organisations:user_add",
+            "organisations:user_detail",
+            "organisations:user_action",
+            "organisations:user_password_shown",
+        },
+    ),
 ]
 
 

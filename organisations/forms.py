@@ -1,8 +1,31 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from crispy_forms_gds.layout import (
+    Field,
+    Fieldset,
+    Fixed,
+    Fluid,
+    Layout,
+    Size,
+    Submit,
+)
 from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from organisations.models import ProviderOrganisation, School, Trust, User
+from organisations.roles import ROLE_ORGANISATION_FIELD, Role
 
 INVALID_CREDENTIALS = "Enter a correct username and password"
+
+
+def gds_helper(*layout) -> FormHelper:
+    """Every form here: GOV.UK markup, small bold labels, and no browser validation popups
+    (the Design System reports errors in its own summary and messages)."""
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*layout)
+    return helper
 
 
 class SignInForm(forms.Form):
@@ -20,9 +43,7 @@ class SignInForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("username", field_width=Fixed.TWENTY),
             Field.text("password", field_width=Fixed.TWENTY),
             Submit("submit", "Sign in"),
@@ -45,9 +66,7 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args, submit_label="Continue", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("code", field_width=Fixed.FIVE), Submit("submit", submit_label)
         )
 
@@ -57,3 +76,121 @@ class CodeForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class UserAddForm(forms.Form):
+    """An LA administrator adds a user: who they are, their role and their organisation."""
+
+    first_name = forms.CharField(max_length=150, error_messages={"required": "Enter a first name"})
+    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter a last name"})
+    email = forms.EmailField(
+        label="Email address",
+        # A TextInput typed "email": crispy-forms-gds marks errors only on TextInput and friends.
+        widget=forms.TextInput(
+            attrs={"input_type": "email", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]{3,150}$",
+        help_text="What they will sign in with: letters, numbers and . @ + - _ only",
+        error_messages={
+            "required": "Enter a username",
+            "invalid": "Enter a username of 3 or more letters, numbers or . @ + - _",
+        },
+    )
+    job_title = forms.CharField(max_length=100, required=False, label="Job title (optional)")
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a role"},
+    )
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), required=False, help_text="For school staff"
+    )
+    trust = forms.ModelChoiceField(
+        queryset=Trust.objects.none(), required=False, help_text="For trust leads"
+    )
+    provider = forms.ModelChoiceField(
+        queryset=ProviderOrganisation.objects.none(),
+        required=False,
+        help_text="For provider staff. Local authority roles join your local authority.",
+    )
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by = by
+        self.fields["school"].queryset = School.objects.visible_to(by).order_by("name")
+        self.fields["trust"].queryset = Trust.objects.visible_to(by).order_by("name")
+        self.fields["provider"].queryset = ProviderOrganisation.objects.visible_to(by).order_by(
+            "name"
+        )
+        for name in ("school", "trust", "provider"):
+            self.fields[name].empty_label = f"Select a {name}"
+            # An error message for people, not SQL (ruff's S608 mistakes "Select ... from").
+            self.fields[name].error_messages["invalid_choice"] = f"Select a {name} from the list"  # noqa: S608
+        self.helper = gds_helper(
+            Field.text("first_name", field_width=Fixed.TWENTY),
+            Field.text("last_name", field_width=Fixed.TWENTY),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("username", field_width=Fixed.TWENTY),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            # Not a conditional reveal: GOV.UK Frontend marks those radios with aria-expanded,
+            # which ARIA does not allow on a radio (govuk-frontend issue 979), and every page
+            # here must pass axe with no exceptions.
+            Field.radios("role"),
+            Fieldset(
+                Field.select("school"),
+                Field.select("trust"),
+                Field.select("provider"),
+                legend="Where they work",
+                legend_size=Size.SMALL,
+            ),
+            Submit("submit", "Add user"),
+        )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken: choose another")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role:
+            field = ROLE_ORGANISATION_FIELD[Role(role)]
+            if field == "la":
+                cleaned["organisation"] = self.by.membership.la
+            elif cleaned.get(field) is None:
+                if field not in self.errors:
+                    self.add_error(field, f"Select the {field} they work for")
+            else:
+                cleaned["organisation"] = cleaned[field]
+        return cleaned
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields[
+            "new_password1"
+        ].help_text = (
+            "At least 12 characters. A few unrelated words make a strong password you can remember."
+        )
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.error_messages["password_incorrect"] = "Your current password is not right"
+        self.error_messages["password_mismatch"] = "The two new passwords do not match"
+        self.helper = gds_helper(
+            Field.text("old_password", field_width=Fixed.TWENTY),
+            Field.text("new_password1", field_width=Fixed.TWENTY),
+            Field.text("new_password2", field_width=Fixed.TWENTY),
+            Submit("submit", "Change password"),
+        )

@@ -45,3 +45,23 @@ class RequireVerifiedMiddleware:
             logout(request)
             return redirect(reverse("organisations:sign_in"))
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Someone signed in with a password an administrator gave them must choose their own first."""
+
+    allowed = ("organisations:password_change", "organisations:sign_out")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if user.is_authenticated and user.must_change_password:
+            match = request.resolver_match
+            if match is None or match.view_name not in self.allowed:
+                return redirect("organisations:password_change")
+        return None

@@ -254,6 +254,9 @@ class AppUserManager(UserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
+    # Set when an administrator gives out a password: the user must choose their own next.
+    must_change_password = models.BooleanField(default=False)
+
     objects = AppUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

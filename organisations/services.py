@@ -1,5 +1,7 @@
 """Changes to organisations and people. Each runs in one transaction."""
 
+import secrets
+
 from django.contrib.auth import user_login_failed
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -8,7 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.models import Membership, User
+from organisations.models import (
+    LocalAuthority,
+    Membership,
+    ProviderOrganisation,
+    School,
+    Trust,
+    User,
+)
 from organisations.roles import ROLE_ORGANISATION_FIELD, Role
 
 
@@ -44,6 +53,16 @@ def user_create(
     return user
 
 
+def _sessions_end(*, user: User) -> None:
+    user_id = str(user.pk)
+    stale = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(session_key__in=stale).delete()
+
+
 @transaction.atomic
 def user_disable(*, user: User) -> None:
     """Disable an account and end every session it has (security bar G4).
@@ -53,13 +72,100 @@ def user_disable(*, user: User) -> None:
     """
     user.is_active = False
     user.save(update_fields=["is_active"])
-    user_id = str(user.pk)
-    stale = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == user_id
-    ]
-    Session.objects.filter(session_key__in=stale).delete()
+    _sessions_end(user=user)
+
+
+class UserAdministrationError(Exception):
+    """An administrator asked for something the rules do not allow; the message says why."""
+
+
+def _check_administers(*, by: User, user: User) -> None:
+    if not User.objects.visible_to(by).filter(pk=user.pk).exists():
+        raise UserAdministrationError("You can only manage users in your local authority.")
+    if user.pk == by.pk:
+        raise UserAdministrationError("You cannot do this to your own account.")
+
+
+def one_time_password() -> str:
+    """A password an administrator passes on; the user must replace it at first sign-in."""
+    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
+
+
+@transaction.atomic
+def user_add(
+    *,
+    by: User,
+    username: str,
+    role: Role,
+    organisation,
+    first_name: str,
+    last_name: str,
+    email: str,
+    job_title: str = "",
+) -> tuple[User, str]:
+    """An LA administrator adds a user to an organisation in their LA, with a one-time password."""
+    in_scope = {
+        "la": LocalAuthority.objects.visible_to(by),
+        "school": School.objects.visible_to(by),
+        "trust": Trust.objects.visible_to(by),
+        "provider": ProviderOrganisation.objects.visible_to(by),
+    }[ROLE_ORGANISATION_FIELD[Role(role)]]
+    if not in_scope.filter(pk=organisation.pk).exists():
+        raise UserAdministrationError(
+            "You can only add users to organisations in your local authority."
+        )
+    password = one_time_password()
+    user = user_create(
+        username=username,
+        password=password,
+        role=role,
+        organisation=organisation,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        job_title=job_title,
+    )
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    return user, password
+
+
+@transaction.atomic
+def user_set_active(*, by: User, user: User, active: bool) -> None:
+    _check_administers(by=by, user=user)
+    if active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    else:
+        user_disable(user=user)
+
+
+@transaction.atomic
+def user_reset_password(*, by: User, user: User) -> str:
+    """A new one-time password; the user's sessions end and they must choose their own."""
+    _check_administers(by=by, user=user)
+    password = one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    _sessions_end(user=user)
+    return password
+
+
+@transaction.atomic
+def user_reset_second_factor(*, by: User, user: User) -> None:
+    """For a lost phone: the next sign-in sets up a new authenticator app."""
+    _check_administers(by=by, user=user)
+    TOTPDevice.objects.filter(user=user).delete()
+    _sessions_end(user=user)
+
+
+@transaction.atomic
+def user_change_password(*, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
 
 
 def totp_device_for_setup(*, user: User) -> TOTPDevice:

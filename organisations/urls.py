@@ -14,6 +14,15 @@ urlpatterns = [
     path("account/", views.AccountView.as_view(), name="account"),
     path("schools/", views.SchoolListView.as_view(), name="school_list"),
     path("schools/<str:urn>/", views.SchoolDetailView.as_view(), name="school_detail"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/add/", views.UserAddView.as_view(), name="user_add"),
+    path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
+    path(
+        "users/<int:pk>/password/",
+        views.UserPasswordShownView.as_view(),
+        name="user_password_shown",
+    ),
+    path("users/<int:pk>/<slug:action>/", views.UserActionView.as_view(), name="user_action"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
 ]

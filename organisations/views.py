@@ -7,25 +7,43 @@ import qrcode
 import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model, login
+from django.contrib import messages
+from django.contrib.auth import authenticate, get_user_model, login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.forms import INVALID_CREDENTIALS, CodeForm, SearchForm, SignInForm
+from organisations.forms import (
+    INVALID_CREDENTIALS,
+    CodeForm,
+    PasswordChangeForm,
+    SearchForm,
+    SignInForm,
+    UserAddForm,
+)
 from organisations.models import LocalAuthority, ProviderOrganisation, School, User
 from organisations.roles import LA_ROLES, Role
-from organisations.services import totp_device_for_setup, totp_verify
+from organisations.services import (
+    UserAdministrationError,
+    totp_device_for_setup,
+    totp_verify,
+    user_add,
+    user_change_password,
+    user_reset_password,
+    user_reset_second_factor,
+    user_set_active,
+)
 
 PENDING_USER = "sign_in_pending_user"
 PENDING_SINCE = "sign_in_pending_since"
@@ -294,3 +312,142 @@ def error_500(request):
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return _error(request, "503.html", 503)
     return _error(request, "500.html", 500)
+
+
+SHOWN_PASSWORD = "administrator_one_time_password"
+
+
+class UserAddView(PermissionRequiredMixin, FormView):
+    permission_required = "organisations.add_user"
+    template_name = "organisations/user_add.html"
+    form_class = UserAddForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "by": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user, password = user_add(
+                by=self.request.user,
+                username=data["username"],
+                role=data["role"],
+                organisation=data["organisation"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                job_title=data["job_title"],
+            )
+        except UserAdministrationError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        # Shown once on the next page, then gone: it is never stored anywhere else in clear.
+        self.request.session[SHOWN_PASSWORD] = {"user": user.pk, "password": password}
+        return redirect("organisations:user_password_shown", pk=user.pk)
+
+
+class _AdministeredUserMixin(PermissionRequiredMixin):
+    permission_required = "organisations.change_user"
+
+    def get_user(self) -> User:
+        queryset = User.objects.visible_to(self.request.user).for_list()
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+
+class UserDetailView(_AdministeredUserMixin, TemplateView):
+    template_name = "organisations/user_detail.html"
+
+    def get_context_data(self, **kwargs):
+        person = self.get_user()
+        return {
+            **super().get_context_data(**kwargs),
+            "person": person,
+            "has_device": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
+            "is_self": person.pk == self.request.user.pk,
+        }
+
+
+class UserPasswordShownView(_AdministeredUserMixin, TemplateView):
+    template_name = "organisations/user_password_shown.html"
+
+    def get(self, request, *args, **kwargs):
+        person = self.get_user()
+        shown = request.session.pop(SHOWN_PASSWORD, None)
+        if not shown or shown["user"] != person.pk:
+            return redirect("organisations:user_detail", pk=person.pk)
+        return self.render_to_response({"person": person, "password": shown["password"]})
+
+
+# What each user action says and does. Each asks "are you sure" on GET and acts on POST.
+USER_ACTIONS = {
+    "disable": (
+        "Disable this account",
+        "They will be signed out at once and cannot sign in until the account is enabled again.",
+        lambda by, person: user_set_active(by=by, user=person, active=False),
+        "Account disabled",
+    ),
+    "enable": (
+        "Enable this account",
+        "They will be able to sign in again with their password and authenticator app.",
+        lambda by, person: user_set_active(by=by, user=person, active=True),
+        "Account enabled",
+    ),
+    "reset-second-factor": (
+        "Reset their authenticator app",
+        "Use this when they have lost their phone. They will be signed out, and the next time they "
+        "sign in they will set up an authenticator app again.",
+        lambda by, person: user_reset_second_factor(by=by, user=person),
+        "Authenticator app reset",
+    ),
+    "reset-password": (
+        "Give them a new password",
+        "They will be signed out, and must choose their own password when they next sign in.",
+        lambda by, person: user_reset_password(by=by, user=person),
+        None,
+    ),
+}
+
+
+class UserActionView(_AdministeredUserMixin, TemplateView):
+    template_name = "organisations/user_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["action"] not in USER_ACTIONS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        title, explanation, _, _ = USER_ACTIONS[self.kwargs["action"]]
+        return {
+            **super().get_context_data(**kwargs),
+            "person": self.get_user(),
+            "title": title,
+            "explanation": explanation,
+        }
+
+    def post(self, request, *args, **kwargs):
+        person = self.get_user()
+        _, _, act, done = USER_ACTIONS[kwargs["action"]]
+        try:
+            result = act(request.user, person)
+        except UserAdministrationError as error:
+            messages.error(request, str(error))
+            return redirect("organisations:user_detail", pk=person.pk)
+        if kwargs["action"] == "reset-password":
+            request.session[SHOWN_PASSWORD] = {"user": person.pk, "password": result}
+            return redirect("organisations:user_password_shown", pk=person.pk)
+        messages.success(request, f"{done} for {person.display_name}")
+        return redirect("organisations:user_detail", pk=person.pk)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "organisations/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("organisations:account")
+
+    def form_valid(self, form):
+        user_change_password(user=self.request.user, password=form.cleaned_data["new_password1"])
+        # Keep this session signed in (Django ends the others when the password changes).
+        update_session_auth_hash(self.request, self.request.user)
+        messages.success(self.request, "Your password has been changed")
+        return redirect(self.success_url)
