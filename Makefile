@@ -1,11 +1,15 @@
 # approvision. `make run` serves the demo; `make test` runs the whole suite. Both set up what is missing.
-.PHONY: run test setup otp lint format lock
+.PHONY: run test bench setup otp lint format lock
 
 run:
 	@scripts/run.sh
 
 test:
 	@scripts/test.sh
+
+# Latency, throughput and query counts of the key pages: var/bench/results.{json,md}.
+bench:
+	@scripts/bench.sh
 
 setup:
 	@scripts/setup.sh --test

@@ -20,6 +20,10 @@ writeFileSync(join(out, "app.css"), result.css);
 const copies = [
   ["node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", "govuk-frontend.min.js"],
   ["node_modules/htmx.org/dist/htmx.min.js", "htmx.min.js"],
+  // GOV.UK Frontend's CSS refers to this image; the manifest storage needs it to exist. No fonts:
+  // the CSS uses Arial.
+  ["node_modules/govuk-frontend/dist/govuk/assets/images/govuk-crest.svg", "assets/images/govuk-crest.svg"],
 ];
+mkdirSync(join(out, "assets", "images"), { recursive: true });
 for (const [from, to] of copies) copyFileSync(join(root, from), join(out, to));
 console.log(`front end built into ${out}`);

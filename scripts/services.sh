@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Project-local PostgreSQL and Redis on loopback, with their data under var/.
-#   scripts/services.sh start PROFILE   (PROFILE: run or test) prints the variables to export
+#   scripts/services.sh start PROFILE   (PROFILE: run, test or bench) prints the variables to export
 #   scripts/services.sh stop PROFILE
 # DATABASE_URL / REDIS_URL already set: that service is not started here.
 set -euo pipefail
@@ -11,7 +11,8 @@ profile=$2
 case "$profile" in
   run) pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799} ;;
   test) pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809} ;;
-  *) echo "profile must be run or test" >&2; exit 2 ;;
+  bench) pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819} ;;
+  *) echo "profile must be run, test or bench" >&2; exit 2 ;;
 esac
 dir="$PWD/var/$profile"
 mkdir -p "$dir"
@@ -87,5 +88,5 @@ case "$action" in
       rm -f "$dir/redis.started-by-us"
     fi
     ;;
-  *) echo "usage: scripts/services.sh start|stop run|test" >&2; exit 2 ;;
+  *) echo "usage: scripts/services.sh start|stop run|test|bench" >&2; exit 2 ;;
 esac

@@ -1,0 +1,218 @@
+"""`make bench`: latency, throughput and query counts of the key pages, on loopback.
+
+Runs against gunicorn with the production settings (behind a pretend TLS proxy: the bench sends
+X-Forwarded-Proto: https) and the database `make bench` prepared. For each page: median and 95th
+percentile latency and requests a second at 1 and 10 concurrent users, and the SQL queries the
+page runs (counted in-process with the same code). Writes var/bench/results.json and results.md.
+"""
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import platform
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "var" / "bench"
+
+# (label, demo username or None for anonymous, path)
+PAGES = [
+    ("Sign-in page", None, "/sign-in/"),
+    ("Health: ready", None, "/readyz"),
+    ("LA officer home", "officer", "/"),
+    ("Director home", "director", "/"),
+    ("School staff home", "senco", "/"),
+    ("Trust lead home", "trust", "/"),
+    ("Provider home", "provider", "/"),
+    ("School list", "officer", "/schools/"),
+    ("School list, search", "officer", "/schools/?q=primary"),
+    ("School record", "officer", "/schools/150101/"),
+    ("User list (LA admin)", "admin", "/users/"),
+    ("Your account", "officer", "/account/"),
+]
+
+
+class Session:
+    """One signed-in browser: its cookies, sent by hand because they are Secure-only."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | None = None):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"https://127.0.0.1{path}"
+            headers["Origin"] = "https://127.0.0.1"
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        conn.close()
+        return response.status, response.getheader("Location"), content
+
+    def csrf(self, path: str) -> str:
+        _, _, content = self.request("GET", path)
+        marker = b'name="csrfmiddlewaretoken" value="'
+        start = content.index(marker) + len(marker)
+        return content[start : content.index(b'"', start)].decode()
+
+    def sign_in(self, account: dict) -> None:
+        from django_otp.oath import TOTP
+
+        token = self.csrf("/sign-in/")
+        self.request(
+            "POST",
+            "/sign-in/",
+            {
+                "csrfmiddlewaretoken": token,
+                "username": account["username"],
+                "password": account["password"],
+            },
+        )
+        code = TOTP(base64.b32decode(account["totp_secret"]), step=30, t0=0, digits=6).token()
+        token = self.csrf("/sign-in/code/")
+        status, location, _ = self.request(
+            "POST", "/sign-in/code/", {"csrfmiddlewaretoken": token, "code": f"{code:06d}"}
+        )
+        if status != 302 or "sign-in" in (location or ""):
+            raise SystemExit(f"Could not sign in as {account['username']}: {status} {location}")
+
+
+def measure(session: Session, path: str, users: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker():
+        nonlocal errors
+        mine, bad = [], 0
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            status, _, _ = session.request("GET", path)
+            mine.append((time.perf_counter() - started) * 1000)
+            bad += status >= 400
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    begun = time.monotonic()
+    with ThreadPoolExecutor(users) as pool:
+        for _ in range(users):
+            pool.submit(worker)
+    elapsed = time.monotonic() - begun
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "median_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 1),
+        "per_second": round(len(latencies) / elapsed, 1),
+    }
+
+
+def query_counts() -> dict[str, int]:
+    """The SQL each page runs, counted in-process against the same database."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from organisations.models import User
+
+    counts = {}
+    for label, username, path in PAGES:
+        client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+        if username:
+            user = User.objects.get(username=username)
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+            session.save()
+            client.get(path, secure=True)  # the first request of a session writes to it
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path, secure=True)
+        counts[label] = len(captured)
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per page and concurrency")
+    parser.add_argument("--users", default="1,10", help="concurrency levels")
+    args = parser.parse_args()
+    levels = [int(n) for n in args.users.split(",")]
+
+    accounts = {a["username"]: a for a in json.loads((OUT / "demo-accounts.json").read_text())}
+    sessions: dict[str | None, Session] = {None: Session("127.0.0.1", args.port)}
+    for _, username, _ in PAGES:
+        if username and username not in sessions:
+            sessions[username] = Session("127.0.0.1", args.port)
+            sessions[username].sign_in(accounts[username])
+
+    counts = query_counts()
+    rows = []
+    for label, username, path in PAGES:
+        row = {"page": label, "path": path, "queries": counts[label]}
+        for users in levels:
+            row[f"users_{users}"] = measure(sessions[username], path, users, args.seconds)
+        rows.append(row)
+        print(f"  {label}: {row[f'users_{levels[-1]}']['p95_ms']} ms p95 at {levels[-1]} users")
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    result = {
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine,
+        "data": "the demo LA (30 schools); the large-LA generator arrives with the benchmarks issue",
+        "seconds_per_measurement": args.seconds,
+        "pages": rows,
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    header = "| page | queries | " + " | ".join(
+        f"{u} user{'s' * (u > 1)}: median / p95 ms, req/s" for u in levels
+    )
+    lines = [
+        f"Measured {result['when']} on {machine}; {result['data']}.",
+        "",
+        header + " |",
+        "|---|---|" + "---|" * len(levels),
+    ]
+    for row in rows:
+        cells = [
+            f"{row[f'users_{u}']['median_ms']} / {row[f'users_{u}']['p95_ms']}, "
+            f"{row[f'users_{u}']['per_second']}"
+            + (f" ({row[f'users_{u}']['errors']} errors)" if row[f"users_{u}"]["errors"] else "")
+            for u in levels
+        ]
+        lines.append(f"| {row['page']} | {row['queries']} | " + " | ".join(cells) + " |")
+    (OUT / "results.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make bench`: gunicorn with the production settings on loopback, against its own database with
+# the demo LA, measured by bench/run.py. Arguments go to bench/run.py (--seconds, --users).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+eval "$(scripts/services.sh start bench)"
+export DATABASE_URL REDIS_URL
+export DJANGO_SETTINGS_MODULE=approvision.settings.production
+export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1
+export APPROVISION_VAR_DIR="$PWD/var/bench"
+export DJANGO_STATIC_ROOT="$PWD/var/bench/static"
+port=${BENCH_PORT:-8765}
+py=.venv/bin/python
+
+gunicorn_pid=""
+cleanup() {
+  [ -n "$gunicorn_pid" ] && kill "$gunicorn_pid" 2>/dev/null && wait "$gunicorn_pid" 2>/dev/null || true
+  scripts/services.sh stop bench
+}
+trap cleanup EXIT
+
+$py manage.py collectstatic --noinput -v0
+$py manage.py migrate --noinput -v0
+$py manage.py load_demo --quiet-accounts
+
+.venv/bin/gunicorn approvision.wsgi:application --bind "127.0.0.1:$port" --workers 4 \
+  --log-level warning &
+gunicorn_pid=$!
+for _ in $(seq 50); do
+  curl -sf -o /dev/null -H "X-Forwarded-Proto: https" -H "Host: 127.0.0.1" \
+    "http://127.0.0.1:$port/healthz" && break
+  sleep 0.2
+done
+
+$py bench/run.py --port "$port" "$@"
