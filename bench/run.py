@@ -187,7 +187,7 @@ def main():
     result = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine,
-        "data": "the demo LA (30 schools); the large-LA generator arrives with the benchmarks issue",
+        "data": "the demo LA (30 schools); the large-LA generator comes with the benchmarks issue",
         "seconds_per_measurement": args.seconds,
         "pages": rows,
     }
