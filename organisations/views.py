@@ -198,6 +198,9 @@ def locked_out(request, original_response=None, credentials=None):
     )
 
 
+HOME_SCHOOLS_SHOWN = 20
+
+
 class HomeView(TemplateView):
     """Each role's home page. Later issues fill these dashboards."""
 
@@ -222,7 +225,9 @@ class HomeView(TemplateView):
                 .get(pk=membership.la_id)
             )
         elif membership.role == Role.TRUST_LEAD:
-            context["schools"] = School.objects.visible_to(user).for_list()[:50]
+            schools = School.objects.visible_to(user).for_list()
+            context["schools"] = schools[:HOME_SCHOOLS_SHOWN]
+            context["school_count"] = schools.count()
         elif membership.role == Role.PROVIDER_STAFF:
             context["provider"] = (
                 ProviderOrganisation.objects.visible_to(user).select_related("la").first()

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 eval "$(scripts/services.sh start bench)"
-export DATABASE_URL REDIS_URL
+export DATABASE_URL REDIS_URL APPROVISION_STARTED
 export DJANGO_SETTINGS_MODULE=approvision.settings.production
 export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1

@@ -4,11 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+port=${PORT:-8000}
+if ! python3 -c "import socket, sys; s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1])))" "$port" 2>/dev/null; then
+  echo "Port $port is in use: is approvision already running? Stop it, or choose another port: PORT=8001 make run" >&2
+  exit 1
+fi
+
 scripts/setup.sh
 eval "$(scripts/services.sh start run)"
-export DATABASE_URL REDIS_URL
+export DATABASE_URL REDIS_URL APPROVISION_STARTED
 export DJANGO_SETTINGS_MODULE=approvision.settings.dev
-port=${PORT:-8000}
 py=.venv/bin/python
 
 children=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Project-local PostgreSQL and Redis on loopback, with their data under var/.
 #   scripts/services.sh start PROFILE   (PROFILE: run, test or bench) prints the variables to export
-#   scripts/services.sh stop PROFILE
+#   scripts/services.sh stop PROFILE    stops what this invocation's start started (from the
+#                                       APPROVISION_STARTED variable start printed), nothing else
 # DATABASE_URL / REDIS_URL already set: that service is not started here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +51,7 @@ start_pg() {
     as_pg "$pg_bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=/tmp -c max_connections=200 $extra" \
       start >/dev/null
-    echo "started" > "$dir/pg.started-by-us"
+    started+=(pg)
   fi
   if ! "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "select 1 from pg_database where datname='approvision'" | grep -q 1; then
     "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres approvision
@@ -63,10 +64,11 @@ start_redis() {
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
       --pidfile "$dir/redis/redis.pid" --dir "$dir/redis" --logfile "$dir/redis/redis.log"
     for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    echo "started" > "$dir/redis.started-by-us"
+    started+=(redis)
   fi
 }
 
+started=()
 case "$action" in
   start)
     if [ -z "${DATABASE_URL:-}" ]; then
@@ -77,16 +79,21 @@ case "$action" in
       start_redis
       echo "export REDIS_URL=redis://127.0.0.1:$redis_port/0"
     fi
+    echo "export APPROVISION_STARTED='${started[*]+${started[*]}}'"
     ;;
   stop)
-    if [ -f "$dir/pg.started-by-us" ]; then
-      as_pg "$pg_bin/pg_ctl" -D "$(pg_data_dir)" -m fast -w stop >/dev/null 2>&1 || true
-      rm -f "$dir/pg.started-by-us"
-    fi
-    if [ -f "$dir/redis.started-by-us" ]; then
-      redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
-      rm -f "$dir/redis.started-by-us"
-    fi
+    # Only what this invocation started: a second `make run` must not stop the first one's.
+    case " ${APPROVISION_STARTED:-} " in
+      *" pg "*)
+        data=$(pg_data_dir)
+        as_pg "$pg_bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+        # A throwaway test cluster kept outside the checkout would outlive it: remove it.
+        if [ "$profile" = test ] && [ -L "$pg_data" ]; then rm -rf "$data" "$pg_data"; fi
+        ;;
+    esac
+    case " ${APPROVISION_STARTED:-} " in
+      *" redis "*) redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true ;;
+    esac
     ;;
   *) echo "usage: scripts/services.sh start|stop run|test|bench" >&2; exit 2 ;;
 esac

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh --test
 eval "$(scripts/services.sh start test)"
-export DATABASE_URL REDIS_URL
+export DATABASE_URL REDIS_URL APPROVISION_STARTED
 export DJANGO_SETTINGS_MODULE=approvision.settings.test
 export APPROVISION_VAR_DIR="$PWD/var/test"
 # pytest-django's live_server runs Django in a thread beside Playwright's event loop.

@@ -122,3 +122,13 @@ def test_anonymous_and_disabled_users_see_nothing(world):
         assert not LocalAuthority.objects.visible_to(user).exists()
         assert not ProviderOrganisation.objects.visible_to(user).exists()
         assert not User.objects.visible_to(user).exists()
+
+
+def test_a_large_trusts_home_page_links_to_the_paged_school_list(world, sign_in):
+    from tests.factories import AcademyFactory
+
+    for _ in range(25):
+        AcademyFactory(la=world["home"], trust=world["academy"].trust)
+    response = sign_in(world["users"]["trust_lead"]).get(reverse("organisations:home"))
+    assert len(response.context["schools"]) == 20
+    assert "See all 27 of your trust's schools" in response.text
