@@ -82,6 +82,13 @@ def test_each_role_sees_only_the_navigation_it_can_use(page, demo_accounts, asse
         seen[username] = page.locator(".govuk-service-navigation__list").inner_text().split("\n")
     assert seen["admin"] == ["Home", "Schools", "Users"]
     assert seen["provider"] == ["Home"]
+    # And what the navigation does not offer is refused, on a page in the service's style.
+    response = page.goto("/schools/")
+    assert response.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "You do not have permission to see this page"
+    )
+    assert_accessible(page)
 
 
 def test_wrong_password_shows_the_error_summary(page, demo_accounts, assert_accessible):
