@@ -8,12 +8,21 @@ import base64
 import json
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.models import LocalAuthority, ProviderOrganisation, School, Trust, User
+from organisations.models import (
+    LocalAuthority,
+    NonSchoolDay,
+    ProviderOrganisation,
+    School,
+    Term,
+    Trust,
+    User,
+)
 from organisations.roles import Role
 from organisations.services import membership_set
 
@@ -138,6 +147,66 @@ ACCOUNTS = [
 ]
 
 
+D = date
+# Half-terms of a county's year, as English LAs publish them.
+TERM_DATES = {
+    2025: [
+        ("autumn_1", D(2025, 9, 1), D(2025, 10, 24)),
+        ("autumn_2", D(2025, 11, 3), D(2025, 12, 19)),
+        ("spring_1", D(2026, 1, 5), D(2026, 2, 13)),
+        ("spring_2", D(2026, 2, 23), D(2026, 3, 27)),
+        ("summer_1", D(2026, 4, 13), D(2026, 5, 22)),
+        ("summer_2", D(2026, 6, 1), D(2026, 7, 21)),
+    ],
+    2026: [
+        ("autumn_1", D(2026, 9, 1), D(2026, 10, 23)),
+        ("autumn_2", D(2026, 11, 2), D(2026, 12, 18)),
+        ("spring_1", D(2027, 1, 4), D(2027, 2, 12)),
+        ("spring_2", D(2027, 2, 22), D(2027, 3, 25)),
+        ("summer_1", D(2027, 4, 12), D(2027, 5, 28)),
+        ("summer_2", D(2027, 6, 7), D(2027, 7, 21)),
+    ],
+}
+NON_SCHOOL_DAYS = [
+    (D(2025, 9, 1), "inset", "INSET day"),
+    (D(2025, 9, 2), "inset", "INSET day"),
+    (D(2025, 11, 3), "inset", "INSET day"),
+    (D(2026, 1, 5), "inset", "INSET day"),
+    (D(2026, 5, 4), "bank_holiday", "Early May bank holiday"),
+    (D(2026, 7, 20), "inset", "INSET day"),
+    (D(2026, 9, 1), "inset", "INSET day"),
+    (D(2026, 9, 2), "inset", "INSET day"),
+    (D(2026, 11, 2), "inset", "INSET day"),
+    (D(2027, 1, 4), "inset", "INSET day"),
+    (D(2027, 5, 3), "bank_holiday", "Early May bank holiday"),
+    (D(2027, 7, 21), "inset", "INSET day"),
+]
+# An academy that sets its own INSET days for 2026/27.
+HARBRIDGE_INSET_2026 = [
+    D(2026, 9, 1),
+    D(2026, 10, 16),
+    D(2026, 11, 27),
+    D(2027, 2, 22),
+    D(2027, 6, 7),
+]
+
+
+def _calendar(la) -> None:
+    for year, halves in TERM_DATES.items():
+        for name, start, end in halves:
+            Term.objects.update_or_create(
+                la=la,
+                school=None,
+                school_year=year,
+                name=name,
+                defaults={"start": start, "end": end},
+            )
+    for day, kind, description in NON_SCHOOL_DAYS:
+        NonSchoolDay.objects.update_or_create(
+            la=la, school=None, date=day, defaults={"kind": kind, "description": description}
+        )
+
+
 @dataclass
 class DemoContext:
     """What one app's demo loader hands to the next."""
@@ -246,6 +315,16 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
     _school_rows(southvale, SOUTHVALE_SCHOOLS, 160101, context.trusts, context)
     _provider_rows(northmoor, NORTHMOOR_PROVIDERS, context)
     _provider_rows(southvale, SOUTHVALE_PROVIDERS, context)
+    _calendar(northmoor)
+    _calendar(southvale)
+    harbridge = context.schools["Harbridge Academy"]
+    for day in HARBRIDGE_INSET_2026:
+        NonSchoolDay.objects.update_or_create(
+            la=northmoor,
+            school=harbridge,
+            date=day,
+            defaults={"kind": NonSchoolDay.Kind.INSET, "description": "Academy INSET day"},
+        )
 
     accounts_path = var_dir / "demo-accounts.json"
     saved = _saved_accounts(accounts_path)

@@ -34,6 +34,8 @@ class LocalAuthority(models.Model):
     code = models.CharField("DfE code", max_length=3, unique=True, validators=[la_code_validator])
     name = models.CharField(max_length=200)
     ons_code = models.CharField("ONS code", max_length=9, blank=True)
+    # domain.md: whether INSET days count as school days is UNCONFIRMED; by default they do not.
+    inset_days_are_school_days = models.BooleanField(default=False)
 
     objects = LocalAuthorityQuerySet.as_manager()
     history = HistoricalRecords()
@@ -340,3 +342,94 @@ class Membership(models.Model):
         return list(
             School.objects.filter(trust_id=self.trust_id).values_list("la_id", flat=True).distinct()
         )
+
+
+class Term(models.Model):
+    """One half-term of a school year: the LA's dates, or a school's own (academies set theirs).
+
+    A school with any terms of its own for a school year uses only those for that year.
+    """
+
+    class Name(models.TextChoices):
+        AUTUMN_1 = "autumn_1", "Autumn 1"
+        AUTUMN_2 = "autumn_2", "Autumn 2"
+        SPRING_1 = "spring_1", "Spring 1"
+        SPRING_2 = "spring_2", "Spring 2"
+        SUMMER_1 = "summer_1", "Summer 1"
+        SUMMER_2 = "summer_2", "Summer 2"
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="terms")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="terms"
+    )
+    school_year = models.PositiveSmallIntegerField(help_text="The year it starts: 2025 for 2025/26")
+    name = models.CharField(max_length=10, choices=Name.choices)
+    start = models.DateField()
+    end = models.DateField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["school_year", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="term_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["la", "school_year", "name"],
+                condition=Q(school__isnull=True),
+                name="one_la_term_of_each_name",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "school_year", "name"],
+                condition=Q(school__isnull=False),
+                name="one_school_term_of_each_name",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_name_display()} {self.school_year}/{(self.school_year + 1) % 100:02d}"
+
+    @property
+    def term(self) -> str:
+        """The whole term (autumn, spring, summer) that statutory term totals count within."""
+        return self.name.split("_")[0]
+
+
+class NonSchoolDay(models.Model):
+    """A weekday within term when the school holds no sessions.
+
+    Bank holidays and closures set by the LA apply to every school; a school's own INSET days
+    replace the LA's INSET days for that school year.
+    """
+
+    class Kind(models.TextChoices):
+        INSET = "inset", "INSET day"
+        BANK_HOLIDAY = "bank_holiday", "Bank holiday"
+        CLOSURE = "closure", "Closure"
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="non_school_days")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="non_school_days"
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["la", "date"], condition=Q(school__isnull=True), name="one_la_day_per_date"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "date"],
+                condition=Q(school__isnull=False),
+                name="one_school_day_per_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.date:%-d %B %Y}"

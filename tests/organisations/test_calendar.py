@@ -1,0 +1,91 @@
+"""School-day counting: worked examples on the demo calendar, and properties on random ones."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from organisations.calendar import SchoolCalendar, TermSpan, school_year_of
+from organisations.demo import DemoContext, load
+from organisations.models import LocalAuthority, School
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    load(DemoContext(), var_dir=tmp_path)
+    return {
+        "maintained": SchoolCalendar.for_school(School.objects.get(name="Kelmscott High School")),
+        "harbridge": SchoolCalendar.for_school(School.objects.get(name="Harbridge Academy")),
+    }
+
+
+def test_sixth_day_of_an_exclusion_skips_half_term_and_the_las_inset_day(demo):
+    # Starts Wednesday 21 October 2026: 21, 22, 23 October; half-term; 2 November is an INSET
+    # day; then 3, 4 and 5 November.
+    sixth = demo["maintained"].nth_school_day_after(date(2026, 10, 20), 6)
+    assert sixth == (date(2026, 11, 5), False)
+
+
+def test_an_academy_with_its_own_inset_days_counts_the_las_inset_day_as_a_school_day(demo):
+    # Harbridge Academy keeps 2 November open (its INSET days are elsewhere).
+    assert demo["harbridge"].nth_school_day_after(date(2026, 10, 20), 6).date == date(2026, 11, 4)
+    assert not demo["harbridge"].is_school_day(date(2026, 10, 16))
+    assert demo["maintained"].is_school_day(date(2026, 10, 16))
+
+
+def test_fifteen_school_days_skip_the_early_may_bank_holiday(demo):
+    # Notice given Friday 24 April 2026; 4 May is a bank holiday.
+    assert demo["maintained"].nth_school_day_after(date(2026, 4, 24), 15).date == date(2026, 5, 18)
+
+
+def test_counting_past_the_entered_term_dates_counts_weekdays_and_says_so(demo):
+    # 21 July 2027 is the last (INSET) day entered; after it every weekday counts, as an estimate.
+    day = demo["maintained"].nth_school_day_after(date(2027, 7, 20), 3)
+    assert day == (date(2027, 7, 26), True)
+
+
+def test_inset_days_count_as_school_days_where_the_la_says_so(demo):
+    LocalAuthority.objects.filter(code="929").update(inset_days_are_school_days=True)
+    calendar = SchoolCalendar.for_school(School.objects.get(name="Kelmscott High School"))
+    assert calendar.is_school_day(date(2026, 11, 2))
+
+
+def test_weekends_and_holidays_are_not_school_days(demo):
+    calendar = demo["maintained"]
+    assert not calendar.is_school_day(date(2026, 10, 24))  # Saturday
+    assert not calendar.is_school_day(date(2026, 10, 28))  # half-term
+    assert not calendar.is_school_day(date(2026, 12, 25))  # Christmas holiday
+    assert calendar.school_days_between(date(2026, 10, 19), date(2026, 11, 6)) == 9
+
+
+def test_school_years_start_in_september():
+    assert school_year_of(date(2026, 8, 31)) == 2025
+    assert school_year_of(date(2026, 9, 1)) == 2026
+
+
+@st.composite
+def calendars(draw):
+    """Random terms (gaps between them are holidays) and random closed days within them."""
+    start = date(2025, 9, 1) + timedelta(days=draw(st.integers(0, 30)))
+    spans, cursor = [], start
+    for _ in range(draw(st.integers(1, 6))):
+        length = draw(st.integers(1, 60))
+        spans.append(TermSpan(cursor, cursor + timedelta(days=length), 2025, "autumn"))
+        cursor += timedelta(days=length + draw(st.integers(1, 20)))
+    closed = draw(st.sets(st.dates(min_value=start, max_value=cursor), max_size=20))
+    return SchoolCalendar.from_terms(spans, closed), start, cursor
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=calendars(), offset=st.integers(-10, 400), n=st.integers(1, 80))
+def test_the_nth_school_day_is_a_school_day_and_after_the_previous_one(data, offset, n):
+    calendar, start, _ = data
+    from_day = start + timedelta(days=offset)
+    nth = calendar.nth_school_day_after(from_day, n)
+    assert calendar.is_school_day(nth.date)
+    assert nth.date > from_day
+    if n > 1:
+        assert nth.date > calendar.nth_school_day_after(from_day, n - 1).date
+    # Exactly n school days lie after the start up to and including the answer.
+    assert calendar.school_days_between(from_day + timedelta(days=1), nth.date) == n
