@@ -1,4 +1,5 @@
 import base64
+from datetime import date
 
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -83,3 +84,36 @@ def make_member(role: Role, organisation, *, with_device: bool = True, **user_fi
             confirmed=True,
         )
     return user
+
+
+def make_upn(la_code: str, serial: int, *, temporary: bool = False) -> str:
+    """A valid UPN for an LA code (python-stdnum computes the check letter)."""
+    from stdnum.gb import upn
+
+    body = f"{la_code}2000{25:02d}{serial % 1000:03d}"  # establishment 2000, issued 2025
+    if temporary:
+        body = body[:-1] + "ABCDEFGHJKLMNPQRTUVWXYZ"[serial % 23]
+    return upn.calc_check_digit(body) + body
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Pupil"
+
+    la = factory.SubFactory(LocalAuthorityFactory)
+    upn = factory.LazyAttributeSequence(lambda o, n: make_upn(o.la.code, n))
+    legal_first_name = factory.Sequence(lambda n: f"Pupil{n}")
+    legal_last_name = "Testcase"
+    # Year 10 in 2026/27.
+    date_of_birth = factory.Faker(
+        "date_between_dates", date_start=date(2011, 9, 1), date_end=date(2012, 8, 31)
+    )
+    sex = "M"
+
+
+def enrol(pupil, school, joined_on=None):
+    from cases.models import Enrolment
+
+    return Enrolment.objects.create(
+        pupil=pupil, school=school, joined_on=joined_on or date(2024, 9, 1)
+    )

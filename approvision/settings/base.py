@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     # third party
     "rest_framework",
     "drf_spectacular",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     # ours, in the order imports may run
     "organisations",
+    "audit",
     "providers",
     "cases",
     "placements",

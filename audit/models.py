@@ -1,0 +1,32 @@
+"""Who read which pupil's record: one row per read, never the data itself (security bar G12)."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+
+class PupilRead(models.Model):
+    class Action(models.TextChoices):
+        VIEW_CASE_FILE = "view_case_file", "Viewed a case file"
+        VIEW_EXCLUSION = "view_exclusion", "Viewed an exclusion"
+        LIST = "list", "Listed pupils"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Plain values, not foreign keys: the log outlives users and pupils and never changes.
+    user_id = models.BigIntegerField(null=True)
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=30, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    pupil_ids = ArrayField(models.BigIntegerField())
+    action = models.CharField(max_length=20, choices=Action.choices)
+    path = models.CharField(max_length=500)
+    ip_address = models.GenericIPAddressField(null=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user_id", "-at"])]
+
+    def __str__(self):
+        return f"{self.username} {self.get_action_display().lower()} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,43 @@
+"""Unique pupil numbers (domain.md section 5), checked with python-stdnum's gb.upn.
+
+13 characters: a check letter, the 3-digit DfE LA code, 4-digit establishment, 2-digit year and a
+3-character serial (a temporary UPN ends in a letter). python-stdnum knows the LA codes in use.
+"""
+
+from django.core.exceptions import ValidationError
+from stdnum import exceptions
+from stdnum.gb import upn as stdnum_upn
+
+
+def upn_normalise(value: str) -> str:
+    return stdnum_upn.compact(value or "")
+
+
+def upn_validator(value: str) -> None:
+    number = upn_normalise(value)
+    try:
+        stdnum_upn.validate(number)
+    except exceptions.InvalidLength:
+        raise ValidationError(
+            "Enter a UPN of 13 characters, like A123456789012", code="upn_length"
+        ) from None
+    except exceptions.InvalidFormat:
+        raise ValidationError(
+            "A UPN is a letter, 11 digits, then a digit or (for a temporary UPN) a letter",
+            code="upn_format",
+        ) from None
+    except exceptions.InvalidComponent:
+        raise ValidationError(
+            f"The UPN's local authority code {number[1:4]} is not a DfE local authority code",
+            code="upn_la_code",
+        ) from None
+    except exceptions.InvalidChecksum:
+        raise ValidationError(
+            "The UPN's check letter does not match its digits: "
+            "check it against the school's records",
+            code="upn_check_letter",
+        ) from None
+
+
+def upn_is_temporary(value: str) -> bool:
+    return upn_normalise(value)[-1:].isalpha()
