@@ -21,7 +21,9 @@ urlpatterns = [
     ),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
     path("", include("organisations.urls")),
+    path("", include("cases.urls")),
 ]
 
 handler403 = "organisations.views.error_403"

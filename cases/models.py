@@ -415,7 +415,10 @@ class DeadlineQuerySet(models.QuerySet):
         return self.filter(exclusion__in=Exclusion.objects.visible_to(user))
 
     def open(self):
-        return self.filter(met_on__isnull=True)
+        """Duties not yet done. A parent's window to ask for a review that has passed unused
+        has lapsed: it is nobody's overdue task."""
+        lapsed = Q(kind=Deadline.Kind.REVIEW_REQUEST, due_on__lt=timezone.localdate())
+        return self.filter(met_on__isnull=True).exclude(lapsed)
 
     def for_list(self):
         return self.select_related("exclusion__pupil", "school")
@@ -459,3 +462,11 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} by {self.due_on:%-d %B %Y}"
+
+    @property
+    def lapsed(self) -> bool:
+        return (
+            self.kind == self.Kind.REVIEW_REQUEST
+            and self.met_on is None
+            and self.due_on < timezone.localdate()
+        )

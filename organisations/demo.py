@@ -217,6 +217,8 @@ class DemoContext:
     providers: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     accounts: list = field(default_factory=list)
+    # How much volume data (a year of exclusions...) to make: 1 is the demo LA's real size.
+    scale: float = 1.0
 
 
 def _school_rows(la, rows, first_urn, trusts, context):

@@ -11,7 +11,7 @@ from crispy_forms_gds.layout import (
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from organisations.models import ProviderOrganisation, School, Trust, User
+from organisations.models import NonSchoolDay, ProviderOrganisation, School, Trust, User
 from organisations.roles import ROLE_ORGANISATION_FIELD, Role
 
 INVALID_CREDENTIALS = "Enter a correct username and password"
@@ -194,3 +194,84 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             Field.text("new_password2", field_width=Fixed.TWENTY),
             Submit("submit", "Change password"),
         )
+
+
+def _date_field(label: str, **kwargs):
+    from crispy_forms_gds.fields import DateInputField
+
+    field = DateInputField(
+        label=label, require_all_fields=False, help_text="For example, 1 9 2026", **kwargs
+    )
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    field.error_messages["invalid"] = f"The {label.lower()} must be a real date"
+    return field
+
+
+class TermForm(forms.Form):
+    start = _date_field("First day")
+    end = _date_field("Last day")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("start"), Field("end"), Submit("submit", "Save dates"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", "The last day must be after the first day")
+        return cleaned
+
+
+class NonSchoolDayForm(forms.Form):
+    date = _date_field("Date")
+    kind = forms.ChoiceField(
+        label="Type of day",
+        choices=NonSchoolDay.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of day"},
+    )
+    description = forms.CharField(max_length=200, required=False, label="Description (optional)")
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        label="School (optional)",
+        help_text="Leave blank for every school in the local authority",
+        empty_label="Every school",
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.helper = gds_helper(
+            Field("date"),
+            Field.radios("kind"),
+            Field.text("description", field_width=Fluid.TWO_THIRDS),
+            Field.select("school"),
+            Submit("submit", "Add day"),
+        )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day and day.weekday() >= 5:
+            raise forms.ValidationError("Choose a weekday: weekends are never school days")
+        return day
+
+
+class CalendarImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        error_messages={"required": "Choose a CSV file", "empty": "The file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("file"), Submit("submit", "Check and import"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1_000_000:
+            raise forms.ValidationError("The file must be smaller than 1 MB")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The file must be a CSV")
+        return upload

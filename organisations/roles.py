@@ -35,11 +35,30 @@ _VIEW_DIRECTORY = [
     "organisations.view_school",
     "organisations.view_providerorganisation",
 ]
+_VIEW_CALENDAR = ["organisations.view_term", "organisations.view_nonschoolday"]
+_EDIT_CALENDAR = [
+    *_VIEW_CALENDAR,
+    "organisations.add_term",
+    "organisations.change_term",
+    "organisations.delete_term",
+    "organisations.add_nonschoolday",
+    "organisations.change_nonschoolday",
+    "organisations.delete_nonschoolday",
+]
+_READ_CASES = ["cases.view_pupil", "cases.view_exclusion", "cases.view_deadline"]
+_WRITE_CASES = [
+    *_READ_CASES,
+    "cases.add_pupil",
+    "cases.change_pupil",
+    "cases.add_exclusion",
+    "cases.change_exclusion",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.LA_OFFICER: _VIEW_DIRECTORY,
+    Role.LA_OFFICER: [*_VIEW_DIRECTORY, *_VIEW_CALENDAR, *_WRITE_CASES, "cases.change_deadline"],
     Role.LA_ADMIN: [
         *_VIEW_DIRECTORY,
+        *_EDIT_CALENDAR,
         "organisations.change_localauthority",
         "organisations.add_school",
         "organisations.change_school",
@@ -51,10 +70,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "organisations.add_user",
         "organisations.change_user",
     ],
-    Role.PANEL_MEMBER: _VIEW_DIRECTORY,
-    Role.SCHOOL_STAFF: ["organisations.view_school"],
-    Role.TRUST_LEAD: ["organisations.view_school", "organisations.view_trust"],
+    Role.PANEL_MEMBER: [*_VIEW_DIRECTORY, *_READ_CASES],
+    Role.SCHOOL_STAFF: ["organisations.view_school", *_WRITE_CASES],
+    Role.TRUST_LEAD: ["organisations.view_school", "organisations.view_trust", *_READ_CASES],
     Role.PROVIDER_STAFF: ["organisations.view_providerorganisation"],
+    # Directors see aggregates only: no pupil-level permission at all.
     Role.DIRECTOR: ["organisations.view_localauthority", "organisations.view_school"],
 }
 

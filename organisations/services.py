@@ -10,11 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from organisations.calendar_import import calendar_changed
 from organisations.models import (
     LocalAuthority,
     Membership,
+    NonSchoolDay,
     ProviderOrganisation,
     School,
+    Term,
     Trust,
     User,
 )
@@ -193,3 +196,32 @@ def totp_verify(*, user: User, code: str, request=None, confirm: bool = False) -
         sender=__name__, credentials={"username": user.username}, request=request
     )
     return None
+
+
+class CalendarError(Exception):
+    pass
+
+
+@transaction.atomic
+def term_dates_set(*, term: Term, start, end) -> Term:
+    term.start, term.end = start, end
+    term.save(update_fields=["start", "end"])
+    calendar_changed(la=term.la)
+    return term
+
+
+@transaction.atomic
+def non_school_day_add(*, la, school, day, kind: str, description: str = "") -> NonSchoolDay:
+    if NonSchoolDay.objects.filter(la=la, school=school, date=day).exists():
+        raise CalendarError("That day is already a non-school day")
+    created = NonSchoolDay.objects.create(
+        la=la, school=school, date=day, kind=kind, description=description
+    )
+    calendar_changed(la=la)
+    return created
+
+
+@transaction.atomic
+def non_school_day_remove(*, day: NonSchoolDay) -> None:
+    day.delete()
+    calendar_changed(la=day.la)

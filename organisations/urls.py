@@ -6,7 +6,6 @@ from organisations import views
 app_name = "organisations"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-in/code/", views.SignInCodeView.as_view(), name="sign_in_code"),
     path("sign-in/set-up/", views.SignInSetupView.as_view(), name="sign_in_setup"),
@@ -24,5 +23,14 @@ urlpatterns = [
         name="user_password_shown",
     ),
     path("users/<int:pk>/<slug:action>/", views.UserActionView.as_view(), name="user_action"),
+    path("term-dates/", views.CalendarView.as_view(), name="calendar"),
+    path("term-dates/import/", views.CalendarImportView.as_view(), name="calendar_import"),
+    path("term-dates/terms/<int:pk>/", views.TermEditView.as_view(), name="term_edit"),
+    path("term-dates/days/add/", views.NonSchoolDayAddView.as_view(), name="non_school_day_add"),
+    path(
+        "term-dates/days/<int:pk>/remove/",
+        views.NonSchoolDayDeleteView.as_view(),
+        name="non_school_day_remove",
+    ),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
 ]

@@ -1,6 +1,7 @@
 import base64
 import sys
 import time
+from datetime import date
 from io import BytesIO
 
 import qrcode
@@ -13,29 +14,45 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import InterfaceError, OperationalError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from organisations.calendar import school_year_of
+from organisations.calendar_import import calendar_import_apply, calendar_import_check
 from organisations.forms import (
     INVALID_CREDENTIALS,
+    CalendarImportForm,
     CodeForm,
+    NonSchoolDayForm,
     PasswordChangeForm,
     SearchForm,
     SignInForm,
+    TermForm,
     UserAddForm,
 )
-from organisations.models import LocalAuthority, ProviderOrganisation, School, User
-from organisations.roles import LA_ROLES, Role
+from organisations.models import (
+    LocalAuthority,
+    NonSchoolDay,
+    School,
+    Term,
+    User,
+)
 from organisations.services import (
+    CalendarError,
     UserAdministrationError,
+    non_school_day_add,
+    non_school_day_remove,
+    term_dates_set,
     totp_device_for_setup,
     totp_verify,
     user_add,
@@ -196,45 +213,6 @@ def locked_out(request, original_response=None, credentials=None):
         {"minutes": minutes},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
-
-
-HOME_SCHOOLS_SHOWN = 20
-
-
-class HomeView(TemplateView):
-    """Each role's home page. Later issues fill these dashboards."""
-
-    def get_template_names(self):
-        role = self.request.user.role or "none"
-        return [f"organisations/home/{role}.html", "organisations/home/none.html"]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        membership = user.membership_or_none()
-        if membership is None:
-            return context
-        if membership.role in LA_ROLES:
-            context["la_summary"] = (
-                LocalAuthority.objects.visible_to(user)
-                .annotate(
-                    school_count=Count("schools", filter=Q(schools__is_open=True), distinct=True),
-                    trust_count=Count("schools__trust", distinct=True),
-                    provider_count=Count("providers", distinct=True),
-                )
-                .get(pk=membership.la_id)
-            )
-        elif membership.role == Role.TRUST_LEAD:
-            schools = School.objects.visible_to(user).for_list()
-            context["schools"] = schools[:HOME_SCHOOLS_SHOWN]
-            context["school_count"] = schools.count()
-        elif membership.role == Role.PROVIDER_STAFF:
-            context["provider"] = (
-                ProviderOrganisation.objects.visible_to(user).select_related("la").first()
-            )
-        elif membership.role == Role.SCHOOL_STAFF:
-            context["school"] = School.objects.visible_to(user).for_list().first()
-        return context
 
 
 class SchoolListView(PermissionRequiredMixin, ListView):
@@ -456,3 +434,130 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, "Your password has been changed")
         return redirect(self.success_url)
+
+
+class _CalendarMixin(PermissionRequiredMixin):
+    """Term dates belong to the administrator's LA; its schools' own dates too."""
+
+    @property
+    def la(self) -> LocalAuthority:
+        return self.request.user.membership.la
+
+
+class CalendarView(_CalendarMixin, TemplateView):
+    permission_required = "organisations.view_term"
+    template_name = "organisations/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        la = self.la
+        years = sorted(
+            set(Term.objects.filter(la=la).values_list("school_year", flat=True)), reverse=True
+        )
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year", ""))
+        except ValueError:
+            year = school_year_of(today)
+        if years and year not in years:
+            year = years[0] if school_year_of(today) not in years else school_year_of(today)
+        return {
+            **super().get_context_data(**kwargs),
+            "la": la,
+            "years": years,
+            "year": year,
+            "year_label": f"{year}/{(year + 1) % 100:02d}",
+            "terms": Term.objects.filter(la=la, school__isnull=True, school_year=year),
+            "days": NonSchoolDay.objects.filter(
+                la=la,
+                date__gte=date(year, 8, 1),
+                date__lte=date(year + 1, 8, 31),
+            ).select_related("school"),
+            "school_terms": Term.objects.filter(la=la, school__isnull=False, school_year=year)
+            .select_related("school")
+            .order_by("school__name", "start"),
+            "can_edit": self.request.user.has_perm("organisations.change_term"),
+        }
+
+
+class TermEditView(_CalendarMixin, FormView):
+    permission_required = "organisations.change_term"
+    template_name = "organisations/term_form.html"
+    form_class = TermForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(self.permission_required):
+            self.term = get_object_or_404(Term.objects.filter(la=self.la), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"start": self.term.start, "end": self.term.end}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "term": self.term}
+
+    def form_valid(self, form):
+        term_dates_set(
+            term=self.term, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+        messages.success(self.request, f"{self.term} saved. Deadlines will be recounted.")
+        return redirect(f"{reverse('organisations:calendar')}?year={self.term.school_year}")
+
+
+class NonSchoolDayAddView(_CalendarMixin, FormView):
+    permission_required = "organisations.add_nonschoolday"
+    template_name = "organisations/non_school_day_form.html"
+    form_class = NonSchoolDayForm
+
+    def get_form_kwargs(self):
+        schools = School.objects.filter(la=self.la).order_by("name")
+        return {**super().get_form_kwargs(), "schools": schools}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            day = non_school_day_add(
+                la=self.la,
+                school=data["school"],
+                day=data["date"],
+                kind=data["kind"],
+                description=data["description"],
+            )
+        except CalendarError as error:
+            form.add_error("date", str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"{day} added. Deadlines will be recounted.")
+        return redirect(f"{reverse('organisations:calendar')}?year={school_year_of(day.date)}")
+
+
+class NonSchoolDayDeleteView(_CalendarMixin, View):
+    permission_required = "organisations.delete_nonschoolday"
+
+    def post(self, request, pk):
+        day = get_object_or_404(NonSchoolDay.objects.filter(la=self.la), pk=pk)
+        year = school_year_of(day.date)
+        non_school_day_remove(day=day)
+        messages.success(request, f"{day} removed. Deadlines will be recounted.")
+        return redirect(f"{reverse('organisations:calendar')}?year={year}")
+
+
+class CalendarImportView(_CalendarMixin, FormView):
+    permission_required = "organisations.add_term"
+    template_name = "organisations/calendar_import.html"
+    form_class = CalendarImportForm
+
+    def form_valid(self, form):
+        checked = calendar_import_check(la=self.la, content=form.cleaned_data["file"].read())
+        if not checked.ok:
+            form.add_error(
+                "file", "The file has problems: nothing was imported. See the list below."
+            )
+            return self.render_to_response(
+                self.get_context_data(form=form, problems=checked.errors)
+            )
+        calendar_import_apply(la=self.la, checked=checked)
+        messages.success(
+            self.request,
+            f"Imported {len(checked.terms)} term{'s' if len(checked.terms) != 1 else ''} and "
+            f"{len(checked.days)} non-school day{'s' if len(checked.days) != 1 else ''}",
+        )
+        return redirect("organisations:calendar")

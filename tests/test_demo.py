@@ -1,29 +1,44 @@
 import json
 
+import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
+from cases.models import Deadline, Exclusion, Pupil
 from organisations.models import LocalAuthority, School, User
 from organisations.roles import Role
+from tests.conftest import totp_code
+
+SMALL = ["--scale", "0.05", "--quiet-accounts"]
 
 
 def test_demo_has_an_account_for_every_role_and_loads_twice_without_change(db, settings, capsys):
-    call_command("load_demo")
+    call_command("load_demo", "--scale", "0.05")
     path = settings.VAR_DIR / "demo-accounts.json"
     first = json.loads(path.read_text())
     assert {row["role"] for row in first} == {role.label for role in Role}
     for row in first:
         assert set(row) == {"username", "password", "role", "organisation", "totp_secret"}
         assert User.objects.get(username=row["username"]).check_password(row["password"])
-    counts = (School.objects.count(), User.objects.count(), LocalAuthority.objects.count())
-
-    call_command("load_demo")
+    counts = (
+        School.objects.count(),
+        User.objects.count(),
+        Pupil.objects.count(),
+        Exclusion.objects.count(),
+    )
+    call_command("load_demo", *SMALL)
     assert json.loads(path.read_text()) == first
-    assert (School.objects.count(), User.objects.count(), LocalAuthority.objects.count()) == counts
+    assert (
+        School.objects.count(),
+        User.objects.count(),
+        Pupil.objects.count(),
+        Exclusion.objects.count(),
+    ) == counts
     assert "officer" in capsys.readouterr().out
 
 
 def test_demo_is_a_realistic_small_la(db):
-    call_command("load_demo", "--quiet-accounts")
+    call_command("load_demo", *SMALL)
     northmoor = LocalAuthority.objects.get(code="929")
     schools = School.objects.filter(la=northmoor)
     assert schools.count() >= 24
@@ -31,28 +46,37 @@ def test_demo_is_a_realistic_small_la(db):
     assert schools.exclude(trust__isnull=True).values("trust").distinct().count() == 3
     assert northmoor.providers.filter(kind="pru").count() == 2
     assert northmoor.providers.exclude(kind="pru").count() >= 4
+    assert northmoor.terms.filter(school_year=2025).count() == 6
+    assert northmoor.terms.filter(school_year=2026).count() == 6
 
 
-def test_demo_accounts_keep_their_passwords_when_the_database_is_rebuilt(db, settings):
+def test_demo_has_a_year_of_exclusions_at_national_rates(db):
     call_command("load_demo", "--quiet-accounts")
+    on_roll = School.objects.filter(la__code="929").aggregate(n=Sum("pupils_on_roll"))["n"]
+    suspensions = Exclusion.objects.exclude(kind=Exclusion.Kind.PERMANENT).count()
+    permanent = Exclusion.objects.filter(kind=Exclusion.Kind.PERMANENT).count()
+    # England 2023/24: about 0.105-0.113 suspensions and 0.0012 permanent exclusions a pupil.
+    assert 0.08 <= suspensions / on_roll <= 0.14
+    assert 0.0007 <= permanent / on_roll <= 0.0018
+    # Something is due now for a person trying the demo.
+    assert Deadline.objects.open().filter(kind=Deadline.Kind.LA_PROVISION).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_accounts_keep_their_passwords_when_the_database_is_rebuilt(settings):
+    call_command("load_demo", *SMALL)
     saved = json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
-    User.objects.all().delete()
-    call_command("load_demo", "--quiet-accounts")
+    call_command("flush", "--no-input")
+    call_command("load_demo", *SMALL)
     for row in saved:
         assert User.objects.get(username=row["username"]).check_password(row["password"])
 
 
-def test_demo_otp_prints_the_current_code_of_a_demo_account(db, capsys):
-    call_command("load_demo", "--quiet-accounts")
-    from tests.conftest import totp_code
-
-    secret = next(
-        row["totp_secret"]
-        for row in json.loads(
-            (__import__("django.conf").conf.settings.VAR_DIR / "demo-accounts.json").read_text()
-        )
-        if row["username"] == "officer"
-    )
+@pytest.mark.usefixtures("db")
+def test_demo_otp_prints_the_current_code_of_a_demo_account(capsys, settings):
+    call_command("load_demo", *SMALL)
+    accounts = json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
+    secret = next(row["totp_secret"] for row in accounts if row["username"] == "officer")
     capsys.readouterr()
     call_command("demo_otp", "officer")
     assert capsys.readouterr().out.split()[0] == totp_code(secret)

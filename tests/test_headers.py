@@ -12,5 +12,5 @@ def test_every_page_sends_the_security_headers(client, db):
 
 def test_signed_in_pages_are_never_cached(world, sign_in):
     client = sign_in(world["users"]["la_officer"])
-    for name in ["organisations:home", "organisations:school_list", "organisations:account"]:
+    for name in ["reports:home", "organisations:school_list", "organisations:account"]:
         assert client.get(reverse(name))["Cache-Control"] == "no-store"

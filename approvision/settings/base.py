@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("APPROVISION_VAR_DIR", BASE_DIR / "var"))
@@ -82,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "organisations.context_processors.service",
+                "approvision.context_processors.service",
             ],
         },
     },
@@ -108,7 +109,7 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "organisations:sign_in"
-LOGIN_REDIRECT_URL = "organisations:home"
+LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "organisations:sign_in"
 
 # NCSC: length, not composition; no expiry. 12 minimum, long passphrases allowed.
@@ -189,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "organisations.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=1),
+    },
+    # Deadlines are recounted when term dates change; nightly as well, to be sure.
+    "refresh-deadlines": {
+        "task": "cases.tasks.deadlines_refresh",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

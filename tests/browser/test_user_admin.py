@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_accounts(settings):
-    call_command("load_demo", "--quiet-accounts")
+    call_command("load_demo", "--quiet-accounts", "--scale", "0.05")
     return {
         a["username"]: a for a in json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
     }

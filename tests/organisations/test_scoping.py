@@ -129,6 +129,6 @@ def test_a_large_trusts_home_page_links_to_the_paged_school_list(world, sign_in)
 
     for _ in range(25):
         AcademyFactory(la=world["home"], trust=world["academy"].trust)
-    response = sign_in(world["users"]["trust_lead"]).get(reverse("organisations:home"))
+    response = sign_in(world["users"]["trust_lead"]).get(reverse("reports:home"))
     assert len(response.context["schools"]) == 20
     assert "See all 27 of your trust's schools" in response.text

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from organisations.services import user_disable
 
-HOME = reverse("organisations:home")
+HOME = reverse("reports:home")
 SIGN_IN = reverse("organisations:sign_in")
 
 

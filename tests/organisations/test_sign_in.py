@@ -14,7 +14,7 @@ from tests.factories import PASSWORD, TOTP_SECRET, make_member
 SIGN_IN = reverse("organisations:sign_in")
 CODE = reverse("organisations:sign_in_code")
 SETUP = reverse("organisations:sign_in_setup")
-HOME = reverse("organisations:home")
+HOME = reverse("reports:home")
 
 
 def password_step(client, username, password=PASSWORD, **extra):

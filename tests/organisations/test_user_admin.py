@@ -168,7 +168,7 @@ def test_a_one_time_password_must_be_replaced_before_anything_else(world, sign_i
     staff.must_change_password = True
     staff.save()
     client = sign_in(staff)
-    response = client.get(reverse("organisations:home"))
+    response = client.get(reverse("reports:home"))
     assert response.url == reverse("organisations:password_change")
     from tests.factories import PASSWORD
 
@@ -189,4 +189,4 @@ def test_a_one_time_password_must_be_replaced_before_anything_else(world, sign_i
     staff.refresh_from_db()
     assert not staff.must_change_password
     assert staff.check_password("a new long passphrase")
-    assert client.get(reverse("organisations:home")).status_code == 200
+    assert client.get(reverse("reports:home")).status_code == 200

@@ -18,9 +18,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-accounts", action="store_true", help="Do not print the accounts."
         )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Volume of records such as a year of exclusions: 1 is the demo LA's real size.",
+        )
 
     def handle(self, *args, **options):
-        context = DemoContext()
+        context = DemoContext(scale=options["scale"])
         for app in DEMO_APPS:
             if importlib.util.find_spec(f"{app}.demo") is not None:
                 importlib.import_module(f"{app}.demo").load(context, var_dir=settings.VAR_DIR)

@@ -1,14 +1,40 @@
 from django.conf import settings
 from django.urls import reverse
 
-# (label, URL name, permission needed, URL names that mark it current)
+# The service navigation: (label, URL name, permission needed, URL names that mark it current).
+# Project wiring: it names every app's pages, so it lives here rather than in any one app.
 NAVIGATION = [
-    ("Home", "organisations:home", None, {"organisations:home"}),
+    ("Home", "reports:home", None, {"reports:home"}),
+    (
+        "Pupils",
+        "cases:pupil_list",
+        "cases.view_pupil",
+        {
+            "cases:pupil_list",
+            "cases:pupil_add",
+            "cases:pupil_detail",
+            "cases:exclusion_add",
+            "cases:exclusion_detail",
+            "cases:exclusion_transition",
+        },
+    ),
+    ("Deadlines", "cases:deadline_list", "cases.view_deadline", {"cases:deadline_list"}),
     (
         "Schools",
         "organisations:school_list",
         "organisations.view_school",
         {"organisations:school_list", "organisations:school_detail"},
+    ),
+    (
+        "Term dates",
+        "organisations:calendar",
+        "organisations.change_term",
+        {
+            "organisations:calendar",
+            "organisations:calendar_import",
+            "organisations:term_edit",
+            "organisations:non_school_day_add",
+        },
     ),
     (
         "Users",

@@ -1,0 +1,30 @@
+from celery import shared_task
+
+from cases.models import Exclusion
+from cases.services import exclusion_deadlines_refresh
+from organisations.calendar import SchoolCalendar
+
+
+@shared_task(name="cases.tasks.deadlines_refresh")
+def deadlines_refresh(la_id: int | None = None) -> int:
+    """Recount the open deadlines (of one LA, or all) from the current calendars.
+
+    Runs after term dates change and nightly; safe to run any number of times.
+    """
+    exclusions = (
+        Exclusion.objects.filter(deadlines__met_on__isnull=True)
+        .select_related("pupil", "school__la")
+        .distinct()
+        .order_by("school_id")
+    )
+    if la_id is not None:
+        exclusions = exclusions.filter(deadlines__la_id=la_id)
+    calendars: dict[int, SchoolCalendar] = {}
+    count = 0
+    for exclusion in exclusions.iterator(chunk_size=500):
+        calendar = calendars.get(exclusion.school_id)
+        if calendar is None:
+            calendar = calendars[exclusion.school_id] = SchoolCalendar.for_school(exclusion.school)
+        exclusion_deadlines_refresh(exclusion=exclusion, calendar=calendar)
+        count += 1
+    return count

@@ -1,0 +1,363 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from audit.models import PupilRead
+from audit.services import audit_pupil_read
+from cases.clocks import SUSPENSION_CAP_DAYS, SUSPENSION_WARNING_DAYS
+from cases.forms import DeadlineFilterForm, ExclusionForm, PupilForm, TransitionForm
+from cases.history import history_entries
+from cases.models import Deadline, Enrolment, Exclusion, ExclusionEvent, Pupil
+from cases.services import (
+    CaseError,
+    DuplicatePupil,
+    current_school,
+    deadline_mark_met,
+    exclusion_record,
+    exclusion_transition,
+    pupil_create,
+    school_year_suspension_days,
+)
+from organisations.forms import SearchForm
+from organisations.models import School
+
+
+class PupilListView(PermissionRequiredMixin, ListView):
+    permission_required = "cases.view_pupil"
+    paginate_by = 25
+    template_name = "cases/pupil_list.html"
+
+    def get_queryset(self):
+        queryset = Pupil.objects.visible_to(self.request.user).for_list()
+        self.search = SearchForm(self.request.GET)
+        if self.search.is_valid() and (q := self.search.cleaned_data["q"].strip()):
+            words = q.split()
+            for word in words:
+                queryset = queryset.filter(
+                    Q(legal_first_name__icontains=word)
+                    | Q(legal_last_name__icontains=word)
+                    | Q(preferred_first_name__icontains=word)
+                    | Q(preferred_last_name__icontains=word)
+                    | Q(upn__iexact=word)
+                )
+        return queryset.order_by("legal_last_name", "legal_first_name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["search"] = self.search
+        audit_pupil_read(
+            request=self.request,
+            pupil_ids=[p.pk for p in context["object_list"]],
+            action=PupilRead.Action.LIST,
+        )
+        return context
+
+
+class PupilCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "cases.add_pupil"
+    form_class = PupilForm
+    template_name = "cases/pupil_form.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "schools": School.objects.visible_to(self.request.user),
+        }
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        school, joined_on = data.pop("school"), data.pop("joined_on")
+        try:
+            pupil = pupil_create(by=self.request.user, school=school, joined_on=joined_on, **data)
+        except DuplicatePupil as duplicate:
+            existing = duplicate.existing
+            if Pupil.objects.visible_to(self.request.user).filter(pk=existing.pk).exists():
+                where = format_html(
+                    "A pupil with this UPN is already recorded: "
+                    '<a class="govuk-link" href="{}">{}</a>',
+                    reverse("cases:pupil_detail", args=[existing.pk]),
+                    existing.name,
+                )
+            else:
+                where = (
+                    "A pupil with this UPN is already recorded by the local authority, on another "
+                    "school's roll. Ask the local authority's inclusion team to move them to yours."
+                )
+            form.add_error("upn", where)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{pupil.name} added")
+        return redirect("cases:pupil_detail", pk=pupil.pk)
+
+
+class PupilDetailView(PermissionRequiredMixin, TemplateView):
+    """The pupil's case file: details, clocks, and a chronology of everything about them."""
+
+    permission_required = "cases.view_pupil"
+    template_name = "cases/pupil_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        pupil = get_object_or_404(
+            Pupil.objects.visible_to(user).select_related("la", "home_la"), pk=kwargs["pk"]
+        )
+        audit_pupil_read(
+            request=self.request, pupil_ids=[pupil.pk], action=PupilRead.Action.VIEW_CASE_FILE
+        )
+        enrolments = list(pupil.enrolments.select_related("school"))
+        exclusions = list(
+            Exclusion.objects.visible_to(user)
+            .filter(pupil=pupil)
+            .select_related("school", "recorded_by")
+            .prefetch_related(
+                Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on")),
+                Prefetch("events", queryset=ExclusionEvent.objects.select_related("by")),
+            )
+        )
+        today = timezone.localdate()
+        days = school_year_suspension_days(pupil, today)
+        school = current_school(pupil)
+        return {
+            **super().get_context_data(**kwargs),
+            "pupil": pupil,
+            "school": school,
+            "year_group": pupil.year_group_label(today),
+            "exclusions": exclusions,
+            "open_deadlines": [
+                d
+                for e in exclusions
+                for d in e.deadlines.all()
+                if d.met_on is None and not d.lapsed
+            ],
+            "chronology": _chronology(enrolments, exclusions),
+            "suspension_days": days,
+            "cap": SUSPENSION_CAP_DAYS,
+            "near_cap": days >= SUSPENSION_WARNING_DAYS,
+            "over_cap": days > SUSPENSION_CAP_DAYS,
+            "history": history_entries(pupil.history.select_related("history_user")[:30]),
+            "can_record": user.has_perm("cases.add_exclusion")
+            and school is not None
+            and School.objects.visible_to(user).filter(pk=school.pk).exists(),
+            "today": today,
+        }
+
+
+def _chronology(enrolments: list[Enrolment], exclusions: list[Exclusion]) -> list[dict]:
+    entries = []
+    for enrolment in enrolments:
+        entries.append({"date": enrolment.joined_on, "text": f"Joined {enrolment.school.name}"})
+        if enrolment.left_on:
+            entries.append(
+                {
+                    "date": enrolment.left_on,
+                    "text": (
+                        f"Left {enrolment.school.name}: {enrolment.get_leaving_reason_display()}"
+                    ),
+                }
+            )
+    for exclusion in exclusions:
+        entries.append(
+            {
+                "date": exclusion.start_date,
+                "text": f"{exclusion.get_kind_display()} at {exclusion.school.name}",
+                "href": reverse("cases:exclusion_detail", args=[exclusion.pk]),
+            }
+        )
+        for event in exclusion.events.all():
+            if event.from_state:
+                entries.append(
+                    {
+                        "date": event.happened_on,
+                        "text": f"{exclusion.get_kind_display()}: {event.get_to_state_display()}",
+                        "href": reverse("cases:exclusion_detail", args=[exclusion.pk]),
+                    }
+                )
+    return sorted(entries, key=lambda e: e["date"], reverse=True)
+
+
+class _ExclusionMixin(PermissionRequiredMixin):
+    def get_exclusion(self) -> Exclusion:
+        queryset = Exclusion.objects.visible_to(self.request.user).select_related(
+            "pupil", "school", "recorded_by"
+        )
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+
+class ExclusionCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "cases.add_exclusion"
+    form_class = ExclusionForm
+    template_name = "cases/exclusion_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=kwargs["pk"])
+        self.school = current_school(self.pupil)
+        # Only the school whose roll the pupil is on (or the LA) records their exclusions.
+        if (
+            self.school is None
+            or not School.objects.visible_to(request.user).filter(pk=self.school.pk).exists()
+        ):
+            return redirect("cases:pupil_detail", pk=self.pupil.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "pupil": self.pupil, "school": self.school}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            exclusion = exclusion_record(
+                by=self.request.user,
+                pupil=self.pupil,
+                school=self.school,
+                kind=data["kind"],
+                start_date=data["start_date"],
+                end_date=data.get("end_date"),
+                sessions=data.get("sessions"),
+                reasons=data["reasons"],
+                decided_by=data["decided_by"],
+                parents_notified_on=data.get("parents_notified_on"),
+                misses_public_exam=data["misses_public_exam"],
+            )
+        except CaseError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{exclusion.get_kind_display()} recorded. The local authority can see it now.",
+        )
+        return redirect("cases:exclusion_detail", pk=exclusion.pk)
+
+
+class ExclusionDetailView(_ExclusionMixin, TemplateView):
+    permission_required = "cases.view_exclusion"
+    template_name = "cases/exclusion_detail.html"
+
+    def get_context_data(self, **kwargs):
+        exclusion = self.get_exclusion()
+        audit_pupil_read(
+            request=self.request,
+            pupil_ids=[exclusion.pupil_id],
+            action=PupilRead.Action.VIEW_EXCLUSION,
+        )
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "exclusion": exclusion,
+            "deadlines": exclusion.deadlines.order_by("due_on"),
+            "events": exclusion.events.select_related("by"),
+            "history": history_entries(exclusion.history.select_related("history_user")[:30]),
+            "can_move": user.has_perm("cases.change_exclusion") and bool(exclusion.allowed_moves()),
+            "can_mark_met": user.has_perm("cases.change_deadline"),
+            "today": timezone.localdate(),
+        }
+
+
+class ExclusionTransitionView(_ExclusionMixin, FormView):
+    permission_required = "cases.change_exclusion"
+    form_class = TransitionForm
+    template_name = "cases/exclusion_transition.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission_required):
+            return self.handle_no_permission()
+        self.exclusion = self.get_exclusion()
+        if not self.exclusion.allowed_moves():
+            messages.info(request, "This exclusion has no further steps to record")
+            return redirect("cases:exclusion_detail", pk=self.exclusion.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "exclusion": self.exclusion}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "exclusion": self.exclusion}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            exclusion_transition(
+                exclusion=self.exclusion,
+                to=data["to"],
+                by=self.request.user,
+                on=data["on"],
+                version=data["version"],
+                note=data["note"],
+                outcome=data.get("outcome") or "",
+            )
+        except CaseError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Saved. The deadlines have been updated.")
+        return redirect("cases:exclusion_detail", pk=self.exclusion.pk)
+
+
+class DeadlineListView(PermissionRequiredMixin, ListView):
+    """What is due today, this week and overdue, for the user's LA or school."""
+
+    permission_required = "cases.view_deadline"
+    paginate_by = 50
+    template_name = "cases/deadline_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        today = timezone.localdate()
+        self.filters = DeadlineFilterForm(
+            self.request.GET, schools=School.objects.visible_to(user).order_by("name")
+        )
+        queryset = Deadline.objects.visible_to(user).open().for_list()
+        when = "week"
+        if self.filters.is_valid():
+            data = self.filters.cleaned_data
+            when = data["when"] or "week"
+            if data["school"]:
+                queryset = queryset.filter(school=data["school"])
+            if data["kind"]:
+                queryset = queryset.filter(kind=data["kind"])
+        self.when = when
+        if when == "overdue":
+            queryset = queryset.filter(due_on__lt=today)
+        elif when == "today":
+            queryset = queryset.filter(due_on=today)
+        elif when == "week":
+            queryset = queryset.filter(due_on__lte=today + timedelta(days=7))
+        return queryset.order_by("due_on", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        open_deadlines = Deadline.objects.visible_to(self.request.user).open()
+        context.update(
+            filters=self.filters,
+            when=self.when,
+            today=today,
+            counts={
+                "overdue": open_deadlines.filter(due_on__lt=today).count(),
+                "today": open_deadlines.filter(due_on=today).count(),
+                "week": open_deadlines.filter(
+                    due_on__gt=today, due_on__lte=today + timedelta(days=7)
+                ).count(),
+            },
+            query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+class DeadlineMetView(PermissionRequiredMixin, View):
+    permission_required = "cases.change_deadline"
+
+    def post(self, request, pk):
+        deadline = get_object_or_404(Deadline.objects.visible_to(request.user).open(), pk=pk)
+        try:
+            deadline_mark_met(deadline=deadline, on=timezone.localdate(), by=request.user)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Recorded: {deadline.get_kind_display().lower()} arranged")
+        return redirect("cases:exclusion_detail", pk=deadline.exclusion_id)
