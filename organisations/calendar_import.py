@@ -157,10 +157,10 @@ def calendar_import_apply(*, la: LocalAuthority, checked: CalendarImport) -> Non
 def calendar_changed(*, la: LocalAuthority) -> None:
     """Deadlines count school days, so recount the LA's open ones once the change is saved.
 
-    Queued by name: the cases app owns deadlines, and organisations does not import it.
+    Found by name in Celery's registry: the cases app owns deadlines, and organisations does not
+    import it.
     """
     from celery import current_app
 
-    transaction.on_commit(
-        lambda: current_app.send_task("cases.tasks.deadlines_refresh", kwargs={"la_id": la.pk})
-    )
+    task = current_app.tasks["cases.tasks.deadlines_refresh"]
+    transaction.on_commit(lambda: task.delay(la_id=la.pk))

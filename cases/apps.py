@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = "Pupils and exclusions"
+
+    def ready(self):
+        # Register this app's Celery tasks in every process, so other apps can queue them by
+        # name without importing this app (organisations queues deadline refreshes).
+        from cases import tasks  # noqa: F401
