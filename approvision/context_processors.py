@@ -1,53 +1,25 @@
 from django.conf import settings
 from django.urls import reverse
 
-# The service navigation: (label, URL name, permission needed, URL names that mark it current).
-# Project wiring: it names every app's pages, so it lives here rather than in any one app.
+# The service navigation: (label, URL name, permission needed, URL-name prefixes that mark it as
+# the current section). Project wiring: it names every app's pages, so no one app owns it.
 NAVIGATION = [
-    ("Home", "reports:home", None, {"reports:home"}),
-    (
-        "Pupils",
-        "cases:pupil_list",
-        "cases.view_pupil",
-        {
-            "cases:pupil_list",
-            "cases:pupil_add",
-            "cases:pupil_detail",
-            "cases:exclusion_add",
-            "cases:exclusion_detail",
-            "cases:exclusion_transition",
-        },
-    ),
-    ("Deadlines", "cases:deadline_list", "cases.view_deadline", {"cases:deadline_list"}),
+    ("Home", "reports:home", None, ("reports:home",)),
+    ("Pupils", "cases:pupil_list", "cases.view_pupil", ("cases:pupil", "cases:exclusion")),
+    ("Deadlines", "cases:deadline_list", "cases.view_deadline", ("cases:deadline",)),
     (
         "Schools",
         "organisations:school_list",
         "organisations.view_school",
-        {"organisations:school_list", "organisations:school_detail"},
+        ("organisations:school",),
     ),
     (
         "Term dates",
         "organisations:calendar",
         "organisations.change_term",
-        {
-            "organisations:calendar",
-            "organisations:calendar_import",
-            "organisations:term_edit",
-            "organisations:non_school_day_add",
-        },
+        ("organisations:calendar", "organisations:term", "organisations:non_school_day"),
     ),
-    (
-        "Users",
-        "organisations:user_list",
-        "organisations.view_user",
-        {
-            "organisations:user_list",
-            "organisations:user_add",
-            "organisations:user_detail",
-            "organisations:user_action",
-            "organisations:user_password_shown",
-        },
-    ),
+    ("Users", "organisations:user_list", "organisations.view_user", ("organisations:user",)),
 ]
 
 
@@ -57,10 +29,10 @@ def service(request):
     if user is None or not user.is_authenticated:
         return context
     match = getattr(request, "resolver_match", None)
-    current = match.view_name if match else None
+    current = match.view_name if match else ""
     context["navigation"] = [
-        {"text": label, "href": reverse(name), "current": current in marks}
-        for label, name, permission, marks in NAVIGATION
+        {"text": label, "href": reverse(name), "current": current.startswith(prefixes)}
+        for label, name, permission, prefixes in NAVIGATION
         if permission is None or user.has_perm(permission)
     ]
     context["membership"] = user.membership_or_none()

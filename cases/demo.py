@@ -328,6 +328,12 @@ def _volume(context: DemoContext, rng, scale: float, today: date, recorder) -> N
                     decided_by=rng.choice(HEADTEACHERS),
                     parents_notified_on=start,
                 )
+                # Recorded when it happened, not when the demo was loaded.
+                Exclusion.objects.filter(pk=pex.pk).update(
+                    recorded_at=timezone.make_aware(
+                        timezone.datetime.combine(start, timezone.datetime.min.time())
+                    )
+                )
                 # Past ones have been through the board; a few went to independent review.
                 _demo_board_outcome(rng, pex, recorder, calendar, today)
 

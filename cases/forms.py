@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.identifiers import upn_normalise, upn_validator
-from cases.models import Deadline, Exclusion, ExclusionReason, Pupil
+from cases.models import Deadline, Enrolment, Exclusion, ExclusionReason, Pupil
 from organisations.forms import gds_helper
 from organisations.models import LocalAuthority, School
 
@@ -312,3 +312,82 @@ class DeadlineFilterForm(forms.Form):
         self.fields["school"].queryset = schools
         for field in self.fields.values():
             field.widget.attrs["class"] = "govuk-select"
+
+
+class PupilEditForm(PupilForm):
+    """The pupil's details; the UPN, school and roll are changed elsewhere."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, schools=School.objects.none(), **kwargs)
+        for name in ("upn", "school", "joined_on"):
+            del self.fields[name]
+        self.helper = gds_helper(
+            Fieldset(
+                Field.text("legal_first_name", field_width=Fixed.TWENTY),
+                Field.text("legal_last_name", field_width=Fixed.TWENTY),
+                Field.text("preferred_first_name", field_width=Fixed.TWENTY),
+                Field.text("preferred_last_name", field_width=Fixed.TWENTY),
+                legend="Name",
+                legend_size=Size.MEDIUM,
+            ),
+            Field("date_of_birth"),
+            Field.radios("sex", inline=True),
+            Field.select("ethnicity"),
+            Field.radios("sen_status"),
+            Field.select("primary_need"),
+            Field.radios("social_care"),
+            Fieldset(
+                Field.checkbox("free_school_meals"),
+                Field.checkbox("looked_after"),
+                Field.checkbox("youth_justice"),
+                legend="Other circumstances",
+                legend_size=Size.SMALL,
+            ),
+            Field.select("home_la"),
+            Field("version"),
+            Submit("submit", "Save changes"),
+        )
+
+
+class LeaveSchoolForm(forms.Form):
+    left_on = date_field("Date they left the roll")
+    reason = forms.ChoiceField(
+        label="Why did they leave?",
+        choices=[
+            (value, label)
+            for value, label in Enrolment.LeavingReason.choices
+            if value != Enrolment.LeavingReason.PERMANENTLY_EXCLUDED
+        ]
+        + [(Enrolment.LeavingReason.PERMANENTLY_EXCLUDED, "Permanently excluded")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why they left"},
+    )
+    to_school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        label="The school they moved to (optional)",
+        help_text="Only when they moved to another school in this local authority",
+        empty_label="Not a school here",
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_school"].queryset = schools
+        self.helper = gds_helper(
+            Field("left_on"),
+            Field.radios("reason"),
+            Field.select("to_school"),
+            Submit("submit", "Record that they left"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        moved = cleaned.get("reason") == Enrolment.LeavingReason.MOVED_SCHOOL
+        if cleaned.get("to_school") and not moved:
+            self.add_error("to_school", "Choose a school only when they moved to another school")
+        left_on = cleaned.get("left_on")
+        if left_on and left_on > timezone.localdate():
+            self.add_error("left_on", "The date they left must be today or in the past")
+        return cleaned

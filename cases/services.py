@@ -76,6 +76,38 @@ def pupil_leave_school(
         Enrolment.objects.create(pupil=pupil, school=to_school, joined_on=on)
 
 
+PUPIL_EDITABLE_FIELDS = [
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_first_name",
+    "preferred_last_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "sen_status",
+    "primary_need",
+    "social_care",
+    "free_school_meals",
+    "looked_after",
+    "youth_justice",
+    "home_la",
+]
+
+
+@transaction.atomic
+def pupil_update(*, pupil: Pupil, by: User, version: int, **changes) -> Pupil:
+    """Change a pupil's details, refusing an edit made from a stale copy (the version seen)."""
+    locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    if locked.version != version:
+        raise StaleVersion()
+    for name in PUPIL_EDITABLE_FIELDS:
+        if name in changes:
+            setattr(locked, name, changes[name])
+    locked.version += 1
+    locked.save()
+    return locked
+
+
 def current_school(pupil: Pupil) -> School | None:
     enrolment = pupil.enrolments.filter(left_on__isnull=True).select_related("school").first()
     return enrolment.school if enrolment else None

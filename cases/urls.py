@@ -8,6 +8,8 @@ urlpatterns = [
     path("pupils/", views.PupilListView.as_view(), name="pupil_list"),
     path("pupils/add/", views.PupilCreateView.as_view(), name="pupil_add"),
     path("pupils/<int:pk>/", views.PupilDetailView.as_view(), name="pupil_detail"),
+    path("pupils/<int:pk>/edit/", views.PupilEditView.as_view(), name="pupil_edit"),
+    path("pupils/<int:pk>/leave/", views.PupilLeaveView.as_view(), name="pupil_leave"),
     path(
         "pupils/<int:pk>/exclusions/add/",
         views.ExclusionCreateView.as_view(),

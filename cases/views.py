@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,10 +14,18 @@ from django.views.generic import FormView, ListView, TemplateView
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.clocks import SUSPENSION_CAP_DAYS, SUSPENSION_WARNING_DAYS
-from cases.forms import DeadlineFilterForm, ExclusionForm, PupilForm, TransitionForm
+from cases.forms import (
+    DeadlineFilterForm,
+    ExclusionForm,
+    LeaveSchoolForm,
+    PupilEditForm,
+    PupilForm,
+    TransitionForm,
+)
 from cases.history import history_entries
 from cases.models import Deadline, Enrolment, Exclusion, ExclusionEvent, Pupil
 from cases.services import (
+    PUPIL_EDITABLE_FIELDS,
     CaseError,
     DuplicatePupil,
     current_school,
@@ -24,10 +33,13 @@ from cases.services import (
     exclusion_record,
     exclusion_transition,
     pupil_create,
+    pupil_leave_school,
+    pupil_update,
     school_year_suspension_days,
 )
 from organisations.forms import SearchForm
 from organisations.models import School
+from organisations.roles import Role
 
 
 class PupilListView(PermissionRequiredMixin, ListView):
@@ -142,6 +154,14 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
             "near_cap": days >= SUSPENSION_WARNING_DAYS,
             "over_cap": days > SUSPENSION_CAP_DAYS,
             "history": history_entries(pupil.history.select_related("history_user")[:30]),
+            "can_change": user.has_perm("cases.change_pupil")
+            and (
+                user.role not in (Role.SCHOOL_STAFF, Role.TRUST_LEAD)
+                or (
+                    school is not None
+                    and School.objects.visible_to(user).filter(pk=school.pk).exists()
+                )
+            ),
             "can_record": user.has_perm("cases.add_exclusion")
             and school is not None
             and School.objects.visible_to(user).filter(pk=school.pk).exists(),
@@ -361,3 +381,82 @@ class DeadlineMetView(PermissionRequiredMixin, View):
         else:
             messages.success(request, f"Recorded: {deadline.get_kind_display().lower()} arranged")
         return redirect("cases:exclusion_detail", pk=deadline.exclusion_id)
+
+
+class PupilEditView(PermissionRequiredMixin, FormView):
+    permission_required = "cases.change_pupil"
+    form_class = PupilEditForm
+    template_name = "cases/pupil_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(self.permission_required):
+            self.pupil = _pupil_the_user_may_change(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = {name: getattr(self.pupil, name) for name in PUPIL_EDITABLE_FIELDS}
+        return {**initial, "version": self.pupil.version}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "pupil": self.pupil}
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k in PUPIL_EDITABLE_FIELDS}
+        try:
+            pupil_update(
+                pupil=self.pupil, by=self.request.user, version=form.cleaned_data["version"], **data
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Details saved")
+        return redirect("cases:pupil_detail", pk=self.pupil.pk)
+
+
+class PupilLeaveView(PermissionRequiredMixin, FormView):
+    permission_required = "cases.change_pupil"
+    form_class = LeaveSchoolForm
+    template_name = "cases/pupil_leave.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(self.permission_required):
+            self.pupil = _pupil_the_user_may_change(request.user, kwargs["pk"])
+            self.school = current_school(self.pupil)
+            if self.school is None:
+                messages.info(request, "They are not on a school's roll")
+                return redirect("cases:pupil_detail", pk=self.pupil.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        schools = School.objects.filter(la_id=self.pupil.la_id).exclude(pk=self.school.pk)
+        return {**super().get_form_kwargs(), "schools": schools.order_by("name")}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "pupil": self.pupil, "school": self.school}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            pupil_leave_school(
+                pupil=self.pupil,
+                on=data["left_on"],
+                reason=data["reason"],
+                by=self.request.user,
+                to_school=data["to_school"],
+            )
+        except CaseError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Recorded that {self.pupil.name} left {self.school.name}")
+        return redirect("cases:pupil_detail", pk=self.pupil.pk)
+
+
+def _pupil_the_user_may_change(user, pk) -> Pupil:
+    """LA staff change their LA's pupils; a school only those on its roll now."""
+    pupil = get_object_or_404(Pupil.objects.visible_to(user), pk=pk)
+    membership = user.membership_or_none()
+    if membership and membership.role in (Role.SCHOOL_STAFF, Role.TRUST_LEAD):
+        school = current_school(pupil)
+        if school is None or not School.objects.visible_to(user).filter(pk=school.pk).exists():
+            raise PermissionDenied
+    return pupil

@@ -63,6 +63,10 @@ def test_senco_records_a_suspension_and_a_permanent_exclusion_the_la_sees_both(
     assert page.get_by_role("heading", level=1).inner_text() == "Mason Holmes"
     assert_accessible(page)
     pupil_url = page.url
+    for link in ("Change details", "Record that they left Harbridge Academy"):
+        page.get_by_role("link", name=link).click()
+        assert_accessible(page)
+        page.go_back()
 
     # A suspension with no reason and its last day before its first: both refused, clearly.
     page.get_by_role("button", name="Record an exclusion").click()

@@ -201,3 +201,60 @@ def test_list_pages_run_a_fixed_number_of_queries(
             )
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(url)
+
+
+def test_pupil_details_change_with_history_and_a_stale_edit_is_refused(world, cases, sign_in):
+    client = sign_in(world["users"]["la_officer"])
+    pupil = cases["stays"]
+    url = reverse("cases:pupil_edit", args=[pupil.pk])
+    form = client.get(url).context["form"]
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None and not isinstance(v, bool)},
+        "date_of_birth_0": pupil.date_of_birth.day,
+        "date_of_birth_1": pupil.date_of_birth.month,
+        "date_of_birth_2": pupil.date_of_birth.year,
+        "preferred_first_name": "Stevie",
+        "home_la": "",
+    }
+    data.pop("date_of_birth", None)
+    assert client.post(url, data).status_code == 302
+    pupil.refresh_from_db()
+    assert pupil.preferred_first_name == "Stevie" and pupil.version == 2
+    page = client.get(reverse("cases:pupil_detail", args=[pupil.pk])).text
+    assert "Preferred first name: blank → Stevie" in page
+    # The same form sent again carries version 1: someone else's change would be lost.
+    stale = client.post(url, {**data, "preferred_first_name": "Sam"})
+    assert "Someone else changed this record" in stale.text
+    pupil.refresh_from_db()
+    assert pupil.preferred_first_name == "Stevie"
+
+
+def test_leaving_the_roll_records_why_and_the_old_school_loses_the_pupil(world, cases, sign_in):
+    client = sign_in(world["users"]["school_staff"])
+    pupil = PupilFactory(la=world["home"], legal_first_name="Leaver")
+    enrol(pupil, world["academy"])
+    url = reverse("cases:pupil_leave", args=[pupil.pk])
+    bad = client.post(url, {"left_on_0": "1", "left_on_1": "10", "left_on_2": "2026"})
+    assert "Select why they left" in bad.text
+    done = client.post(
+        url, {"left_on_0": "1", "left_on_1": "10", "left_on_2": "2026", "reason": "ehe"}
+    )
+    assert done.status_code == 302
+    enrolment = pupil.enrolments.get()
+    assert (enrolment.left_on, enrolment.leaving_reason) == (date(2026, 10, 1), "ehe")
+    # Nothing recorded about them there, so the school no longer sees them.
+    assert client.get(reverse("cases:pupil_detail", args=[pupil.pk])).status_code == 404
+    assert (
+        sign_in(world["users"]["la_officer"])
+        .get(reverse("cases:pupil_detail", args=[pupil.pk]))
+        .status_code
+        == 200
+    )
+
+
+def test_another_school_cannot_change_a_pupil_it_only_once_excluded(world, cases, sign_in):
+    client = sign_in(world["users"]["school_staff"])
+    moved = cases["moved"]
+    assert client.get(reverse("cases:pupil_detail", args=[moved.pk])).status_code == 200
+    assert client.get(reverse("cases:pupil_edit", args=[moved.pk])).status_code == 403
+    assert client.get(reverse("cases:pupil_leave", args=[moved.pk])).status_code == 403
