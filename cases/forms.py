@@ -1,27 +1,41 @@
 from datetime import date
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Hidden, Size, Submit
 from django import forms
 from django.utils import timezone
 
 from cases.identifiers import upn_normalise, upn_validator
 from cases.models import Deadline, Enrolment, Exclusion, ExclusionReason, Pupil
-from organisations.forms import gds_helper
+from organisations.forms import date_field, gds_helper
 from organisations.models import LocalAuthority, School
 
 
-def date_field(label: str, *, required: bool = True, hint: str = "") -> DateInputField:
-    field = DateInputField(
-        label=label,
-        required=required,
-        require_all_fields=False,
-        help_text=hint or "For example, 27 3 2026",
-    )
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    field.error_messages["invalid"] = f"The {label.lower()} must be a real date"
-    return field
+def _details_layout():
+    """The questions about the pupil, shared by adding and changing them."""
+    return [
+        Fieldset(
+            Field.text("legal_first_name", field_width=Fixed.TWENTY),
+            Field.text("legal_last_name", field_width=Fixed.TWENTY),
+            Field.text("preferred_first_name", field_width=Fixed.TWENTY),
+            Field.text("preferred_last_name", field_width=Fixed.TWENTY),
+            legend="Name",
+            legend_size=Size.MEDIUM,
+        ),
+        Field("date_of_birth"),
+        Field.radios("sex", inline=True),
+        Field.select("ethnicity"),
+        Field.radios("sen_status"),
+        Field.select("primary_need"),
+        Field.radios("social_care"),
+        Fieldset(
+            Field.checkbox("free_school_meals"),
+            Field.checkbox("looked_after"),
+            Field.checkbox("youth_justice"),
+            legend="Other circumstances",
+            legend_size=Size.SMALL,
+        ),
+        Field.select("home_la"),
+    ]
 
 
 class PupilForm(forms.Form):
@@ -98,28 +112,7 @@ class PupilForm(forms.Form):
         only = schools.first() if schools.count() == 1 else None
         self.helper = gds_helper(
             Field.text("upn", field_width=Fixed.TWENTY),
-            Fieldset(
-                Field.text("legal_first_name", field_width=Fixed.TWENTY),
-                Field.text("legal_last_name", field_width=Fixed.TWENTY),
-                Field.text("preferred_first_name", field_width=Fixed.TWENTY),
-                Field.text("preferred_last_name", field_width=Fixed.TWENTY),
-                legend="Name",
-                legend_size=Size.MEDIUM,
-            ),
-            Field("date_of_birth"),
-            Field.radios("sex", inline=True),
-            Field.select("ethnicity"),
-            Field.radios("sen_status"),
-            Field.select("primary_need"),
-            Field.radios("social_care"),
-            Fieldset(
-                Field.checkbox("free_school_meals"),
-                Field.checkbox("looked_after"),
-                Field.checkbox("youth_justice"),
-                legend="Other circumstances",
-                legend_size=Size.SMALL,
-            ),
-            Field.select("home_la"),
+            *_details_layout(),
             Hidden("school", only.pk) if only else Field.select("school"),
             Field("joined_on"),
             Submit("submit", "Add pupil"),
@@ -324,28 +317,7 @@ class PupilEditForm(PupilForm):
         for name in ("upn", "school", "joined_on"):
             del self.fields[name]
         self.helper = gds_helper(
-            Fieldset(
-                Field.text("legal_first_name", field_width=Fixed.TWENTY),
-                Field.text("legal_last_name", field_width=Fixed.TWENTY),
-                Field.text("preferred_first_name", field_width=Fixed.TWENTY),
-                Field.text("preferred_last_name", field_width=Fixed.TWENTY),
-                legend="Name",
-                legend_size=Size.MEDIUM,
-            ),
-            Field("date_of_birth"),
-            Field.radios("sex", inline=True),
-            Field.select("ethnicity"),
-            Field.radios("sen_status"),
-            Field.select("primary_need"),
-            Field.radios("social_care"),
-            Fieldset(
-                Field.checkbox("free_school_meals"),
-                Field.checkbox("looked_after"),
-                Field.checkbox("youth_justice"),
-                legend="Other circumstances",
-                legend_size=Size.SMALL,
-            ),
-            Field.select("home_la"),
+            *_details_layout(),
             Field("version"),
             Submit("submit", "Save changes"),
         )

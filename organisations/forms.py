@@ -1,3 +1,4 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
     Field,
@@ -196,11 +197,13 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         )
 
 
-def _date_field(label: str, **kwargs):
-    from crispy_forms_gds.fields import DateInputField
-
+def date_field(label: str, *, required: bool = True, hint: str = "") -> DateInputField:
+    """A GOV.UK date input (day, month, year boxes) with messages that name the date."""
     field = DateInputField(
-        label=label, require_all_fields=False, help_text="For example, 1 9 2026", **kwargs
+        label=label,
+        required=required,
+        require_all_fields=False,
+        help_text=hint or "For example, 1 9 2026",
     )
     field.error_messages["required"] = f"Enter the {label.lower()}"
     field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
@@ -209,8 +212,8 @@ def _date_field(label: str, **kwargs):
 
 
 class TermForm(forms.Form):
-    start = _date_field("First day")
-    end = _date_field("Last day")
+    start = date_field("First day")
+    end = date_field("Last day")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,7 +227,7 @@ class TermForm(forms.Form):
 
 
 class NonSchoolDayForm(forms.Form):
-    date = _date_field("Date")
+    date = date_field("Date")
     kind = forms.ChoiceField(
         label="Type of day",
         choices=NonSchoolDay.Kind.choices,
