@@ -6,6 +6,12 @@ from django.urls import reverse
 NAVIGATION = [
     ("Home", "reports:home", None, ("reports:home",)),
     ("Pupils", "cases:pupil_list", "cases.view_pupil", ("cases:pupil", "cases:exclusion")),
+    (
+        "Referrals",
+        "cases:referral_list",
+        "cases.view_referral",
+        ("cases:referral", "cases:document"),
+    ),
     ("Deadlines", "cases:deadline_list", "cases.view_deadline", ("cases:deadline",)),
     (
         "Schools",

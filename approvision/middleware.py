@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponse
+from django.template import loader
 
 
 class SecurityHeadersMiddleware:
@@ -20,3 +22,20 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body over the limit with a 413, before anything reads it (ASVS 5.2.1)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.APPROVISION_MAX_REQUEST_BYTES:
+            body = loader.get_template("413.html").render({"service_name": settings.SERVICE_NAME})
+            return HttpResponse(body, status=413)
+        return self.get_response(request)

@@ -9,6 +9,7 @@ class PupilRead(models.Model):
     class Action(models.TextChoices):
         VIEW_CASE_FILE = "view_case_file", "Viewed a case file"
         VIEW_EXCLUSION = "view_exclusion", "Viewed an exclusion"
+        VIEW_REFERRAL = "view_referral", "Viewed a referral"
         LIST = "list", "Listed pupils"
         EXPORT = "export", "Exported"
 

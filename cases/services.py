@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from cases.clocks import RULES, board_review_required, exclusion_clocks
 from cases.identifiers import upn_normalise
@@ -11,11 +13,15 @@ from cases.models import (
     LEGACY_REASONS,
     Deadline,
     Enrolment,
+    EvidenceDocument,
     Exclusion,
     ExclusionEvent,
     ExclusionReason,
     Pupil,
+    Referral,
+    ReferralEvent,
 )
+from cases.uploads import upload_check
 from organisations.calendar import SchoolCalendar, school_year_of
 from organisations.models import School, User
 
@@ -343,3 +349,174 @@ def deadline_mark_met(*, deadline: Deadline, on: date, by: User) -> None:
 
 def school_year_suspension_days(pupil: Pupil, on: date) -> float:
     return pupil_suspension_days(pupil, school_year_of(on))
+
+
+# Referrals -----------------------------------------------------------------------------------
+
+REFERRAL_FIELDS = [
+    "reason",
+    "needs",
+    "interventions",
+    "attendance_percent",
+    "risk_assessment",
+    "pupil_voice",
+    "parent_voice",
+    "provision_requested",
+    "consent_given",
+    "consent_given_by",
+]
+
+
+@transaction.atomic
+def referral_start(*, pupil: Pupil, by: User) -> Referral:
+    """A draft referral from the school whose roll the pupil is on."""
+    school = current_school(pupil)
+    if school is None:
+        raise CaseError("Only a pupil on a school's roll can be referred")
+    referral = Referral.objects.create(pupil=pupil, school=school, referrer=by)
+    ReferralEvent.objects.create(
+        referral=referral, to_state=Referral.State.DRAFT, message="Draft started", by=by
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_update(*, referral: Referral, by: User, version: int, **answers) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.version != version:
+        raise StaleVersion()
+    if not locked.is_editable:
+        raise CaseError("This referral has been submitted: it can no longer be changed")
+    for name in REFERRAL_FIELDS:
+        if name in answers:
+            setattr(locked, name, answers[name])
+    if locked.state == Referral.State.DRAFT and not locked.consent_given:
+        locked.consent_given_by = locked.consent_given_by.strip()
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+def _referral_move(referral: Referral, to: str, *, by: User, message: str = "") -> Referral:
+    if not referral.can_move_to(to):
+        raise CaseError(
+            f"A referral that is “{referral.get_state_display().lower()}” cannot become "
+            f"“{Referral.State(to).label.lower()}”"
+        )
+    ReferralEvent.objects.create(
+        referral=referral, from_state=referral.state, to_state=to, message=message, by=by
+    )
+    referral.state = to
+    referral.version += 1
+    now = timezone.now()
+    if to == Referral.State.SUBMITTED and referral.submitted_at is None:
+        referral.submitted_at = now
+    if to == Referral.State.ACCEPTED:
+        referral.accepted_at = now
+    referral.save()
+    return referral
+
+
+def _locked_referral(referral: Referral, version: int | None) -> Referral:
+    locked = (
+        Referral.objects.select_for_update().select_related("pupil", "school").get(pk=referral.pk)
+    )
+    if version is not None and locked.version != version:
+        raise StaleVersion()
+    return locked
+
+
+@transaction.atomic
+def referral_submit(*, referral: Referral, by: User, version: int | None = None) -> Referral:
+    """Send the referral to the LA. Consent to share is required (the checklist refuses without)."""
+    locked = _locked_referral(referral, version)
+    missing = locked.missing_for_submission()
+    if missing:
+        field, message = next(iter(missing.items()))
+        raise CaseError(message, field=field)
+    answered = locked.state == Referral.State.MORE_INFO
+    return _referral_move(
+        locked,
+        Referral.State.SUBMITTED,
+        by=by,
+        message="Submitted again with more information" if answered else "Submitted",
+    )
+
+
+@transaction.atomic
+def referral_request_info(*, referral: Referral, by: User, question: str, version: int) -> Referral:
+    if not question.strip():
+        raise CaseError("Say what information you need", field="message")
+    return _referral_move(
+        _locked_referral(referral, version), Referral.State.MORE_INFO, by=by, message=question
+    )
+
+
+@transaction.atomic
+def referral_answer(*, referral: Referral, by: User, answer: str, version: int) -> Referral:
+    """The school answers what the LA asked, and the referral goes back to the LA."""
+    locked = _locked_referral(referral, version)
+    if locked.state != Referral.State.MORE_INFO:
+        raise CaseError("Nothing has been asked about this referral")
+    if not answer.strip():
+        raise CaseError("Enter your answer", field="message")
+    ReferralEvent.objects.create(
+        referral=locked, from_state=locked.state, to_state=locked.state, message=answer, by=by
+    )
+    return referral_submit(referral=locked, by=by)
+
+
+@transaction.atomic
+def referral_signpost(*, referral: Referral, by: User, reason: str, version: int) -> Referral:
+    if not reason.strip():
+        raise CaseError("Say where the school is signposted to, and why", field="message")
+    return _referral_move(
+        _locked_referral(referral, version), Referral.State.SIGNPOSTED, by=by, message=reason
+    )
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, by: User, version: int, note: str = "") -> Referral:
+    return _referral_move(
+        _locked_referral(referral, version),
+        Referral.State.ACCEPTED,
+        by=by,
+        message=note or "Accepted to the panel",
+    )
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, by: User, reason: str, version: int) -> Referral:
+    if not reason.strip():
+        raise CaseError("Say why the referral is withdrawn", field="message")
+    return _referral_move(
+        _locked_referral(referral, version), Referral.State.WITHDRAWN, by=by, message=reason
+    )
+
+
+@transaction.atomic
+def evidence_add(*, referral: Referral, by: User, name: str, content: bytes) -> EvidenceDocument:
+    """Keep a document only once it is the kind it claims and the virus scanner passes it."""
+    if not referral.is_editable:
+        raise CaseError("Documents can only be added while the referral is a draft or answering")
+    kind, scanned = upload_check(name, content)
+    document = EvidenceDocument(
+        referral=referral,
+        name=name[:200],
+        kind=kind,
+        size=len(content),
+        uploaded_by=by,
+        scanner=scanned.scanner,
+    )
+    document.file.save("evidence", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def evidence_remove(*, document: EvidenceDocument, by: User) -> None:
+    if not document.referral.is_editable:
+        raise CaseError("Documents can only be removed while the referral is a draft")
+    storage, path = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(path))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import referral_views, views
 
 app_name = "cases"
 
@@ -20,6 +20,41 @@ urlpatterns = [
         "exclusions/<int:pk>/status/",
         views.ExclusionTransitionView.as_view(),
         name="exclusion_transition",
+    ),
+    path("referrals/", referral_views.ReferralListView.as_view(), name="referral_list"),
+    path(
+        "pupils/<int:pk>/refer/", referral_views.ReferralStartView.as_view(), name="referral_start"
+    ),
+    path(
+        "referrals/<int:pk>/", referral_views.ReferralDetailView.as_view(), name="referral_detail"
+    ),
+    path(
+        "referrals/<int:pk>/edit/", referral_views.ReferralEditView.as_view(), name="referral_edit"
+    ),
+    path(
+        "referrals/<int:pk>/documents/",
+        referral_views.EvidenceUploadView.as_view(),
+        name="referral_upload",
+    ),
+    path(
+        "referrals/<int:pk>/check/",
+        referral_views.ReferralCheckView.as_view(),
+        name="referral_check",
+    ),
+    path(
+        "referrals/<int:pk>/<slug:step>/",
+        referral_views.ReferralStepView.as_view(),
+        name="referral_step",
+    ),
+    path(
+        "documents/<int:pk>/",
+        referral_views.EvidenceDownloadView.as_view(),
+        name="document_download",
+    ),
+    path(
+        "documents/<int:pk>/remove/",
+        referral_views.EvidenceRemoveView.as_view(),
+        name="document_remove",
     ),
     path("deadlines/", views.DeadlineListView.as_view(), name="deadline_list"),
     path("deadlines/<int:pk>/met/", views.DeadlineMetView.as_view(), name="deadline_met"),

@@ -162,6 +162,9 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
                     and School.objects.visible_to(user).filter(pk=school.pk).exists()
                 )
             ),
+            "can_refer": user.has_perm("cases.add_referral")
+            and school is not None
+            and getattr(user.membership_or_none(), "school_id", None) == school.pk,
             "can_record": user.has_perm("cases.add_exclusion")
             and school is not None
             and School.objects.visible_to(user).filter(pk=school.pk).exists(),

@@ -45,7 +45,12 @@ _EDIT_CALENDAR = [
     "organisations.change_nonschoolday",
     "organisations.delete_nonschoolday",
 ]
-_READ_CASES = ["cases.view_pupil", "cases.view_exclusion", "cases.view_deadline"]
+_READ_CASES = [
+    "cases.view_pupil",
+    "cases.view_exclusion",
+    "cases.view_deadline",
+    "cases.view_referral",
+]
 _WRITE_CASES = [
     *_READ_CASES,
     "cases.add_pupil",
@@ -55,7 +60,14 @@ _WRITE_CASES = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.LA_OFFICER: [*_VIEW_DIRECTORY, *_VIEW_CALENDAR, *_WRITE_CASES, "cases.change_deadline"],
+    # LA officers triage referrals (change); schools make them (add).
+    Role.LA_OFFICER: [
+        *_VIEW_DIRECTORY,
+        *_VIEW_CALENDAR,
+        *_WRITE_CASES,
+        "cases.change_deadline",
+        "cases.change_referral",
+    ],
     Role.LA_ADMIN: [
         *_VIEW_DIRECTORY,
         *_EDIT_CALENDAR,
@@ -71,7 +83,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "organisations.change_user",
     ],
     Role.PANEL_MEMBER: [*_VIEW_DIRECTORY, *_READ_CASES],
-    Role.SCHOOL_STAFF: ["organisations.view_school", *_WRITE_CASES],
+    Role.SCHOOL_STAFF: ["organisations.view_school", *_WRITE_CASES, "cases.add_referral"],
     Role.TRUST_LEAD: ["organisations.view_school", "organisations.view_trust", *_READ_CASES],
     Role.PROVIDER_STAFF: ["organisations.view_providerorganisation"],
     # Directors see aggregates only: no pupil-level permission at all.

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "approvision.middleware.RequestSizeLimitMiddleware",
     "approvision.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,6 +163,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Evidence uploads: a request body over this is refused with a 413 before Django reads it.
+APPROVISION_MAX_REQUEST_BYTES = 20 * 1024 * 1024
+APPROVISION_VIRUS_SCANNER = os.environ.get(
+    "APPROVISION_VIRUS_SCANNER", "cases.uploads.EicarStubScanner"
+)
+APPROVISION_CLAMD_HOST = os.environ.get("APPROVISION_CLAMD_HOST", "127.0.0.1")
+APPROVISION_CLAMD_PORT = int(os.environ.get("APPROVISION_CLAMD_PORT", "3310"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

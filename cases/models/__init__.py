@@ -470,3 +470,20 @@ class Deadline(models.Model):
             and self.met_on is None
             and self.due_on < timezone.localdate()
         )
+
+
+# Referrals live in their own module; importing them here registers them with the app.
+from cases.models.referrals import EvidenceDocument, Referral, ReferralEvent  # noqa: E402
+
+__all__ = [
+    "LEGACY_REASONS",
+    "Deadline",
+    "Enrolment",
+    "EvidenceDocument",
+    "Exclusion",
+    "ExclusionEvent",
+    "ExclusionReason",
+    "Pupil",
+    "Referral",
+    "ReferralEvent",
+]
