@@ -13,6 +13,7 @@ NAVIGATION = [
         ("cases:referral", "cases:document"),
     ),
     ("Deadlines", "cases:deadline_list", "cases.view_deadline", ("cases:deadline",)),
+    ("Panels", "panels:meeting_list", "panels.view_panelmeeting", ("panels:",)),
     (
         "Schools",
         "organisations:school_list",

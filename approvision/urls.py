@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("organisations.urls")),
     path("", include("cases.urls")),
+    path("", include("panels.urls")),
 ]
 
 handler403 = "organisations.views.error_403"

@@ -318,7 +318,9 @@ def exclusion_transition(
     """Move an exclusion to its next state, the one way states change; refuse illegal moves and
     edits made from a stale copy (the version the person saw)."""
     locked = (
-        Exclusion.objects.select_for_update().select_related("pupil", "school").get(pk=exclusion.pk)
+        Exclusion.objects.select_for_update(of=("self",))
+        .select_related("pupil", "school")
+        .get(pk=exclusion.pk)
     )
     if locked.version != version:
         raise StaleVersion()

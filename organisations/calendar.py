@@ -61,6 +61,18 @@ class SchoolCalendar:
         )
 
     @classmethod
+    def for_la(cls, la) -> "SchoolCalendar":
+        """The LA's own term dates and closures: what LA-wide meetings (the panel) follow."""
+        terms = Term.objects.filter(la=la, school__isnull=True)
+        days = NonSchoolDay.objects.filter(la=la, school__isnull=True).exclude(
+            kind=NonSchoolDay.Kind.INSET
+        )
+        return cls.from_terms(
+            [TermSpan(t.start, t.end, t.school_year, t.term) for t in terms],
+            {d.date for d in days},
+        )
+
+    @classmethod
     def from_terms(cls, terms, closed=()) -> "SchoolCalendar":
         return cls(tuple(sorted(terms, key=lambda t: t.start)), frozenset(closed))
 

@@ -67,6 +67,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WRITE_CASES,
         "cases.change_deadline",
         "cases.change_referral",
+        "panels.view_panelmeeting",
+        "panels.change_panelmeeting",
+        "panels.add_decision",
     ],
     Role.LA_ADMIN: [
         *_VIEW_DIRECTORY,
@@ -82,7 +85,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "organisations.add_user",
         "organisations.change_user",
     ],
-    Role.PANEL_MEMBER: [*_VIEW_DIRECTORY, *_READ_CASES],
+    # Panel members see the meetings they sit on; the chair among them runs it.
+    Role.PANEL_MEMBER: [
+        *_VIEW_DIRECTORY,
+        *_READ_CASES,
+        "panels.view_panelmeeting",
+        "panels.add_decision",
+    ],
     Role.SCHOOL_STAFF: ["organisations.view_school", *_WRITE_CASES, "cases.add_referral"],
     Role.TRUST_LEAD: ["organisations.view_school", "organisations.view_trust", *_READ_CASES],
     Role.PROVIDER_STAFF: ["organisations.view_providerorganisation"],

@@ -1,4 +1,304 @@
-"""Panel meetings: agenda, attendance, conflicts, decisions, actions and minutes.
+"""The weekly AP panel: meetings, members, the agenda, decisions, actions and minutes."""
 
-Its models arrive with its issue.
-"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.models import Exclusion, Referral
+from organisations.models import LocalAuthority, ProviderOrganisation
+from organisations.roles import Role
+
+
+class PanelSeries(models.Model):
+    """A weekly panel in term time, e.g. Thursdays 13:00, referrals by noon the Thursday before."""
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="panel_series")
+    name = models.CharField(max_length=100, default="Alternative provision panel")
+    weekday = models.PositiveSmallIntegerField(help_text="0 is Monday")
+    start_time = models.TimeField()
+    location = models.CharField(max_length=200, blank=True)
+    cutoff_days_before = models.PositiveSmallIntegerField(default=7)
+    cutoff_time = models.TimeField(help_text="Referrals accepted by then go on the agenda")
+    quorum = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        verbose_name_plural = "panel series"
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="series_weekday_in_week"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PanelMeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        membership = user.membership_or_none()
+        if membership is None:
+            return self.none()
+        if membership.role == Role.LA_OFFICER:
+            return self.filter(la_id=membership.la_id)
+        # Panel members, PRU heads and school representatives: the meetings they sit on.
+        return self.filter(members__user=user).distinct()
+
+
+class PanelMeeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        PACK_ISSUED = "pack_issued", "Pack issued"
+        IN_PROGRESS = "in_progress", "In progress"
+        MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="panel_meetings")
+    series = models.ForeignKey(
+        PanelSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    date = models.DateField()
+    start_time = models.TimeField()
+    location = models.CharField(max_length=200, blank=True)
+    cutoff = models.DateTimeField(help_text="Referrals accepted before this go on the agenda")
+    quorum = models.PositiveSmallIntegerField(default=3)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    pack = models.FileField(upload_to="panel-packs/", blank=True)
+    pack_issued_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PanelMeetingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "date"],
+                condition=Q(series__isnull=False),
+                name="one_meeting_per_series_per_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Panel on {self.date:%-d %B %Y}"
+
+    @property
+    def agenda_open(self) -> bool:
+        """Items may be added, moved and removed until the pack is issued."""
+        return self.status == self.Status.PLANNED
+
+    @property
+    def deciding(self) -> bool:
+        return self.status in (self.Status.PACK_ISSUED, self.Status.IN_PROGRESS)
+
+    @property
+    def locked(self) -> bool:
+        return self.status == self.Status.MINUTES_APPROVED
+
+
+class PanelMember(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        MEMBER = "member", "Member"
+        PRU_HEAD = "pru_head", "PRU head (on rotation)"
+        SCHOOL_REP = "school_rep", "School representative"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_seat_per_person"),
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(role="chair"), name="one_chair_per_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.display_name} ({self.get_role_display()})"
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def for_agenda(self):
+        return self.select_related(
+            "referral__pupil",
+            "referral__school",
+            "exclusion__pupil",
+            "exclusion__school",
+            "decision__provider",
+        ).prefetch_related("conflicts__member__user")
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        REFERRAL = "referral", "Referral"
+        PEX_CHECK = "pex_check", "Permanent exclusion: 6th-day provision check"
+        DEFERRED = "deferred", "Deferred from a previous panel"
+        OTHER = "other", "Other business"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "To decide"
+        DECIDED = "decided", "Decided"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    exclusion = models.ForeignKey(
+        Exclusion, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AgendaItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def pupil(self):
+        if self.referral_id:
+            return self.referral.pupil
+        if self.exclusion_id:
+            return self.exclusion.pupil
+        return None
+
+    @property
+    def referring_school_id(self):
+        if self.referral_id:
+            return self.referral.school_id
+        if self.exclusion_id:
+            return self.exclusion.school_id
+        return None
+
+
+class Conflict(models.Model):
+    """A member who declared an interest in an item: they take no part in deciding it."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="conflicts")
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="conflicts")
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="one_conflict_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} on {self.item}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", "Approve a placement"
+        DECLINE = "decline", "Decline"
+        DEFER = "defer", "Defer to the next panel"
+        MORE_INFO = "more_info", "Ask for more information"
+        SIGNPOST = "signpost", "Signpost elsewhere"
+        NOTED = "noted", "Noted (provision confirmed)"
+
+    class Tier(models.TextChoices):
+        TIER_1 = "tier_1", "Targeted support in mainstream"
+        TIER_2 = "tier_2", "Time-limited placement"
+        TIER_3 = "tier_3", "Transitional placement"
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason = models.TextField()
+    provider = models.ForeignKey(
+        ProviderOrganisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tier = models.CharField(max_length=10, choices=Tier.choices, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    outcomes_sought = models.TextField(blank=True)
+    first_review_date = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="approve")
+                | Q(
+                    provider__isnull=False,
+                    start_date__isnull=False,
+                    hours_per_week__gt=0,
+                    first_review_date__gt=models.F("start_date"),
+                )
+                & ~Q(tier=""),
+                name="an_approved_placement_has_its_terms",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.item}"
+
+
+class Action(models.Model):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="actions")
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="actions"
+    )
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class MinutesVersion(models.Model):
+    """Approved minutes, locked: a PDF and the text it was made from. Corrections are amendments."""
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="minutes")
+    number = models.PositiveSmallIntegerField()
+    html = models.TextField()
+    pdf = models.FileField(upload_to="panel-minutes/")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="one_minutes_number"),
+        ]
+
+    def __str__(self):
+        return f"Minutes of {self.meeting}, version {self.number}"
+
+
+class MinutesAmendment(models.Model):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="amendments")
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"Amendment to {self.meeting}"

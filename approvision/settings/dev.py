@@ -11,3 +11,5 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# Emails are printed, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

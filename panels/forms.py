@@ -1,0 +1,110 @@
+from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Size, Submit
+from django import forms
+
+from organisations.forms import date_field, gds_helper
+from organisations.models import ProviderOrganisation, User
+from panels.models import Decision
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="The panel's decision",
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the panel's decision"},
+    )
+    reason = forms.CharField(
+        label="Reasons",
+        help_text="Recorded in the minutes and sent to the school",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    provider = forms.ModelChoiceField(
+        queryset=ProviderOrganisation.objects.none(),
+        required=False,
+        empty_label="Select a provider",
+        label="Provider",
+    )
+    tier = forms.ChoiceField(
+        choices=[("", "Select a tier"), *Decision.Tier.choices], required=False, label="Tier"
+    )
+    start_date = date_field("Start date", required=False)
+    hours_per_week = forms.DecimalField(
+        label="Hours a week",
+        min_value=0.5,
+        max_value=40,
+        decimal_places=1,
+        required=False,
+        error_messages={"invalid": "Enter the hours as a number, like 15"},
+    )
+    outcomes_sought = forms.CharField(
+        label="Outcomes sought (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    first_review_date = date_field("First review date", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, la, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = ProviderOrganisation.objects.filter(la=la).order_by(
+            "name"
+        )
+        self.helper = gds_helper(
+            Field.radios("outcome"),
+            Field.textarea("reason"),
+            Fieldset(
+                Field.select("provider"),
+                Field.select("tier"),
+                Field("start_date"),
+                Field.text("hours_per_week", field_width=Fixed.FIVE),
+                Field.textarea("outcomes_sought"),
+                Field("first_review_date"),
+                legend="For an approved placement",
+                legend_size=Size.SMALL,
+            ),
+            Field("version"),
+            Submit("decide", "Record the decision"),
+        )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="Action", max_length=500, required=False)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), empty_label="Select who will do it", label="Owner"
+    )
+    due_on = date_field("Due by")
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].error_messages["required"] = "Select who will do it"
+        self.helper = gds_helper(
+            Field.text("description", field_width=Fluid.FULL),
+            Field.select("owner"),
+            Field("due_on"),
+            Submit("add_action", "Add action", css_class="govuk-button--secondary"),
+        )
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label="Add an item of other business", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Submit("add", "Add item", css_class="govuk-button--secondary"),
+        )
+
+
+class AmendmentForm(forms.Form):
+    text = forms.CharField(
+        label="Correction to the approved minutes",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("text"), Submit("amend", "Record the correction"))

@@ -1,0 +1,430 @@
+"""Running the panel: schedule, agenda, pack, the live meeting, decisions and minutes."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.models import Exclusion, Referral
+from cases.services import CaseError, StaleVersion, _referral_move
+from organisations.calendar import SchoolCalendar
+from organisations.models import User
+from panels.models import (
+    Action,
+    AgendaItem,
+    Conflict,
+    Decision,
+    MinutesAmendment,
+    MinutesVersion,
+    PanelMeeting,
+    PanelMember,
+    PanelSeries,
+)
+from panels.pdf import render_pdf
+
+PanelError = CaseError
+
+
+@transaction.atomic
+def panel_meetings_schedule(*, series: PanelSeries, first: date, last: date) -> list[PanelMeeting]:
+    """A meeting on the series' weekday in every week the LA's schools are open that day."""
+    calendar = SchoolCalendar.for_la(series.la)
+    made, day = [], first + timedelta(days=(series.weekday - first.weekday()) % 7)
+    while day <= last:
+        if calendar.is_covered(day) and calendar.is_school_day(day):
+            cutoff_day = day - timedelta(days=series.cutoff_days_before)
+            meeting, created = PanelMeeting.objects.get_or_create(
+                series=series,
+                date=day,
+                defaults={
+                    "la": series.la,
+                    "start_time": series.start_time,
+                    "location": series.location,
+                    "quorum": series.quorum,
+                    "cutoff": timezone.make_aware(datetime.combine(cutoff_day, series.cutoff_time)),
+                },
+            )
+            if created:
+                made.append(meeting)
+        day += timedelta(days=7)
+    return made
+
+
+def _on_an_agenda(field: str):
+    return Exists(
+        AgendaItem.objects.filter(**{field: OuterRef("pk")}).exclude(
+            decision__outcome=Decision.Outcome.DEFER
+        )
+    )
+
+
+@transaction.atomic
+def agenda_build(*, meeting: PanelMeeting) -> list[AgendaItem]:
+    """Add what is due to the agenda: referrals accepted before the cut-off, every new permanent
+    exclusion's 6th-day check, and items deferred from earlier panels (Staffordshire APP practice:
+    every PEX is discussed and its 6th-day provision confirmed). Safe to run again."""
+    if not meeting.agenda_open:
+        raise PanelError("The pack has been issued: the agenda can no longer change")
+    position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
+    added = []
+
+    def add(**fields):
+        nonlocal position
+        added.append(AgendaItem.objects.create(meeting=meeting, position=position, **fields))
+        position += 1
+
+    deferred = (
+        AgendaItem.objects.filter(
+            meeting__la=meeting.la,
+            meeting__date__lt=meeting.date,
+            decision__outcome=Decision.Outcome.DEFER,
+        )
+        .exclude(referral__isnull=True, exclusion__isnull=True)
+        .select_related("referral__pupil", "exclusion__pupil")
+    )
+    for item in deferred:
+        later = AgendaItem.objects.filter(meeting__date__gt=item.meeting.date).filter(
+            referral=item.referral, exclusion=item.exclusion
+        )
+        if not later.exists():
+            add(
+                kind=AgendaItem.Kind.DEFERRED,
+                referral=item.referral,
+                exclusion=item.exclusion,
+                title=f"Deferred: {item.title}",
+            )
+    referrals = (
+        Referral.objects.filter(
+            pupil__la=meeting.la, state=Referral.State.ACCEPTED, accepted_at__lte=meeting.cutoff
+        )
+        .exclude(_on_an_agenda("referral"))
+        .select_related("pupil", "school")
+        .order_by("accepted_at")
+    )
+    for referral in referrals:
+        add(
+            kind=AgendaItem.Kind.REFERRAL,
+            referral=referral,
+            title=f"Referral: {referral.pupil.name}, {referral.school.name}",
+        )
+    exclusions = (
+        Exclusion.objects.filter(
+            pupil__la=meeting.la,
+            kind=Exclusion.Kind.PERMANENT,
+            recorded_at__lte=meeting.cutoff,
+            start_date__gte=meeting.date - timedelta(days=42),
+        )
+        .exclude(state=Exclusion.State.CANCELLED)
+        .exclude(_on_an_agenda("exclusion"))
+        .select_related("pupil", "school")
+        .order_by("start_date")
+    )
+    for exclusion in exclusions:
+        add(
+            kind=AgendaItem.Kind.PEX_CHECK,
+            exclusion=exclusion,
+            title=f"6th-day provision: {exclusion.pupil.name}, {exclusion.school.name}",
+        )
+    return added
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: PanelMeeting, title: str) -> AgendaItem:
+    if not meeting.agenda_open:
+        raise PanelError("The pack has been issued: the agenda can no longer change")
+    if not title.strip():
+        raise PanelError("Enter what the item is about", field="title")
+    position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting, kind=AgendaItem.Kind.OTHER, title=title.strip(), position=position
+    )
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, up: bool) -> None:
+    meeting = PanelMeeting.objects.select_for_update().get(pk=item.meeting_id)
+    if not meeting.agenda_open:
+        raise PanelError("The pack has been issued: the agenda can no longer change")
+    items = list(meeting.items.order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    swap = index - 1 if up else index + 1
+    if 0 <= swap < len(items):
+        items[index], items[swap] = items[swap], items[index]
+    for position, each in enumerate(items, start=1):
+        if each.position != position:
+            each.position = position
+            each.save(update_fields=["position"])
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem) -> None:
+    if not item.meeting.agenda_open:
+        raise PanelError("The pack has been issued: the agenda can no longer change")
+    item.delete()
+
+
+@transaction.atomic
+def pack_issue(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
+    """The pack: the agenda and a summary of each case, as a tagged PDF for members."""
+    locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if not locked.agenda_open:
+        raise PanelError("The pack has already been issued")
+    if not locked.items.exists():
+        raise PanelError("The agenda is empty: build it or add items first")
+    items = list(locked.items.for_agenda())
+    html = render_to_string(
+        "panels/pdf/pack.html", {"meeting": locked, "items": items, "members": locked.members.all()}
+    )
+    locked.pack.save(
+        f"pack-{locked.pk}-{locked.date:%Y%m%d}.pdf", ContentFile(render_pdf(html)), save=False
+    )
+    locked.status = PanelMeeting.Status.PACK_ISSUED
+    locked.pack_issued_at = timezone.now()
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+def _chair_or_officer(meeting: PanelMeeting, user: User) -> None:
+    membership = user.membership_or_none()
+    is_officer = (
+        membership is not None
+        and membership.role == "la_officer"
+        and membership.la_id == meeting.la_id
+    )
+    is_chair = meeting.members.filter(user=user, role=PanelMember.Role.CHAIR).exists()
+    if not (is_officer or is_chair):
+        raise PanelError(
+            "Only the chair or the local authority's officers record the panel's business"
+        )
+
+
+@transaction.atomic
+def meeting_start(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
+    locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _chair_or_officer(locked, by)
+    if locked.status != PanelMeeting.Status.PACK_ISSUED:
+        raise PanelError("Issue the pack before the meeting starts")
+    locked.status = PanelMeeting.Status.IN_PROGRESS
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
+    return locked
+
+
+@transaction.atomic
+def attendance_record(*, meeting: PanelMeeting, by: User, present: set[int]) -> None:
+    _chair_or_officer(meeting, by)
+    if meeting.locked:
+        raise PanelError("The minutes are approved: attendance can no longer change")
+    for member in meeting.members.all():
+        attended = member.pk in present
+        if member.attended != attended:
+            member.attended = attended
+            member.save(update_fields=["attended"])
+
+
+def quorate(meeting: PanelMeeting) -> bool:
+    present = [m for m in meeting.members.all() if m.attended]
+    return len(present) >= meeting.quorum and any(m.role == PanelMember.Role.CHAIR for m in present)
+
+
+@transaction.atomic
+def conflicts_declare(*, item: AgendaItem, by: User, member_ids: set[int]) -> None:
+    """Members who declared an interest. A member from the school that referred the pupil always
+    has one: they cannot take part in the decision."""
+    _chair_or_officer(item.meeting, by)
+    school_id = item.referring_school_id
+    for member in item.meeting.members.select_related("user__membership"):
+        automatic = (
+            school_id is not None
+            and getattr(member.user.membership_or_none(), "school_id", None) == school_id
+        )
+        wanted = member.pk in member_ids or automatic
+        existing = Conflict.objects.filter(item=item, member=member)
+        if wanted and not existing.exists():
+            Conflict.objects.create(
+                item=item,
+                member=member,
+                reason="Works at the referring school" if automatic else "Declared an interest",
+            )
+        elif not wanted and existing.exists():
+            existing.delete()
+
+
+def _notify(decision: Decision) -> None:
+    item = decision.item
+    referral = item.referral
+    recipients = []
+    if referral and referral.referrer.email:
+        recipients.append(referral.referrer.email)
+    if decision.provider_id:
+        recipients += [
+            m.user.email
+            for m in decision.provider.members.select_related("user")
+            if m.user.email and m.user.is_active
+        ]
+    if not recipients:
+        return
+    # No pupil names in email: the message says where to look, the service shows the detail.
+    body = render_to_string("panels/email/decision.txt", {"decision": decision, "item": item})
+    send_mail(
+        subject=f"AP panel decision from {item.meeting.date:%-d %B %Y}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=sorted(set(recipients)),
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    item: AgendaItem,
+    by: User,
+    version: int,
+    outcome: str,
+    reason: str,
+    provider=None,
+    tier: str = "",
+    start_date: date | None = None,
+    hours_per_week: Decimal | None = None,
+    outcomes_sought: str = "",
+    first_review_date: date | None = None,
+) -> Decision:
+    """Record the panel's decision on an item; the referrer and any provider are told."""
+    locked = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "referral__referrer", "referral__pupil", "exclusion")
+        .get(pk=item.pk)
+    )
+    if locked.version != version:
+        raise StaleVersion()
+    meeting = locked.meeting
+    _chair_or_officer(meeting, by)
+    if not meeting.deciding:
+        raise PanelError("Decisions are recorded while the meeting runs")
+    if locked.status == AgendaItem.Status.DECIDED:
+        raise PanelError("This item has been decided")
+    if not reason.strip():
+        raise PanelError("Give the reason for the decision", field="reason")
+    Outcome = Decision.Outcome
+    if outcome == Outcome.APPROVE:
+        if locked.referral is None:
+            raise PanelError("Only a referral can be approved for a placement", field="outcome")
+        missing = [
+            (provider, "provider", "Select the provider"),
+            (tier, "tier", "Select the tier of the placement"),
+            (start_date, "start_date", "Enter the start date"),
+            (hours_per_week, "hours_per_week", "Enter the hours a week"),
+            (first_review_date, "first_review_date", "Enter the first review date"),
+        ]
+        for value, field, message in missing:
+            if not value:
+                raise PanelError(message, field=field)
+        if start_date < timezone.localdate():
+            raise PanelError("The start date cannot be in the past", field="start_date")
+        if first_review_date <= start_date:
+            raise PanelError("The first review must be after the start", field="first_review_date")
+    decision = Decision.objects.create(
+        item=locked,
+        outcome=outcome,
+        reason=reason.strip(),
+        provider=provider if outcome == Outcome.APPROVE else None,
+        tier=tier if outcome == Outcome.APPROVE else "",
+        start_date=start_date if outcome == Outcome.APPROVE else None,
+        hours_per_week=hours_per_week if outcome == Outcome.APPROVE else None,
+        outcomes_sought=outcomes_sought if outcome == Outcome.APPROVE else "",
+        first_review_date=first_review_date if outcome == Outcome.APPROVE else None,
+        decided_by=by,
+    )
+    locked.status = AgendaItem.Status.DECIDED
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
+    referral = locked.referral
+    if referral is not None and outcome != Outcome.DEFER:
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral.outcome = _outcome_words(decision)
+        to = Referral.State.MORE_INFO if outcome == Outcome.MORE_INFO else Referral.State.DECIDED
+        _referral_move(referral, to, by=by, message=referral.outcome)
+    transaction.on_commit(lambda: _notify(decision))
+    return decision
+
+
+def _outcome_words(decision: Decision) -> str:
+    if decision.outcome == Decision.Outcome.APPROVE:
+        return (
+            f"Placement approved with {decision.provider} ({decision.get_tier_display().lower()}), "
+            f"from {decision.start_date:%-d %B %Y}, {decision.hours_per_week} hours a week; first "
+            f"review by {decision.first_review_date:%-d %B %Y}. {decision.reason}"
+        )
+    return f"{decision.get_outcome_display()}: {decision.reason}"
+
+
+@transaction.atomic
+def action_add(
+    *,
+    meeting: PanelMeeting,
+    by: User,
+    description: str,
+    owner: User,
+    due_on: date,
+    item: AgendaItem | None = None,
+) -> Action:
+    _chair_or_officer(meeting, by)
+    if meeting.locked:
+        raise PanelError("The minutes are approved: add a later amendment instead")
+    if not description.strip():
+        raise PanelError("Say what is to be done", field="description")
+    if due_on < meeting.date:
+        raise PanelError("The due date cannot be before the meeting", field="due_on")
+    return Action.objects.create(
+        meeting=meeting, item=item, description=description.strip(), owner=owner, due_on=due_on
+    )
+
+
+def minutes_context(meeting: PanelMeeting) -> dict:
+    return {
+        "meeting": meeting,
+        "members": meeting.members.select_related("user"),
+        "items": meeting.items.for_agenda(),
+        "actions": meeting.actions.select_related("owner", "item"),
+        "quorate": quorate(meeting),
+    }
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
+    """The chair approves the minutes: they are stored as a PDF and lock the meeting."""
+    locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if not locked.members.filter(user=by, role=PanelMember.Role.CHAIR).exists():
+        raise PanelError("Only the chair approves the minutes")
+    if locked.locked:
+        raise PanelError("The minutes are already approved: record a correction as an amendment")
+    if locked.items.filter(status=AgendaItem.Status.PENDING).exists():
+        raise PanelError("Every item needs a decision before the minutes are approved")
+    html = render_to_string("panels/pdf/minutes.html", minutes_context(locked))
+    number = locked.minutes.count() + 1
+    version = MinutesVersion(meeting=locked, number=number, html=html, approved_by=by)
+    version.pdf.save(
+        f"minutes-{locked.pk}-v{number}.pdf", ContentFile(render_pdf(html)), save=False
+    )
+    version.save()
+    locked.status = PanelMeeting.Status.MINUTES_APPROVED
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
+    return version
+
+
+@transaction.atomic
+def minutes_amend(*, meeting: PanelMeeting, by: User, text: str) -> MinutesAmendment:
+    _chair_or_officer(meeting, by)
+    if not meeting.locked:
+        raise PanelError("Change the minutes directly until they are approved")
+    if not text.strip():
+        raise PanelError("Enter the correction", field="text")
+    return MinutesAmendment.objects.create(meeting=meeting, text=text.strip(), by=by)

@@ -1,0 +1,392 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from audit.models import PupilRead
+from audit.services import audit_pupil_read
+from cases.services import CaseError
+from organisations.models import User
+from panels.forms import ActionForm, AmendmentForm, DecisionForm, ItemForm
+from panels.models import AgendaItem, MinutesVersion, PanelMeeting, PanelMember
+from panels.services import (
+    action_add,
+    agenda_build,
+    agenda_item_add,
+    agenda_item_move,
+    agenda_item_remove,
+    attendance_record,
+    conflicts_declare,
+    decision_record,
+    meeting_start,
+    minutes_amend,
+    minutes_approve,
+    minutes_context,
+    pack_issue,
+    quorate,
+)
+
+
+def _meeting(user, pk) -> PanelMeeting:
+    return get_object_or_404(PanelMeeting.objects.visible_to(user).select_related("la"), pk=pk)
+
+
+def _item(user, pk) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.filter(meeting__in=PanelMeeting.objects.visible_to(user))
+        .for_agenda()
+        .select_related("meeting"),
+        pk=pk,
+    )
+
+
+def _is_officer(user, meeting) -> bool:
+    membership = user.membership_or_none()
+    return (
+        membership is not None
+        and membership.role == "la_officer"
+        and (membership.la_id == meeting.la_id)
+    )
+
+
+def _runs_meeting(user, meeting) -> bool:
+    return (
+        _is_officer(user, meeting)
+        or meeting.members.filter(user=user, role=PanelMember.Role.CHAIR).exists()
+    )
+
+
+def _audit_items(request, items) -> None:
+    pupils = [
+        i.referral.pupil_id if i.referral_id else i.exclusion.pupil_id
+        for i in items
+        if i.referral_id or i.exclusion_id
+    ]
+    if pupils:
+        audit_pupil_read(request=request, pupil_ids=pupils, action=PupilRead.Action.LIST)
+
+
+class MeetingListView(PermissionRequiredMixin, ListView):
+    permission_required = "panels.view_panelmeeting"
+    paginate_by = 20
+    template_name = "panels/meeting_list.html"
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        self.past = self.request.GET.get("when") == "past"
+        meetings = PanelMeeting.objects.visible_to(self.request.user)
+        if self.past:
+            return meetings.filter(date__lt=today).order_by("-date")
+        return meetings.filter(date__gte=today).order_by("date")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "past": self.past}
+
+
+class MeetingDetailView(PermissionRequiredMixin, TemplateView):
+    """The meeting: its agenda (built, ordered and edited before the pack), members and papers."""
+
+    permission_required = "panels.view_panelmeeting"
+    template_name = "panels/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = _meeting(self.request.user, kwargs["pk"])
+        items = list(meeting.items.for_agenda())
+        _audit_items(self.request, items)
+        item_form = kwargs.get("item_form") or ItemForm()
+        item_form.helper.form_action = reverse("panels:item_add", args=[meeting.pk])
+        return {
+            **super().get_context_data(**kwargs),
+            "meeting": meeting,
+            "items": items,
+            "members": meeting.members.select_related("user"),
+            "is_officer": _is_officer(self.request.user, meeting),
+            "runs_meeting": _runs_meeting(self.request.user, meeting),
+            "item_form": item_form,
+            "minutes": meeting.minutes.all(),
+        }
+
+
+class MeetingStepView(PermissionRequiredMixin, View):
+    """Build the agenda, issue the pack, start the meeting: one POST each."""
+
+    permission_required = "panels.view_panelmeeting"
+
+    def post(self, request, pk, step):
+        meeting = _meeting(request.user, pk)
+        if not _runs_meeting(request.user, meeting):
+            raise Http404
+        try:
+            if step == "build":
+                added = agenda_build(meeting=meeting)
+                messages.success(
+                    request, f"{len(added)} item{'s' if len(added) != 1 else ''} added"
+                )
+            elif step == "issue":
+                pack_issue(meeting=meeting, by=request.user)
+                messages.success(request, "Pack issued: members can download it")
+            elif step == "start":
+                meeting_start(meeting=meeting, by=request.user)
+                return redirect("panels:live", pk=meeting.pk)
+            else:
+                raise Http404
+        except CaseError as error:
+            messages.error(request, str(error))
+        return redirect("panels:meeting", pk=meeting.pk)
+
+
+class ItemAddView(PermissionRequiredMixin, View):
+    permission_required = "panels.change_panelmeeting"
+
+    def post(self, request, pk):
+        meeting = _meeting(request.user, pk)
+        form = ItemForm(request.POST)
+        if form.is_valid():
+            try:
+                agenda_item_add(meeting=meeting, title=form.cleaned_data["title"])
+            except CaseError as error:
+                form.add_error("title", str(error))
+            else:
+                return redirect("panels:meeting", pk=meeting.pk)
+        view = MeetingDetailView.as_view()
+        return view(request, pk=pk, item_form=form)
+
+
+class ItemEditView(PermissionRequiredMixin, View):
+    permission_required = "panels.change_panelmeeting"
+
+    def post(self, request, pk, change):
+        item = _item(request.user, pk)
+        try:
+            if change in ("up", "down"):
+                agenda_item_move(item=item, up=change == "up")
+            elif change == "remove":
+                agenda_item_remove(item=item)
+                messages.success(request, f"Removed: {item.title}")
+            else:
+                raise Http404
+        except CaseError as error:
+            messages.error(request, str(error))
+        return redirect("panels:meeting", pk=item.meeting_id)
+
+
+class PackDownloadView(PermissionRequiredMixin, View):
+    permission_required = "panels.view_panelmeeting"
+
+    def get(self, request, pk):
+        meeting = _meeting(request.user, pk)
+        if not meeting.pack:
+            raise Http404
+        _audit_items(request, list(meeting.items.for_agenda()))
+        return FileResponse(
+            meeting.pack.open("rb"),
+            as_attachment=True,
+            filename=f"panel-pack-{meeting.date:%Y-%m-%d}.pdf",
+            content_type="application/pdf",
+        )
+
+
+class LiveView(PermissionRequiredMixin, TemplateView):
+    """The chair steps through the agenda. htmx swaps the live region; plain links work too."""
+
+    permission_required = "panels.view_panelmeeting"
+    template_name = "panels/live.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        meeting = _meeting(user, kwargs["pk"])
+        items = list(meeting.items.for_agenda())
+        _audit_items(self.request, items)
+        current = None
+        wanted = self.request.GET.get("item") or kwargs.get("item_id")
+        for item in items:
+            if str(item.pk) == str(wanted):
+                current = item
+        if current is None:
+            current = next((i for i in items if i.status == AgendaItem.Status.PENDING), None)
+        members = list(meeting.members.select_related("user__membership"))
+        runs = _runs_meeting(user, meeting)
+        owners = User.objects.filter(pk__in=[m.user_id for m in members] + [user.pk])
+        context = {
+            **super().get_context_data(**kwargs),
+            "meeting": meeting,
+            "items": items,
+            "current": current,
+            "members": members,
+            "quorate": quorate(meeting),
+            "runs_meeting": runs,
+            "conflicted": {c.member_id for c in current.conflicts.all()} if current else set(),
+        }
+        if current is not None and runs and meeting.deciding:
+            decision_form = kwargs.get("decision_form") or DecisionForm(
+                la=meeting.la, initial={"version": current.version}
+            )
+            decision_form.helper.form_action = reverse("panels:decide", args=[current.pk])
+            action_form = kwargs.get("action_form") or ActionForm(owners=owners)
+            action_form.helper.form_action = reverse("panels:action_add", args=[current.pk])
+            context["decision_form"], context["action_form"] = decision_form, action_form
+        context["actions"] = meeting.actions.select_related("owner", "item")
+        return context
+
+
+def _back_to_live(meeting_id, item_id=None):
+    url = reverse("panels:live", args=[meeting_id])
+    return redirect(f"{url}?item={item_id}" if item_id else url)
+
+
+class AttendanceView(PermissionRequiredMixin, View):
+    permission_required = "panels.add_decision"
+
+    def post(self, request, pk):
+        meeting = _meeting(request.user, pk)
+        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        try:
+            attendance_record(meeting=meeting, by=request.user, present=present)
+        except CaseError as error:
+            messages.error(request, str(error))
+        return _back_to_live(meeting.pk, request.POST.get("item"))
+
+
+class ConflictsView(PermissionRequiredMixin, View):
+    permission_required = "panels.add_decision"
+
+    def post(self, request, pk):
+        item = _item(request.user, pk)
+        chosen = {int(v) for v in request.POST.getlist("conflicted") if v.isdigit()}
+        try:
+            conflicts_declare(item=item, by=request.user, member_ids=chosen)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Declarations of interest recorded")
+        return _back_to_live(item.meeting_id, item.pk)
+
+
+class DecideView(PermissionRequiredMixin, View):
+    permission_required = "panels.add_decision"
+
+    def post(self, request, pk):
+        item = _item(request.user, pk)
+        meeting = item.meeting
+        form = DecisionForm(request.POST, la=meeting.la)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decision_record(
+                    item=item,
+                    by=request.user,
+                    version=data["version"],
+                    outcome=data["outcome"],
+                    reason=data["reason"],
+                    provider=data["provider"],
+                    tier=data["tier"],
+                    start_date=data["start_date"],
+                    hours_per_week=data["hours_per_week"],
+                    outcomes_sought=data["outcomes_sought"],
+                    first_review_date=data["first_review_date"],
+                )
+            except CaseError as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            else:
+                messages.success(request, f"Decision recorded: {item.title}")
+                return _back_to_live(meeting.pk)
+        view = LiveView.as_view()
+        return view(request, pk=meeting.pk, item_id=item.pk, decision_form=form)
+
+
+class ActionAddView(PermissionRequiredMixin, View):
+    permission_required = "panels.add_decision"
+
+    def post(self, request, pk):
+        item = _item(request.user, pk)
+        meeting = item.meeting
+        owners = User.objects.filter(
+            pk__in=[*meeting.members.values_list("user_id", flat=True), request.user.pk]
+        )
+        form = ActionForm(request.POST, owners=owners)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                action_add(
+                    meeting=meeting,
+                    by=request.user,
+                    item=item,
+                    description=data["description"],
+                    owner=data["owner"],
+                    due_on=data["due_on"],
+                )
+            except CaseError as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            else:
+                messages.success(request, "Action added")
+                return _back_to_live(meeting.pk, item.pk)
+        view = LiveView.as_view()
+        return view(request, pk=meeting.pk, item_id=item.pk, action_form=form)
+
+
+class MinutesView(PermissionRequiredMixin, TemplateView):
+    permission_required = "panels.view_panelmeeting"
+    template_name = "panels/minutes.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = _meeting(self.request.user, kwargs["pk"])
+        context = minutes_context(meeting)
+        _audit_items(self.request, list(context["items"]))
+        is_chair = meeting.members.filter(
+            user=self.request.user, role=PanelMember.Role.CHAIR
+        ).exists()
+        return {
+            **super().get_context_data(**kwargs),
+            **context,
+            "draft": render_to_string("panels/_minutes_body.html", context),
+            "versions": meeting.minutes.all(),
+            "amendments": meeting.amendments.select_related("by"),
+            "can_approve": is_chair and not meeting.locked and meeting.deciding,
+            "can_amend": meeting.locked and _runs_meeting(self.request.user, meeting),
+            "amendment_form": kwargs.get("amendment_form") or AmendmentForm(),
+        }
+
+    def post(self, request, pk):
+        meeting = _meeting(request.user, pk)
+        if "approve" in request.POST:
+            try:
+                minutes_approve(meeting=meeting, by=request.user)
+            except CaseError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Minutes approved and locked")
+            return redirect("panels:minutes", pk=pk)
+        form = AmendmentForm(request.POST)
+        if form.is_valid():
+            try:
+                minutes_amend(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
+            except CaseError as error:
+                form.add_error("text", str(error))
+            else:
+                messages.success(request, "Correction recorded")
+                return redirect("panels:minutes", pk=pk)
+        return self.render_to_response(self.get_context_data(pk=pk, amendment_form=form))
+
+
+class MinutesPdfView(PermissionRequiredMixin, View):
+    permission_required = "panels.view_panelmeeting"
+
+    def get(self, request, pk):
+        version = get_object_or_404(
+            MinutesVersion.objects.filter(
+                meeting__in=PanelMeeting.objects.visible_to(request.user)
+            ).select_related("meeting"),
+            pk=pk,
+        )
+        _audit_items(request, list(version.meeting.items.for_agenda()))
+        return FileResponse(
+            version.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"panel-minutes-{version.meeting.date:%Y-%m-%d}-v{version.number}.pdf",
+            content_type="application/pdf",
+        )

@@ -1,0 +1,317 @@
+"""The weekly panel: schedule, agenda, pack, live decisions, minutes; with the rules they keep."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Exclusion, Referral
+from cases.services import (
+    StaleVersion,
+    exclusion_record,
+    referral_accept,
+    referral_start,
+    referral_submit,
+    referral_update,
+)
+from organisations.demo import DemoContext, load
+from organisations.models import ProviderOrganisation, User
+from organisations.roles import Role
+from panels.models import AgendaItem, Decision, PanelMeeting, PanelMember, PanelSeries
+from panels.services import (
+    PanelError,
+    agenda_build,
+    agenda_item_move,
+    attendance_record,
+    conflicts_declare,
+    decision_record,
+    meeting_start,
+    minutes_amend,
+    minutes_approve,
+    pack_issue,
+    panel_meetings_schedule,
+    quorate,
+)
+from tests.cases.test_referrals import ANSWERS
+from tests.factories import PupilFactory, enrol, make_member
+
+
+@pytest.fixture
+def setup(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    context = DemoContext()
+    load(context, var_dir=tmp_path)
+    la = context.las["929"]
+    series = PanelSeries.objects.create(
+        la=la, weekday=3, start_time=time(13), cutoff_days_before=7, cutoff_time=time(12)
+    )
+    today = timezone.localdate()
+    meeting = PanelMeeting.objects.create(
+        la=la,
+        series=series,
+        date=today + timedelta(days=2),
+        start_time=time(13),
+        cutoff=timezone.now() + timedelta(hours=1),
+        quorum=2,
+    )
+    chair = User.objects.get(username="panel")
+    officer = User.objects.get(username="officer")
+    senco = User.objects.get(username="senco")
+    PanelMember.objects.create(meeting=meeting, user=chair, role=PanelMember.Role.CHAIR)
+    school_rep = make_member(
+        Role.SCHOOL_STAFF, context.schools["Harbridge Academy"], username="rep"
+    )
+    PanelMember.objects.create(meeting=meeting, user=school_rep, role=PanelMember.Role.SCHOOL_REP)
+    return {
+        "la": la,
+        "series": series,
+        "meeting": meeting,
+        "chair": chair,
+        "officer": officer,
+        "senco": senco,
+        "rep": school_rep,
+        "school": context.schools["Harbridge Academy"],
+        "provider": ProviderOrganisation.objects.get(name__startswith="The Harbridge Centre"),
+    }
+
+
+def accepted_referral(setup, n=0):
+    pupil = PupilFactory(la=setup["la"], legal_first_name=f"Referred{n}")
+    enrol(pupil, setup["school"])
+    referral = referral_start(pupil=pupil, by=setup["senco"])
+    referral = referral_update(
+        referral=referral, by=setup["senco"], version=referral.version, **ANSWERS
+    )
+    referral = referral_submit(referral=referral, by=setup["senco"])
+    return referral_accept(referral=referral, by=setup["officer"], version=referral.version)
+
+
+def test_meetings_follow_the_term_time_calendar(setup):
+    made = panel_meetings_schedule(
+        series=setup["series"], first=date(2026, 10, 1), last=date(2026, 11, 30)
+    )
+    dates = [m.date for m in made]
+    assert date(2026, 10, 29) not in dates  # half-term
+    assert date(2026, 10, 22) in dates and date(2026, 11, 5) in dates
+    assert all(d.weekday() == 3 for d in dates)
+    meeting = next(m for m in made if m.date == date(2026, 11, 5))
+    assert meeting.cutoff == timezone.make_aware(datetime(2026, 10, 29, 12))
+    # Scheduling again makes nothing new.
+    assert (
+        panel_meetings_schedule(
+            series=setup["series"], first=date(2026, 10, 1), last=date(2026, 11, 30)
+        )
+        == []
+    )
+
+
+def test_the_agenda_builds_itself_and_only_once(setup):
+    referral = accepted_referral(setup)
+    excluded = PupilFactory(la=setup["la"])
+    enrol(excluded, setup["school"])
+    pex = exclusion_record(
+        by=setup["senco"],
+        pupil=excluded,
+        school=setup["school"],
+        kind=Exclusion.Kind.PERMANENT,
+        start_date=timezone.localdate() - timedelta(days=3),
+        reasons=["PA"],
+        decided_by="Head",
+    )
+    added = agenda_build(meeting=setup["meeting"])
+    kinds = {(i.kind, i.referral_id) for i in added}
+    assert (AgendaItem.Kind.REFERRAL, referral.pk) in kinds
+    # Every new permanent exclusion comes for its 6th-day check.
+    assert (AgendaItem.Kind.PEX_CHECK, None) in {(i.kind, i.referral_id) for i in added}
+    assert any(i.exclusion_id == pex.pk for i in added)
+    assert agenda_build(meeting=setup["meeting"]) == []
+
+
+def test_a_referral_accepted_after_the_cutoff_waits_for_the_next_panel(setup):
+    meeting = setup["meeting"]
+    meeting.cutoff = timezone.now() - timedelta(days=1)
+    meeting.save()
+    accepted_referral(setup)
+    assert not any(i.referral_id for i in agenda_build(meeting=meeting))
+
+
+def test_the_officer_reorders_until_the_pack_is_issued_then_it_is_fixed(setup):
+    accepted_referral(setup, 1)
+    accepted_referral(setup, 2)
+    items = agenda_build(meeting=setup["meeting"])
+    agenda_item_move(item=items[1], up=True)
+    order = list(setup["meeting"].items.values_list("pk", flat=True))
+    assert order[:2] == [items[1].pk, items[0].pk]
+    meeting = pack_issue(meeting=setup["meeting"], by=setup["officer"])
+    assert meeting.pack.read(5) == b"%PDF-"
+    with pytest.raises(PanelError):
+        agenda_item_move(item=items[0], up=True)
+
+
+def run_meeting(setup):
+    referral = accepted_referral(setup)
+    agenda_build(meeting=setup["meeting"])
+    pack_issue(meeting=setup["meeting"], by=setup["officer"])
+    meeting_start(meeting=setup["meeting"], by=setup["chair"])
+    return referral, AgendaItem.objects.get(referral=referral)
+
+
+def approve(setup, item, **overrides):
+    start = timezone.localdate() + timedelta(days=7)
+    fields = {
+        "item": item,
+        "by": setup["chair"],
+        "version": item.version,
+        "outcome": "approve",
+        "reason": "Needs a small setting for a term",
+        "provider": setup["provider"],
+        "tier": "tier_2",
+        "start_date": start,
+        "hours_per_week": Decimal("20"),
+        "first_review_date": start + timedelta(days=35),
+    }
+    return decision_record(**{**fields, **overrides})
+
+
+def test_approving_a_placement_decides_the_referral_and_tells_school_and_provider(
+    setup, django_capture_on_commit_callbacks
+):
+    referral, item = run_meeting(setup)
+    setup["senco"].email = "senco@example.org"
+    setup["senco"].save()
+    provider_staff = User.objects.get(username="provider")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = approve(setup, item)
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.DECIDED
+    assert "Placement approved with The Harbridge Centre" in referral.outcome
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert {"senco@example.org", provider_staff.email} <= recipients
+    assert referral.pupil.legal_first_name not in mail.outbox[0].body
+    assert decision.item.status == AgendaItem.Status.DECIDED
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"reason": " "}, "reason"),
+        ({"start_date": date(2020, 1, 6)}, "start_date"),
+        ({"provider": None}, "provider"),
+        ({"hours_per_week": None}, "hours_per_week"),
+        ({"first_review_date": date(2020, 1, 1)}, "first_review_date"),
+    ],
+)
+def test_bad_decisions_are_refused_and_nothing_is_saved(setup, overrides, field):
+    referral, item = run_meeting(setup)
+    with pytest.raises(PanelError) as error:
+        approve(setup, item, **overrides)
+    assert error.value.field == field
+    assert not Decision.objects.exists()
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.ACCEPTED
+
+
+def test_a_stale_second_save_of_the_same_item_is_refused(setup):
+    _, item = run_meeting(setup)
+    approve(setup, item)
+    with pytest.raises((StaleVersion, PanelError)):
+        decision_record(
+            item=item,
+            by=setup["officer"],
+            version=item.version,
+            outcome="decline",
+            reason="Second opinion",
+        )
+    assert Decision.objects.get().outcome == "approve"
+
+
+def test_a_member_from_the_referring_school_cannot_take_part(setup):
+    _, item = run_meeting(setup)
+    conflicts_declare(item=item, by=setup["chair"], member_ids=set())
+    assert [c.member.user for c in item.conflicts.all()] == [setup["rep"]]
+    # Unticking them does not lift it.
+    conflicts_declare(item=item, by=setup["chair"], member_ids=set())
+    assert item.conflicts.count() == 1
+
+
+def test_quorum_needs_enough_members_present_with_the_chair(setup):
+    meeting = setup["meeting"]
+    members = {m.user.username: m.pk for m in meeting.members.select_related("user")}
+    attendance_record(meeting=meeting, by=setup["chair"], present={members["rep"]})
+    assert not quorate(meeting)
+    attendance_record(meeting=meeting, by=setup["chair"], present=set(members.values()))
+    assert quorate(meeting)
+
+
+def test_minutes_lock_when_approved_and_corrections_are_amendments(setup):
+    run_meeting(setup)
+    meeting = setup["meeting"]
+    with pytest.raises(PanelError, match="Every item needs a decision"):
+        minutes_approve(meeting=meeting, by=setup["chair"])
+    for pending in meeting.items.filter(status="pending"):
+        decision_record(
+            item=pending,
+            by=setup["chair"],
+            version=pending.version,
+            outcome="noted",
+            reason="Provision confirmed from the 6th day",
+        )
+    with pytest.raises(PanelError, match="Only the chair"):
+        minutes_approve(meeting=meeting, by=setup["officer"])
+    version = minutes_approve(meeting=meeting, by=setup["chair"])
+    assert version.pdf.read(5) == b"%PDF-" and "Decisions" in version.html
+    meeting.refresh_from_db()
+    assert meeting.locked
+    with pytest.raises(PanelError):
+        minutes_approve(meeting=meeting, by=setup["chair"])
+    minutes_amend(
+        meeting=meeting, by=setup["chair"], text="Item 2: the provider is The Harbridge Centre"
+    )
+    assert meeting.amendments.count() == 1
+
+
+def test_pages_are_scoped_to_meeting_members_and_officers(setup, sign_in):
+    url = reverse("panels:meeting", args=[setup["meeting"].pk])
+    assert sign_in(setup["officer"]).get(url).status_code == 200
+    assert sign_in(setup["chair"]).get(url).status_code == 200
+    other_member = make_member(Role.PANEL_MEMBER, setup["la"], username="notonthispanel")
+    assert sign_in(other_member).get(url).status_code == 404
+    assert sign_in(setup["senco"]).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("page", ["panels:meeting", "panels:live"])
+def test_agenda_and_live_pages_run_the_same_queries_for_5_and_40_items(setup, sign_in, page):
+    meeting = setup["meeting"]
+    for n in range(5):
+        accepted_referral(setup, n)
+    agenda_build(meeting=meeting)
+    pack_issue(meeting=meeting, by=setup["officer"])
+    meeting_start(meeting=meeting, by=setup["chair"])
+    client = sign_in(setup["chair"])
+    url = reverse(page, args=[meeting.pk])
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = count()
+    position = meeting.items.count()
+    for n in range(35):
+        referral = accepted_referral(setup, 100 + n)
+        position += 1
+        AgendaItem.objects.create(
+            meeting=meeting,
+            kind="referral",
+            referral=referral,
+            title=f"Referral {n}",
+            position=position,
+        )
+    assert meeting.items.count() >= 40
+    assert count() == few
