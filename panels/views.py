@@ -153,8 +153,7 @@ class ItemAddView(PermissionRequiredMixin, View):
                 form.add_error("title", str(error))
             else:
                 return redirect("panels:meeting", pk=meeting.pk)
-        view = MeetingDetailView.as_view()
-        return view(request, pk=pk, item_form=form)
+        return _rerender(MeetingDetailView, request, pk=pk, item_form=form)
 
 
 class ItemEditView(PermissionRequiredMixin, View):
@@ -234,6 +233,13 @@ class LiveView(PermissionRequiredMixin, TemplateView):
         return context
 
 
+def _rerender(view_class, request, **kwargs):
+    """Show a page again with a form's errors, from a POST that another view handled."""
+    view = view_class()
+    view.setup(request, **kwargs)
+    return view.render_to_response(view.get_context_data(**kwargs))
+
+
 def _back_to_live(meeting_id, item_id=None):
     url = reverse("panels:live", args=[meeting_id])
     return redirect(f"{url}?item={item_id}" if item_id else url)
@@ -295,8 +301,7 @@ class DecideView(PermissionRequiredMixin, View):
             else:
                 messages.success(request, f"Decision recorded: {item.title}")
                 return _back_to_live(meeting.pk)
-        view = LiveView.as_view()
-        return view(request, pk=meeting.pk, item_id=item.pk, decision_form=form)
+        return _rerender(LiveView, request, pk=meeting.pk, item_id=item.pk, decision_form=form)
 
 
 class ActionAddView(PermissionRequiredMixin, View):
@@ -325,8 +330,7 @@ class ActionAddView(PermissionRequiredMixin, View):
             else:
                 messages.success(request, "Action added")
                 return _back_to_live(meeting.pk, item.pk)
-        view = LiveView.as_view()
-        return view(request, pk=meeting.pk, item_id=item.pk, action_form=form)
+        return _rerender(LiveView, request, pk=meeting.pk, item_id=item.pk, action_form=form)
 
 
 class MinutesView(PermissionRequiredMixin, TemplateView):
