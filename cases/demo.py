@@ -448,6 +448,13 @@ def _named_cases(context: DemoContext, today: date) -> None:
         decided_by="Mrs A Patel",
         parents_notified_on=school_days_ago(1),
     )
+    # Recorded on the day each began, as a school would.
+    for exclusion in Exclusion.objects.filter(pupil__in=pupils):
+        Exclusion.objects.filter(pk=exclusion.pk).update(
+            recorded_at=timezone.make_aware(
+                timezone.datetime.combine(exclusion.start_date, timezone.datetime.min.time())
+            )
+        )
 
 
 @transaction.atomic

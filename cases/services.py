@@ -399,7 +399,7 @@ def referral_update(*, referral: Referral, by: User, version: int, **answers) ->
     return locked
 
 
-def _referral_move(referral: Referral, to: str, *, by: User, message: str = "") -> Referral:
+def referral_move(referral: Referral, to: str, *, by: User, message: str = "") -> Referral:
     if not referral.can_move_to(to):
         raise CaseError(
             f"A referral that is “{referral.get_state_display().lower()}” cannot become "
@@ -437,7 +437,7 @@ def referral_submit(*, referral: Referral, by: User, version: int | None = None)
         field, message = next(iter(missing.items()))
         raise CaseError(message, field=field)
     answered = locked.state == Referral.State.MORE_INFO
-    return _referral_move(
+    return referral_move(
         locked,
         Referral.State.SUBMITTED,
         by=by,
@@ -449,7 +449,7 @@ def referral_submit(*, referral: Referral, by: User, version: int | None = None)
 def referral_request_info(*, referral: Referral, by: User, question: str, version: int) -> Referral:
     if not question.strip():
         raise CaseError("Say what information you need", field="message")
-    return _referral_move(
+    return referral_move(
         _locked_referral(referral, version), Referral.State.MORE_INFO, by=by, message=question
     )
 
@@ -472,14 +472,14 @@ def referral_answer(*, referral: Referral, by: User, answer: str, version: int) 
 def referral_signpost(*, referral: Referral, by: User, reason: str, version: int) -> Referral:
     if not reason.strip():
         raise CaseError("Say where the school is signposted to, and why", field="message")
-    return _referral_move(
+    return referral_move(
         _locked_referral(referral, version), Referral.State.SIGNPOSTED, by=by, message=reason
     )
 
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, by: User, version: int, note: str = "") -> Referral:
-    return _referral_move(
+    return referral_move(
         _locked_referral(referral, version),
         Referral.State.ACCEPTED,
         by=by,
@@ -491,7 +491,7 @@ def referral_accept(*, referral: Referral, by: User, version: int, note: str = "
 def referral_withdraw(*, referral: Referral, by: User, reason: str, version: int) -> Referral:
     if not reason.strip():
         raise CaseError("Say why the referral is withdrawn", field="message")
-    return _referral_move(
+    return referral_move(
         _locked_referral(referral, version), Referral.State.WITHDRAWN, by=by, message=reason
     )
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Exclusion, Referral
-from cases.services import CaseError, StaleVersion, _referral_move
+from cases.services import CaseError, StaleVersion, referral_move
 from organisations.calendar import SchoolCalendar
 from organisations.models import User
 from panels.models import (
@@ -97,7 +97,7 @@ def agenda_build(*, meeting: PanelMeeting) -> list[AgendaItem]:
                 kind=AgendaItem.Kind.DEFERRED,
                 referral=item.referral,
                 exclusion=item.exclusion,
-                title=f"Deferred: {item.title}",
+                title=f"Deferred: {item.title.removeprefix('Deferred: ')}",
             )
     referrals = (
         Referral.objects.filter(
@@ -350,7 +350,7 @@ def decision_record(
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         referral.outcome = _outcome_words(decision)
         to = Referral.State.MORE_INFO if outcome == Outcome.MORE_INFO else Referral.State.DECIDED
-        _referral_move(referral, to, by=by, message=referral.outcome)
+        referral_move(referral, to, by=by, message=referral.outcome)
     transaction.on_commit(lambda: _notify(decision))
     return decision
 

@@ -6,9 +6,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cases.models import Deadline, Exclusion
+from cases.models import Deadline, Exclusion, Referral
 from organisations.models import LocalAuthority, ProviderOrganisation, School
 from organisations.roles import LA_ROLES, Role
+from panels.models import PanelMeeting
 
 HOME_SCHOOLS_SHOWN = 20
 RECENT_EXCLUSIONS_SHOWN = 10
@@ -58,6 +59,24 @@ class HomeView(TemplateView):
             ]
             context["recent_count"] = recent.count()
             context["recent_days"] = RECENT_DAYS
+        if user.has_perm("cases.change_referral"):
+            context["triage_count"] = (
+                Referral.objects.visible_to(user).filter(state=Referral.State.SUBMITTED).count()
+            )
+        if user.has_perm("panels.view_panelmeeting"):
+            context["next_meetings"] = (
+                PanelMeeting.objects.visible_to(user)
+                .filter(date__gte=today)
+                .annotate(item_count=Count("items"))
+                .order_by("date")[:3]
+            )
+        if user.has_perm("cases.add_referral") and membership.role == Role.SCHOOL_STAFF:
+            context["school_referrals"] = (
+                Referral.objects.visible_to(user)
+                .for_list()
+                .exclude(state=Referral.State.WITHDRAWN)
+                .order_by("-created_at")[:10]
+            )
         if user.has_perm("cases.view_deadline"):
             open_deadlines = Deadline.objects.visible_to(user).open()
             context["deadline_counts"] = open_deadlines.aggregate(

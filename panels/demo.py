@@ -1,0 +1,268 @@
+"""The demo LA's panel: a term of past meetings with decisions and minutes, an upcoming meeting
+with a full agenda, and referrals at every stage of triage. Loaded once; deterministic."""
+
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Enrolment, Pupil, Referral, ReferralEvent
+from cases.services import referral_move
+from organisations.demo import DemoContext
+from organisations.models import ProviderOrganisation, User
+from organisations.roles import Role
+from organisations.services import membership_set
+from panels.models import AgendaItem, Decision, PanelMeeting, PanelMember, PanelSeries
+from panels.services import agenda_build, minutes_approve, panel_meetings_schedule
+
+NEEDS = [
+    "Social, emotional and mental health needs; anxiety in large groups; masks difficulties "
+    "until late in the day.",
+    "Speech, language and communication needs; frequent conflict with peers at unstructured times.",
+    "Autistic; sensory overload in corridors; refuses to enter lessons after transitions.",
+    "Low literacy (reading age 9); disengaged; persistent disruption in core subjects.",
+]
+INTERVENTIONS = [
+    "Key adult and daily check-ins for a term; reduced timetable for 4 weeks (with parents' "
+    "agreement, reviewed fortnightly); small improvement in attendance, none in behaviour.",
+    "Educational psychologist assessment; in-school nurture group for 6 weeks; mentoring from the "
+    "youth service. Incidents fell, then rose again after the Easter holiday.",
+    "Pastoral support plan; CAMHS referral (waiting); sessions with the school counsellor.",
+]
+RISKS = [
+    "Low risk to others; risk of self-harm managed with the safety plan shared with the family.",
+    "Medium risk: two incidents of physical aggression this term; none with a trusted adult.",
+]
+PANEL_PEOPLE = [
+    ("james.whitfield", "James", "Whitfield", "Youth justice service manager"),
+    ("anita.desai", "Anita", "Desai", "SEND team manager"),
+    ("mark.holloway", "Mark", "Holloway", "Education welfare officer"),
+]
+
+
+def _people(context: DemoContext) -> dict:
+    """Panel members without sign-in accounts of their own in the demo (unusable passwords)."""
+    people = {}
+    for username, first, last, title in PANEL_PEOPLE:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+            membership_set(
+                user=user, role=Role.PANEL_MEMBER, organisation=context.las["929"], job_title=title
+            )
+        people[username] = user
+    return people
+
+
+def _referral(rng, pupil, school, referrer, *, accepted_at, state=Referral.State.ACCEPTED):
+    submitted = accepted_at - timedelta(days=rng.randint(2, 9))
+    referral = Referral.objects.create(
+        pupil=pupil,
+        school=school,
+        referrer=referrer,
+        reason=rng.choice(["exclusion", "exclusion", "early_support", "health", "reintegration"]),
+        needs=rng.choice(NEEDS),
+        interventions=rng.choice(INTERVENTIONS),
+        attendance_percent=Decimal(rng.randint(55, 92)),
+        risk_assessment=rng.choice(RISKS),
+        pupil_voice="Says school is 'too loud' and wants somewhere smaller for a while.",
+        parent_voice="Wants support that gets them back into a full timetable.",
+        provision_requested=rng.choice(["tier_2", "tier_2", "tier_1", "tier_3"]),
+        consent_given=True,
+        consent_given_by="Parent (by phone, confirmed in writing)",
+        state=state,
+        submitted_at=submitted,
+        accepted_at=accepted_at
+        if state in (Referral.State.ACCEPTED, Referral.State.DECIDED)
+        else None,
+        created_at=submitted - timedelta(days=3),
+    )
+    steps = [("", "draft", submitted - timedelta(days=3)), ("draft", "submitted", submitted)]
+    if referral.accepted_at:
+        steps.append(("submitted", "accepted", accepted_at))
+    ReferralEvent.objects.bulk_create(
+        ReferralEvent(
+            referral=referral,
+            from_state=a,
+            to_state=b,
+            at=at,
+            by=referrer,
+            message="Accepted to the panel" if b == "accepted" else "",
+        )
+        for a, b, at in steps
+    )
+    return referral
+
+
+def _pupils_at(rng, la_code: str, count: int):
+    enrolments = list(
+        Enrolment.objects.filter(
+            left_on__isnull=True,
+            pupil__la__code=la_code,
+            school__phase__in=["secondary", "all_through"],
+        )
+        .exclude(pupil__referrals__isnull=False)
+        .select_related("pupil", "school")
+        .order_by("pk")[:400]
+    )
+    rng.shuffle(enrolments)
+    return enrolments[:count]
+
+
+PAST_REASONS = {
+    "approve": "A smaller setting for a time-limited period, with a plan back to school.",
+    "decline": "The school's support is not yet exhausted: the panel asks for a further "
+    "half-term of the pastoral support plan.",
+    "defer": "Waiting for the educational psychologist's report.",
+    "signpost": "Signposted to the early help team and the school's outreach offer (tier 1).",
+    "noted": "Full-time provision from the 6th day confirmed at the PRU.",
+}
+
+
+def _decide_in_the_past(rng, meeting, item, chair, providers) -> None:
+    """A past decision as it was made then (a placement starting after that meeting)."""
+    outcome = rng.choices(["approve", "decline", "defer", "signpost"], weights=[6, 1, 1, 1])[0]
+    if item.referral is None:
+        outcome = "noted"
+    fields = {"reason": PAST_REASONS[outcome]}
+    if outcome == "approve":
+        start = meeting.date + timedelta(days=rng.randint(4, 11))
+        fields.update(
+            provider=rng.choice(providers),
+            tier=rng.choice(["tier_2", "tier_2", "tier_3"]),
+            start_date=start,
+            hours_per_week=Decimal(rng.choice([15, 20, 25])),
+            outcomes_sought="Attendance above 90%; a reintegration plan by the first review.",
+            first_review_date=start + timedelta(days=42),
+        )
+    decision = Decision.objects.create(
+        item=item,
+        outcome=outcome,
+        decided_by=chair,
+        decided_at=timezone.make_aware(datetime.combine(meeting.date, time(14))),
+        **fields,
+    )
+    item.status = AgendaItem.Status.DECIDED
+    item.save(update_fields=["status"])
+    if item.referral_id and outcome != "defer":
+        referral = item.referral
+        referral.outcome = f"{decision.get_outcome_display()}: {decision.reason}"
+        referral_move(referral, Referral.State.DECIDED, by=chair, message=referral.outcome)
+
+
+@transaction.atomic
+def load(context: DemoContext, *, var_dir: Path) -> None:
+    la = context.las["929"]
+    if PanelSeries.objects.filter(la=la).exists():
+        return
+    rng = random.Random(4929)
+    today = timezone.localdate()
+    people = _people(context)
+    chair, officer = context.users["panel"], context.users["officer"]
+    pru_head = context.users["provider"]
+    series = PanelSeries.objects.create(
+        la=la,
+        weekday=3,
+        start_time=time(13),
+        location="County Hall, Committee Room 2",
+        cutoff_days_before=7,
+        cutoff_time=time(12),
+        quorum=3,
+    )
+    meetings = panel_meetings_schedule(
+        series=series,
+        first=date(today.year if today.month >= 9 else today.year - 1, 9, 1),
+        last=today + timedelta(days=21),
+    )
+    providers = list(ProviderOrganisation.objects.filter(la=la))
+    past = [m for m in meetings if m.date < today]
+    if context.scale < 1:
+        past = past[-2:]
+    senco_school = context.schools["Harbridge Academy"]
+    for meeting in meetings:
+        PanelMember.objects.create(meeting=meeting, user=chair, role=PanelMember.Role.CHAIR)
+        PanelMember.objects.create(meeting=meeting, user=pru_head, role=PanelMember.Role.PRU_HEAD)
+        for person in people.values():
+            PanelMember.objects.create(meeting=meeting, user=person, role=PanelMember.Role.MEMBER)
+    for meeting in past:
+        for enrolment in _pupils_at(rng, "929", rng.randint(2, 4)):
+            _referral(
+                rng,
+                enrolment.pupil,
+                enrolment.school,
+                officer,
+                accepted_at=meeting.cutoff - timedelta(days=rng.randint(1, 5)),
+            )
+        agenda_build(meeting=meeting)
+        meeting.status = PanelMeeting.Status.IN_PROGRESS
+        meeting.pack_issued_at = meeting.cutoff + timedelta(days=2)
+        meeting.save()
+        members = list(meeting.members.all())
+        absent = rng.choice(members[2:])
+        for member in members:
+            member.attended = member.pk != absent.pk
+            member.save(update_fields=["attended"])
+        for item in meeting.items.select_related("referral", "exclusion"):
+            _decide_in_the_past(rng, meeting, item, chair, providers)
+        minutes_approve(meeting=meeting, by=chair)
+    # The next meeting: a full agenda ready for its pack.
+    upcoming = next((m for m in meetings if m.date >= today), None)
+    if upcoming is not None:
+        for enrolment in _pupils_at(rng, "929", 4):
+            _referral(
+                rng,
+                enrolment.pupil,
+                enrolment.school,
+                officer,
+                accepted_at=upcoming.cutoff - timedelta(days=rng.randint(1, 4)),
+            )
+        agenda_build(meeting=upcoming)
+    # Referrals waiting for the officer, and one where the LA has asked the school something.
+    waiting = _pupils_at(rng, "929", 3)
+    for enrolment in waiting[:2]:
+        _referral(
+            rng,
+            enrolment.pupil,
+            enrolment.school,
+            officer,
+            accepted_at=timezone.now(),
+            state=Referral.State.SUBMITTED,
+        )
+    if len(waiting) > 2:
+        asked = _referral(
+            rng,
+            waiting[2].pupil,
+            waiting[2].school,
+            officer,
+            accepted_at=timezone.now(),
+            state=Referral.State.SUBMITTED,
+        )
+        referral_move(
+            asked,
+            Referral.State.MORE_INFO,
+            by=officer,
+            message="Please send the latest attendance certificate and the EP report.",
+        )
+    # The demo SENCO has a draft under way for Tia Barker.
+    tia = Pupil.objects.filter(legal_first_name="Tia", legal_last_name="Barker").first()
+    if tia is not None:
+        draft = Referral.objects.create(
+            pupil=tia,
+            school=senco_school,
+            referrer=context.users["senco"],
+            reason="exclusion",
+            needs="Suspended three times this term; near the 45-day limit.",
+        )
+        ReferralEvent.objects.create(
+            referral=draft,
+            to_state=Referral.State.DRAFT,
+            message="Draft started",
+            by=context.users["senco"],
+        )
