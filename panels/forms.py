@@ -3,7 +3,7 @@ from django import forms
 
 from organisations.forms import date_field, gds_helper
 from organisations.models import ProviderOrganisation, User
-from panels.models import Decision
+from panels.models import Decision, PanelMember
 
 
 class DecisionForm(forms.Form):
@@ -108,3 +108,64 @@ class AmendmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.textarea("text"), Submit("amend", "Record the correction"))
+
+
+class MeetingForm(forms.Form):
+    date = date_field("Date of the meeting")
+    start_time = forms.TimeField(
+        label="Start time",
+        help_text="For example, 13:00",
+        error_messages={"required": "Enter the start time", "invalid": "Enter a time like 13:00"},
+    )
+    location = forms.CharField(label="Where (optional)", max_length=200, required=False)
+    cutoff_date = date_field("Referrals cut-off date")
+    cutoff_time = forms.TimeField(
+        label="Referrals cut-off time",
+        initial="12:00",
+        error_messages={"required": "Enter the cut-off time", "invalid": "Enter a time like 12:00"},
+    )
+    quorum = forms.IntegerField(
+        label="Quorum",
+        min_value=1,
+        max_value=20,
+        initial=3,
+        help_text="How many members must be present, with the chair",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field("date"),
+            Field.text("start_time", field_width=Fixed.FIVE),
+            Field.text("location", field_width=Fluid.TWO_THIRDS),
+            Field("cutoff_date"),
+            Field.text("cutoff_time", field_width=Fixed.FIVE),
+            Field.text("quorum", field_width=Fixed.TWO),
+            Submit("create", "Add the meeting"),
+        )
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Person", empty_label="Select a person"
+    )
+    role = forms.ChoiceField(
+        label="Their part",
+        choices=PanelMember.Role.choices,
+        widget=forms.RadioSelect,
+        initial=PanelMember.Role.MEMBER,
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.display_name} ({user.membership.get_role_display()}, "
+            f"{user.membership.organisation})"
+        )
+        self.fields["user"].error_messages["required"] = "Select a person"
+        self.helper = gds_helper(
+            Field.select("user"),
+            Field.radios("role", inline=True),
+            Submit("add_member", "Add to the panel", css_class="govuk-button--secondary"),
+        )

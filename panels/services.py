@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -428,3 +428,67 @@ def minutes_amend(*, meeting: PanelMeeting, by: User, text: str) -> MinutesAmend
     if not text.strip():
         raise PanelError("Enter the correction", field="text")
     return MinutesAmendment.objects.create(meeting=meeting, text=text.strip(), by=by)
+
+
+@transaction.atomic
+def meeting_create(
+    *, la, by: User, on: date, start_time, cutoff: datetime, location: str = "", quorum: int = 3
+) -> PanelMeeting:
+    """A one-off meeting (an extra panel in a busy week, or one in the holidays)."""
+    if on < timezone.localdate():
+        raise PanelError("The meeting cannot be in the past", field="date")
+    if cutoff.date() > on:
+        raise PanelError("The referrals cut-off must be on or before the meeting", field="cutoff")
+    return PanelMeeting.objects.create(
+        la=la, date=on, start_time=start_time, cutoff=cutoff, location=location, quorum=quorum
+    )
+
+
+def panel_schedule_term(*, la, by: User) -> list[PanelMeeting]:
+    """Every series' meetings from today to the end of the school year, on the LA's term dates."""
+    today = timezone.localdate()
+    end = date(today.year + (1 if today.month >= 9 else 0), 8, 31)
+    made = []
+    for series in PanelSeries.objects.filter(la=la):
+        made += panel_meetings_schedule(series=series, first=today, last=end)
+    return made
+
+
+def member_candidates(meeting: PanelMeeting):
+    """Who may sit on the LA's panel: its officers and panel members, providers' staff (PRU heads
+    on rotation) and school staff (school representatives)."""
+    la_id = meeting.la_id
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(membership__la_id=la_id, membership__role__in=["la_officer", "panel_member"])
+            | Q(membership__provider__la_id=la_id)
+            | Q(membership__school__la_id=la_id)
+        )
+        .exclude(pk__in=meeting.members.values("user_id"))
+        # The form labels each person with their role and organisation: fetch them here.
+        .select_related(
+            "membership__la", "membership__school", "membership__provider", "membership__trust"
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
+@transaction.atomic
+def member_add(*, meeting: PanelMeeting, by: User, user: User, role: str) -> PanelMember:
+    _chair_or_officer(meeting, by)
+    if meeting.locked:
+        raise PanelError("The minutes are approved: membership can no longer change")
+    if not member_candidates(meeting).filter(pk=user.pk).exists():
+        raise PanelError("Choose someone who works with this local authority's panel", field="user")
+    if role == PanelMember.Role.CHAIR and meeting.members.filter(role=role).exists():
+        raise PanelError("The meeting already has a chair", field="role")
+    return PanelMember.objects.create(meeting=meeting, user=user, role=role)
+
+
+@transaction.atomic
+def member_remove(*, member: PanelMember, by: User) -> None:
+    _chair_or_officer(member.meeting, by)
+    if member.meeting.locked:
+        raise PanelError("The minutes are approved: membership can no longer change")
+    member.delete()

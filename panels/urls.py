@@ -6,7 +6,11 @@ app_name = "panels"
 
 urlpatterns = [
     path("panels/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("panels/add/", views.MeetingCreateView.as_view(), name="meeting_add"),
+    path("panels/schedule/", views.ScheduleView.as_view(), name="schedule"),
     path("panels/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
+    path("panels/<int:pk>/members/", views.MemberAddView.as_view(), name="member_add"),
+    path("panels/members/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
     path("panels/<int:pk>/items/add/", views.ItemAddView.as_view(), name="item_add"),
     path("panels/<int:pk>/pack/", views.PackDownloadView.as_view(), name="pack"),
     path("panels/<int:pk>/live/", views.LiveView.as_view(), name="live"),

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import FileResponse, Http404
@@ -6,13 +8,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.services import CaseError
 from organisations.models import User
-from panels.forms import ActionForm, AmendmentForm, DecisionForm, ItemForm
+from panels.forms import (
+    ActionForm,
+    AmendmentForm,
+    DecisionForm,
+    ItemForm,
+    MeetingForm,
+    MemberForm,
+)
 from panels.models import AgendaItem, MinutesVersion, PanelMeeting, PanelMember
 from panels.services import (
     action_add,
@@ -23,11 +32,16 @@ from panels.services import (
     attendance_record,
     conflicts_declare,
     decision_record,
+    meeting_create,
     meeting_start,
+    member_add,
+    member_candidates,
+    member_remove,
     minutes_amend,
     minutes_approve,
     minutes_context,
     pack_issue,
+    panel_schedule_term,
     quorate,
 )
 
@@ -85,7 +99,11 @@ class MeetingListView(PermissionRequiredMixin, ListView):
         return meetings.filter(date__gte=today).order_by("date")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "past": self.past}
+        return {
+            **super().get_context_data(**kwargs),
+            "past": self.past,
+            "can_manage": self.request.user.has_perm("panels.change_panelmeeting"),
+        }
 
 
 class MeetingDetailView(PermissionRequiredMixin, TemplateView):
@@ -108,8 +126,93 @@ class MeetingDetailView(PermissionRequiredMixin, TemplateView):
             "is_officer": _is_officer(self.request.user, meeting),
             "runs_meeting": _runs_meeting(self.request.user, meeting),
             "item_form": item_form,
+            "member_form": _member_form(meeting, kwargs.get("member_form")),
             "minutes": meeting.minutes.all(),
         }
+
+
+def _member_form(meeting, form=None):
+    form = form or MemberForm(candidates=member_candidates(meeting))
+    form.helper.form_action = reverse("panels:member_add", args=[meeting.pk])
+    return form
+
+
+class MeetingCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "panels.change_panelmeeting"
+    form_class = MeetingForm
+    template_name = "panels/meeting_form.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        cutoff = timezone.make_aware(datetime.combine(data["cutoff_date"], data["cutoff_time"]))
+        try:
+            meeting = meeting_create(
+                la=self.request.user.membership.la,
+                by=self.request.user,
+                on=data["date"],
+                start_time=data["start_time"],
+                cutoff=cutoff,
+                location=data["location"],
+                quorum=data["quorum"],
+            )
+        except CaseError as error:
+            field = {"date": "date", "cutoff": "cutoff_date"}.get(error.field)
+            form.add_error(field, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"{meeting} added: now add its members")
+        return redirect("panels:meeting", pk=meeting.pk)
+
+
+class ScheduleView(PermissionRequiredMixin, View):
+    permission_required = "panels.change_panelmeeting"
+
+    def post(self, request):
+        made = panel_schedule_term(la=request.user.membership.la, by=request.user)
+        messages.success(
+            request, f"{len(made)} meeting{'s' if len(made) != 1 else ''} added for the school year"
+        )
+        return redirect("panels:meeting_list")
+
+
+class MemberAddView(PermissionRequiredMixin, View):
+    permission_required = "panels.change_panelmeeting"
+
+    def post(self, request, pk):
+        meeting = _meeting(request.user, pk)
+        form = MemberForm(request.POST, candidates=member_candidates(meeting))
+        if form.is_valid():
+            try:
+                member_add(
+                    meeting=meeting,
+                    by=request.user,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                )
+            except CaseError as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            else:
+                messages.success(request, f"{form.cleaned_data['user'].display_name} added")
+                return redirect("panels:meeting", pk=pk)
+        return _rerender(MeetingDetailView, request, pk=pk, member_form=form)
+
+
+class MemberRemoveView(PermissionRequiredMixin, View):
+    permission_required = "panels.change_panelmeeting"
+
+    def post(self, request, pk):
+        member = get_object_or_404(
+            PanelMember.objects.filter(
+                meeting__in=PanelMeeting.objects.visible_to(request.user)
+            ).select_related("meeting", "user"),
+            pk=pk,
+        )
+        try:
+            member_remove(member=member, by=request.user)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{member.user.display_name} removed")
+        return redirect("panels:meeting", pk=member.meeting_id)
 
 
 class MeetingStepView(PermissionRequiredMixin, View):

@@ -187,3 +187,27 @@ def test_a_referral_goes_from_the_senco_through_triage_to_a_live_panel_decision(
     outcome = page.locator(".govuk-inset-text").first.inner_text()
     assert "Placement approved with The Harbridge Centre" in outcome
     assert_accessible(page)
+
+
+def test_an_officer_adds_a_meeting_and_its_members(page, accounts, assert_accessible):
+    signed_in_home(page, accounts["officer"], assert_accessible)
+    page.get_by_role("link", name="Panels").first.click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Add a one-off meeting").click()
+    page.get_by_role("button", name="Add the meeting").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date of the meeting")
+    assert_accessible(page)
+    day = timezone.localdate() + timedelta(days=9)
+    fill_date(page, "date", day)
+    page.get_by_label("Start time").fill("09:30")
+    fill_date(page, "cutoff_date", day - timedelta(days=2))
+    page.get_by_label("Referrals cut-off time").fill("12:00")
+    page.get_by_role("button", name="Add the meeting").click()
+    expect(page.locator("main")).to_contain_text("now add its members")
+    page.get_by_label("Person").select_option(
+        label="Helen Okafor (Panel member, Northmoor County Council)"
+    )
+    page.get_by_label("Chair").check()
+    page.get_by_role("button", name="Add to the panel").click()
+    expect(page.locator("main")).to_contain_text("Helen Okafor, Chair")
+    assert_accessible(page)

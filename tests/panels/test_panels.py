@@ -315,3 +315,60 @@ def test_agenda_and_live_pages_run_the_same_queries_for_5_and_40_items(setup, si
         )
     assert meeting.items.count() >= 40
     assert count() == few
+
+
+def test_officers_add_a_one_off_meeting_and_its_members(setup, sign_in):
+    client = sign_in(setup["officer"])
+    day = timezone.localdate() + timedelta(days=10)
+    bad = client.post(
+        reverse("panels:meeting_add"),
+        {
+            "date_0": day.day,
+            "date_1": day.month,
+            "date_2": day.year,
+            "start_time": "25:00",
+            "cutoff_date_0": day.day,
+            "cutoff_date_1": day.month,
+            "cutoff_date_2": day.year,
+            "cutoff_time": "12:00",
+            "quorum": 3,
+        },
+    )
+    assert "Enter a time like 13:00" in bad.text
+    response = client.post(
+        reverse("panels:meeting_add"),
+        {
+            "date_0": day.day,
+            "date_1": day.month,
+            "date_2": day.year,
+            "start_time": "10:00",
+            "location": "Online",
+            "cutoff_date_0": day.day - 3 if day.day > 3 else day.day,
+            "cutoff_date_1": day.month,
+            "cutoff_date_2": day.year,
+            "cutoff_time": "12:00",
+            "quorum": 3,
+        },
+    )
+    meeting = PanelMeeting.objects.get(location="Online")
+    assert response.url == reverse("panels:meeting", args=[meeting.pk])
+    added = client.post(
+        reverse("panels:member_add", args=[meeting.pk]),
+        {"user": setup["chair"].pk, "role": "chair"},
+    )
+    assert added.status_code == 302
+    assert meeting.members.get().role == "chair"
+    again = client.post(
+        reverse("panels:member_add", args=[meeting.pk]),
+        {"user": setup["rep"].pk, "role": "chair"},
+    )
+    assert "already has a chair" in again.text
+
+
+def test_the_school_years_weekly_meetings_are_added_on_term_dates(setup, sign_in):
+    client = sign_in(setup["officer"])
+    before = PanelMeeting.objects.count()
+    client.post(reverse("panels:schedule"))
+    added = PanelMeeting.objects.filter(series=setup["series"]).exclude(pk=setup["meeting"].pk)
+    assert PanelMeeting.objects.count() > before
+    assert all(m.date.weekday() == 3 for m in added)
