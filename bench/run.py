@@ -40,6 +40,9 @@ PAGES = [
     ("Pupil list, search", "officer", "/pupils/?q=smith"),
     ("Case file", "officer", "/pupils/{case_file}/"),
     ("Deadlines", "officer", "/deadlines/?when=open"),
+    ("Referrals", "officer", "/referrals/"),
+    ("Panel agenda", "officer", "/panels/{meeting}/"),
+    ("Live panel page", "panel", "/panels/{meeting}/live/"),
     ("SENCO's pupils", "senco", "/pupils/"),
     ("User list (LA admin)", "admin", "/users/"),
     ("Your account", "officer", "/account/"),
@@ -167,10 +170,14 @@ def _resolve_paths() -> None:
 
     django.setup()
     from cases.models import Pupil
+    from panels.models import PanelMeeting
 
-    case_file = Pupil.objects.get(legal_first_name="Kai", legal_last_name="Thompson").pk
+    ids = {
+        "case_file": Pupil.objects.get(legal_first_name="Kai", legal_last_name="Thompson").pk,
+        "meeting": PanelMeeting.objects.filter(status="planned").order_by("date").first().pk,
+    }
     for index, (label, username, path) in enumerate(PAGES):
-        PAGES[index] = (label, username, path.format(case_file=case_file))
+        PAGES[index] = (label, username, path.format(**ids))
 
 
 def main():
