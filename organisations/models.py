@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from organisations.roles import LA_ROLES, ROLE_ORGANISATION_FIELD, Role
+from organisations.scoping import ScopedQuerySet
 
 la_code_validator = RegexValidator(
     r"^\d{3}$", "Enter the 3-digit DfE local authority code, like 886"
@@ -18,15 +19,8 @@ ukprn_validator = RegexValidator(r"^1\d{7}$", "Enter an 8-digit UKPRN starting w
 ACADEMY_TYPES = ["academy_converter", "academy_sponsor_led", "free_school", "academy_special"]
 
 
-class LocalAuthorityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is None:
-            return self.none()
+class LocalAuthorityQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
         return self.filter(pk__in=membership.la_ids())
 
 
@@ -54,15 +48,8 @@ class LocalAuthority(models.Model):
         return self.name
 
 
-class TrustQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is None:
-            return self.none()
+class TrustQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
         if membership.role in LA_ROLES:
             return self.filter(schools__la_id=membership.la_id).distinct()
         if membership.role == Role.TRUST_LEAD:
@@ -88,15 +75,8 @@ class Trust(models.Model):
         return self.name
 
 
-class SchoolQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is None:
-            return self.none()
+class SchoolQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
         if membership.role in LA_ROLES:
             return self.filter(la_id=membership.la_id)
         if membership.role == Role.TRUST_LEAD:
@@ -176,15 +156,8 @@ class School(models.Model):
         return self.type in ACADEMY_TYPES
 
 
-class ProviderOrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is None:
-            return self.none()
+class ProviderOrganisationQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
         if membership.role == Role.PROVIDER_STAFF:
             return self.filter(pk=membership.provider_id)
         # Everyone else sees the directory of the LAs they work in.
@@ -228,14 +201,9 @@ class ProviderOrganisation(models.Model):
         return self.name
 
 
-class UserQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is not None and membership.role == Role.LA_ADMIN:
+class UserQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
+        if membership.role == Role.LA_ADMIN:
             la_id = membership.la_id
             return self.filter(
                 Q(membership__la_id=la_id)

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from cases.models import Exclusion, Referral
 from organisations.models import LocalAuthority, ProviderOrganisation
 from organisations.roles import Role
+from organisations.scoping import ScopedQuerySet
 
 
 class PanelSeries(models.Model):
@@ -33,15 +34,8 @@ class PanelSeries(models.Model):
         return self.name
 
 
-class PanelMeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is None:
-            return self.none()
+class PanelMeetingQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
         if membership.role == Role.LA_OFFICER:
             return self.filter(la_id=membership.la_id)
         # Panel members, PRU heads and school representatives: the meetings they sit on.

@@ -13,6 +13,7 @@ from cases.identifiers import upn_validator
 from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority, School
 from organisations.roles import Role
+from organisations.scoping import ScopedQuerySet
 
 # Who sees pupil-level records, and of which pupils. Directors see aggregates only; provider staff
 # see pupils placed with them (from the placements issue).
@@ -30,15 +31,8 @@ def _school_ids(membership) -> list[int] | None:
     return None
 
 
-class PupilQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is None:
-            return self.none()
+class PupilQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
         if membership.role in LA_PUPIL_ROLES:
             return self.filter(Q(la_id=membership.la_id) | Q(home_la_id=membership.la_id))
         schools = _school_ids(membership)
@@ -261,15 +255,8 @@ LEGACY_REASONS = {
 ALL_REASONS = {**dict(ExclusionReason.choices), **LEGACY_REASONS}
 
 
-class ExclusionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is None:
-            return self.none()
+class ExclusionQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
         if membership.role in LA_PUPIL_ROLES:
             return self.filter(
                 Q(pupil__la_id=membership.la_id) | Q(pupil__home_la_id=membership.la_id)

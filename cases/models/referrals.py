@@ -10,17 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from organisations.models import School
 from organisations.roles import Role
+from organisations.scoping import ScopedQuerySet
 
 
-class ReferralQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = user.membership_or_none()
-        if membership is None:
-            return self.none()
+class ReferralQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
         if membership.role in (Role.LA_OFFICER, Role.PANEL_MEMBER):
             return self.filter(
                 Q(pupil__la_id=membership.la_id) | Q(pupil__home_la_id=membership.la_id)
