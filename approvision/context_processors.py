@@ -14,6 +14,7 @@ NAVIGATION = [
     ),
     ("Deadlines", "cases:deadline_list", "cases.view_deadline", ("cases:deadline",)),
     ("Panels", "panels:meeting_list", "panels.view_panelmeeting", ("panels:",)),
+    ("Providers", "providers:list", "providers.view_providerprofile", ("providers:",)),
     (
         "Schools",
         "organisations:school_list",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
     path("", include("organisations.urls")),
+    path("", include("providers.urls")),
     path("", include("cases.urls")),
     path("", include("panels.urls")),
 ]

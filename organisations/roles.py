@@ -34,6 +34,7 @@ _VIEW_DIRECTORY = [
     "organisations.view_trust",
     "organisations.view_school",
     "organisations.view_providerorganisation",
+    "providers.view_providerprofile",
 ]
 _VIEW_CALENDAR = ["organisations.view_term", "organisations.view_nonschoolday"]
 _EDIT_CALENDAR = [
@@ -67,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WRITE_CASES,
         "cases.change_deadline",
         "cases.change_referral",
+        "providers.add_duediligence",
         "panels.view_panelmeeting",
         "panels.change_panelmeeting",
         "panels.add_decision",
@@ -94,7 +96,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.SCHOOL_STAFF: ["organisations.view_school", *_WRITE_CASES, "cases.add_referral"],
     Role.TRUST_LEAD: ["organisations.view_school", "organisations.view_trust", *_READ_CASES],
-    Role.PROVIDER_STAFF: ["organisations.view_providerorganisation"],
+    Role.PROVIDER_STAFF: [
+        "organisations.view_providerorganisation",
+        "providers.view_providerprofile",
+    ],
     # Directors see aggregates only: no pupil-level permission at all.
     Role.DIRECTOR: ["organisations.view_localauthority", "organisations.view_school"],
 }

@@ -80,8 +80,8 @@ def test_each_role_sees_only_the_navigation_it_can_use(page, demo_accounts, asse
         sign_in(page, account, assert_accessible)
         page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)
         seen[username] = page.locator(".govuk-service-navigation__list").inner_text().split("\n")
-    assert seen["admin"] == ["Home", "Schools", "Term dates", "Users"]
-    assert seen["provider"] == ["Home"]
+    assert seen["admin"] == ["Home", "Providers", "Schools", "Term dates", "Users"]
+    assert seen["provider"] == ["Home", "Providers"]
     # And what the navigation does not offer is refused, on a page in the service's style.
     response = page.goto("/schools/")
     assert response.status == 403
