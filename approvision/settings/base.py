@@ -51,8 +51,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "approvision.middleware.RequestSizeLimitMiddleware",
     "approvision.middleware.SecurityHeadersMiddleware",
+    # Inside the headers middleware, so even a refused upload's 413 page carries the CSP.
+    "approvision.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
