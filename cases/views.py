@@ -37,34 +37,34 @@ from cases.services import (
     pupil_update,
     school_year_suspension_days,
 )
-from organisations.forms import SearchForm
 from organisations.models import School
 from organisations.roles import Role
+from organisations.views import SearchMixin
 
 
-class PupilListView(PermissionRequiredMixin, ListView):
+class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
     permission_required = "cases.view_pupil"
     paginate_by = 25
     template_name = "cases/pupil_list.html"
 
     def get_queryset(self):
-        queryset = Pupil.objects.visible_to(self.request.user).for_list()
-        self.search = SearchForm(self.request.GET)
-        if self.search.is_valid() and (q := self.search.cleaned_data["q"].strip()):
-            words = q.split()
-            for word in words:
-                queryset = queryset.filter(
-                    Q(legal_first_name__icontains=word)
-                    | Q(legal_last_name__icontains=word)
-                    | Q(preferred_first_name__icontains=word)
-                    | Q(preferred_last_name__icontains=word)
-                    | Q(upn__iexact=word)
-                )
+        queryset = self.searched(Pupil.objects.visible_to(self.request.user).for_list())
         return queryset.order_by("legal_last_name", "legal_first_name", "pk")
+
+    def filter_by(self, queryset, q):
+        # Every word must match a name, or be the UPN: "jade kowalski" finds Jade Kowalski.
+        for word in q.split():
+            queryset = queryset.filter(
+                Q(legal_first_name__icontains=word)
+                | Q(legal_last_name__icontains=word)
+                | Q(preferred_first_name__icontains=word)
+                | Q(preferred_last_name__icontains=word)
+                | Q(upn__iexact=word)
+            )
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["search"] = self.search
         audit_pupil_read(
             request=self.request,
             pupil_ids=[p.pk for p in context["object_list"]],
@@ -136,6 +136,10 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
         today = timezone.localdate()
         days = school_year_suspension_days(pupil, today)
         school = current_school(pupil)
+        # Whether the school whose roll they are on is one this user works with.
+        school_is_users = (
+            school is not None and School.objects.visible_to(user).filter(pk=school.pk).exists()
+        )
         return {
             **super().get_context_data(**kwargs),
             "pupil": pupil,
@@ -155,19 +159,11 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
             "over_cap": days > SUSPENSION_CAP_DAYS,
             "history": history_entries(pupil.history.select_related("history_user")[:30]),
             "can_change": user.has_perm("cases.change_pupil")
-            and (
-                user.role not in (Role.SCHOOL_STAFF, Role.TRUST_LEAD)
-                or (
-                    school is not None
-                    and School.objects.visible_to(user).filter(pk=school.pk).exists()
-                )
-            ),
+            and (user.role not in (Role.SCHOOL_STAFF, Role.TRUST_LEAD) or school_is_users),
             "can_refer": user.has_perm("cases.add_referral")
             and school is not None
             and getattr(user.membership_or_none(), "school_id", None) == school.pk,
-            "can_record": user.has_perm("cases.add_exclusion")
-            and school is not None
-            and School.objects.visible_to(user).filter(pk=school.pk).exists(),
+            "can_record": user.has_perm("cases.add_exclusion") and school_is_users,
             "today": today,
         }
 

@@ -215,21 +215,34 @@ def locked_out(request, original_response=None, credentials=None):
     )
 
 
-class SchoolListView(PermissionRequiredMixin, ListView):
+class SearchMixin:
+    """A list's search box: `?q=` narrows the list through the view's `filter_by(queryset, q)`."""
+
+    def searched(self, queryset):
+        self.search = SearchForm(self.request.GET)
+        if self.search.is_valid() and (q := self.search.cleaned_data["q"].strip()):
+            return self.filter_by(queryset, q)
+        return queryset
+
+    def filter_by(self, queryset, q):
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "search": self.search}
+
+
+class SchoolListView(PermissionRequiredMixin, SearchMixin, ListView):
     permission_required = "organisations.view_school"
     paginate_by = 25
 
     def get_queryset(self):
-        queryset = School.objects.visible_to(self.request.user).for_list()
-        self.search = SearchForm(self.request.GET)
-        if self.search.is_valid() and (q := self.search.cleaned_data["q"].strip()):
-            queryset = queryset.filter(
-                Q(name__icontains=q) | Q(urn=q) | Q(laestab=q) | Q(postcode__istartswith=q)
-            )
+        queryset = self.searched(School.objects.visible_to(self.request.user).for_list())
         return queryset.order_by("name", "pk")
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "search": self.search}
+    def filter_by(self, queryset, q):
+        return queryset.filter(
+            Q(name__icontains=q) | Q(urn=q) | Q(laestab=q) | Q(postcode__istartswith=q)
+        )
 
 
 class SchoolDetailView(PermissionRequiredMixin, DetailView):
@@ -241,25 +254,22 @@ class SchoolDetailView(PermissionRequiredMixin, DetailView):
         return School.objects.visible_to(self.request.user).for_list()
 
 
-class UserListView(PermissionRequiredMixin, ListView):
+class UserListView(PermissionRequiredMixin, SearchMixin, ListView):
     permission_required = "organisations.view_user"
     paginate_by = 25
     template_name = "organisations/user_list.html"
 
     def get_queryset(self):
-        queryset = User.objects.visible_to(self.request.user).for_list()
-        self.search = SearchForm(self.request.GET)
-        if self.search.is_valid() and (q := self.search.cleaned_data["q"].strip()):
-            queryset = queryset.filter(
-                Q(username__icontains=q)
-                | Q(first_name__icontains=q)
-                | Q(last_name__icontains=q)
-                | Q(email__icontains=q)
-            )
+        queryset = self.searched(User.objects.visible_to(self.request.user).for_list())
         return queryset.order_by("last_name", "first_name", "pk")
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "search": self.search}
+    def filter_by(self, queryset, q):
+        return queryset.filter(
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
+        )
 
 
 class AccountView(TemplateView):

@@ -22,9 +22,6 @@ class ProviderProfileQuerySet(ScopedQuerySet):
             return self.filter(provider_id=membership.provider_id)
         return self.filter(provider__la_id__in=membership.la_ids())
 
-    def for_list(self):
-        return self.select_related("provider").prefetch_related("due_diligence")
-
 
 class ProviderProfile(models.Model):
     class OfstedGrade(models.TextChoices):

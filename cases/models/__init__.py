@@ -10,6 +10,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.identifiers import upn_validator
+
+# Referrals live in their own module; importing them here registers them with the app.
+from cases.models.referrals import EvidenceDocument, Referral, ReferralEvent
 from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority, School
 from organisations.roles import Role
@@ -458,9 +461,6 @@ class Deadline(models.Model):
             and self.due_on < timezone.localdate()
         )
 
-
-# Referrals live in their own module; importing them here registers them with the app.
-from cases.models.referrals import EvidenceDocument, Referral, ReferralEvent  # noqa: E402
 
 __all__ = [
     "LEGACY_REASONS",
