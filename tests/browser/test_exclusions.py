@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from organisations.calendar import SchoolCalendar
 from organisations.models import School
@@ -175,6 +176,18 @@ def test_administrator_changes_a_term_and_imports_a_calendar(
         "The last day must be after the first day"
         in page.locator(".govuk-error-summary").inner_text()
     )
+    assert_accessible(page)
+
+    page.goto("/term-dates/days/add/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Add day").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date")
+    assert_accessible(page)
+    fill_date(page, "date", date(2026, 12, 7))
+    page.get_by_label("Closure").check()
+    page.get_by_label("Description (optional)").fill("Heating failure")
+    page.get_by_role("button", name="Add day").click()
+    expect(page.locator("main")).to_contain_text("Closure on 7 December 2026 added")
     assert_accessible(page)
 
     page.goto("/term-dates/import/")
