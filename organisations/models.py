@@ -1,7 +1,9 @@
 """Local authorities, trusts, schools, provider organisations, and the people who work for them."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -30,6 +32,31 @@ class LocalAuthority(models.Model):
     ons_code = models.CharField("ONS code", max_length=9, blank=True)
     # domain.md: whether INSET days count as school days is UNCONFIRMED; by default they do not.
     inset_days_are_school_days = models.BooleanField(default=False)
+    # Placement settings (domain.md section 4). "Full time" is undefined in law: the mainstream
+    # expectation of 32.5 hours a week is the default.
+    full_time_hours = models.DecimalField(
+        "hours a week that count as full time",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("32.5"),
+        validators=[MinValueValidator(Decimal("10")), MaxValueValidator(Decimal("40"))],
+    )
+    review_interval_weeks = models.PositiveSmallIntegerField(
+        "weeks between placement reviews",
+        default=6,
+        validators=[MinValueValidator(2), MaxValueValidator(8)],
+        help_text="Reviews are due at least every half-term: at most 8 weeks apart.",
+    )
+    caseload_grace_days = models.PositiveSmallIntegerField(
+        "days a provider keeps sight of a pupil after the placement ends",
+        default=30,
+        validators=[MaxValueValidator(365)],
+    )
+    attendance_threshold = models.PositiveSmallIntegerField(
+        "attendance below which a return needs a reason (per cent)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
 
     objects = LocalAuthorityQuerySet.as_manager()
     history = HistoricalRecords()
@@ -199,6 +226,15 @@ class ProviderOrganisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def caseload_group_name(self) -> str:
+        """The group holding the object permissions on the pupils placed with this provider."""
+        return caseload_group_name(self.pk)
+
+
+def caseload_group_name(provider_id: int) -> str:
+    return f"Caseload of provider {provider_id}"
 
 
 class UserQuerySet(ScopedQuerySet):

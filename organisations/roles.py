@@ -52,6 +52,20 @@ _READ_CASES = [
     "cases.view_deadline",
     "cases.view_referral",
 ]
+_VIEW_PLACEMENTS = [
+    "placements.view_placement",
+    "placements.view_providerreturn",
+    "placements.view_review",
+    "placements.view_reintegrationplan",
+]
+# Those who hold reviews and write reintegration plans: the LA and the provider.
+_REVIEW_PLACEMENTS = [
+    *_VIEW_PLACEMENTS,
+    "placements.add_review",
+    "placements.add_reintegrationplan",
+    "placements.change_reintegrationplan",
+    "placements.add_followup",
+]
 _WRITE_CASES = [
     *_READ_CASES,
     "cases.add_pupil",
@@ -72,6 +86,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "panels.view_panelmeeting",
         "panels.change_panelmeeting",
         "panels.add_decision",
+        *_REVIEW_PLACEMENTS,
+        "placements.add_placement",
+        "placements.change_placement",
+        "placements.view_pupilmove",
+        "placements.add_pupilmove",
+        "placements.change_pupilmove",
     ],
     Role.LA_ADMIN: [
         *_VIEW_DIRECTORY,
@@ -93,12 +113,37 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_CASES,
         "panels.view_panelmeeting",
         "panels.add_decision",
+        *_VIEW_PLACEMENTS,
+        "placements.view_pupilmove",
     ],
-    Role.SCHOOL_STAFF: ["organisations.view_school", *_WRITE_CASES, "cases.add_referral"],
-    Role.TRUST_LEAD: ["organisations.view_school", "organisations.view_trust", *_READ_CASES],
+    # Schools tell the LA about AP they commission themselves, and record managed moves.
+    Role.SCHOOL_STAFF: [
+        "organisations.view_school",
+        *_WRITE_CASES,
+        "cases.add_referral",
+        *_VIEW_PLACEMENTS,
+        "placements.add_placement",
+        "placements.view_pupilmove",
+        "placements.add_pupilmove",
+    ],
+    Role.TRUST_LEAD: [
+        "organisations.view_school",
+        "organisations.view_trust",
+        *_READ_CASES,
+        *_VIEW_PLACEMENTS,
+        "placements.view_pupilmove",
+    ],
+    # Provider staff see their caseload: the pupils placed with them, their referral and history.
     Role.PROVIDER_STAFF: [
         "organisations.view_providerorganisation",
         "providers.view_providerprofile",
+        "cases.view_pupil",
+        "cases.view_exclusion",
+        "cases.view_referral",
+        *_REVIEW_PLACEMENTS,
+        "placements.change_placement",
+        "placements.add_providerreturn",
+        "placements.add_attendancemark",
     ],
     # Directors see aggregates only: no pupil-level permission at all.
     Role.DIRECTOR: ["organisations.view_localauthority", "organisations.view_school"],

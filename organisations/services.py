@@ -20,6 +20,7 @@ from organisations.models import (
     Term,
     Trust,
     User,
+    caseload_group_name,
 )
 from organisations.roles import ROLE_ORGANISATION_FIELD, Role
 
@@ -32,7 +33,11 @@ def membership_set(*, user: User, role: Role, organisation, job_title: str = "")
     membership, _ = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "job_title": job_title, **fields}
     )
-    user.groups.set([Group.objects.get(name=Role(role).label)])
+    groups = [Group.objects.get(name=Role(role).label)]
+    if role == Role.PROVIDER_STAFF:
+        # Provider staff share their provider's caseload: the pupils placed with it.
+        groups.append(Group.objects.get_or_create(name=caseload_group_name(organisation.pk))[0])
+    user.groups.set(groups)
     return membership
 
 

@@ -41,7 +41,14 @@ class DecisionForm(forms.Form):
     outcomes_sought = forms.CharField(
         label="Outcomes sought (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    planned_end = date_field("Planned end (needed for a part-time timetable)", required=False)
     first_review_date = date_field("First review date", required=False)
+    capacity_override_reason = forms.CharField(
+        label="Reason to place over capacity (only if the provider is full)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, la, **kwargs):
@@ -58,7 +65,9 @@ class DecisionForm(forms.Form):
                 Field("start_date"),
                 Field.text("hours_per_week", field_width=Fixed.FIVE),
                 Field.textarea("outcomes_sought"),
+                Field("planned_end"),
                 Field("first_review_date"),
+                Field.textarea("capacity_override_reason"),
                 legend="For an approved placement",
                 legend_size=Size.SMALL,
             ),

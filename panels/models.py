@@ -10,6 +10,7 @@ from cases.models import Exclusion, Referral
 from organisations.models import LocalAuthority, ProviderOrganisation
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
+from placements.models import Placement
 
 
 class PanelSeries(models.Model):
@@ -125,6 +126,8 @@ class AgendaItemQuerySet(models.QuerySet):
             "referral__school",
             "exclusion__pupil",
             "exclusion__school",
+            "placement__pupil",
+            "placement__provider",
             "decision__provider",
         ).prefetch_related("conflicts__member__user")
 
@@ -134,6 +137,7 @@ class AgendaItem(models.Model):
         REFERRAL = "referral", "Referral"
         PEX_CHECK = "pex_check", "Permanent exclusion: 6th-day provision check"
         DEFERRED = "deferred", "Deferred from a previous panel"
+        PLACEMENT_REVIEW = "placement_review", "Placement: review overdue or escalated"
         OTHER = "other", "Other business"
 
     class Status(models.TextChoices):
@@ -147,6 +151,9 @@ class AgendaItem(models.Model):
     )
     exclusion = models.ForeignKey(
         Exclusion, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
     )
     title = models.CharField(max_length=200)
     position = models.PositiveIntegerField()
@@ -168,6 +175,8 @@ class AgendaItem(models.Model):
             return self.referral.pupil
         if self.exclusion_id:
             return self.exclusion.pupil
+        if self.placement_id:
+            return self.placement.pupil
         return None
 
     @property
@@ -176,6 +185,8 @@ class AgendaItem(models.Model):
             return self.referral.school_id
         if self.exclusion_id:
             return self.exclusion.school_id
+        if self.placement_id:
+            return self.placement.school_id
         return None
 
 
@@ -220,6 +231,11 @@ class Decision(models.Model):
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     outcomes_sought = models.TextField(blank=True)
     first_review_date = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    capacity_override_reason = models.TextField(blank=True)
+    placement = models.OneToOneField(
+        Placement, on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -27,6 +27,8 @@ from panels.models import (
     PanelSeries,
 )
 from panels.pdf import render_pdf
+from placements.models import Placement, Review
+from placements.services import placement_offer
 
 PanelError = CaseError
 
@@ -131,7 +133,40 @@ def agenda_build(*, meeting: PanelMeeting) -> list[AgendaItem]:
             exclusion=exclusion,
             title=f"6th-day provision: {exclusion.pupil.name}, {exclusion.school.name}",
         )
+    for placement, why in _placements_for_panel(meeting):
+        add(
+            kind=AgendaItem.Kind.PLACEMENT_REVIEW,
+            placement=placement,
+            title=f"{why}: {placement.pupil.name} at {placement.provider.name}",
+        )
     return added
+
+
+def _placements_for_panel(meeting: PanelMeeting) -> list[tuple[Placement, str]]:
+    """Running placements whose review was overdue at the cut-off, or whose last review
+    escalated them to the panel, unless a panel since then has them on its agenda already."""
+    cutoff = timezone.localtime(meeting.cutoff).date()
+    latest_review = Review.objects.filter(placement=OuterRef("pk")).order_by("-held_on", "-pk")
+    candidates = (
+        Placement.objects.filter(pupil__la=meeting.la, state__in=Placement.LIVE_STATES)
+        .annotate(
+            last_decision=latest_review.values("decision")[:1],
+            last_held=latest_review.values("held_on")[:1],
+        )
+        .filter(Q(next_review_due__lt=cutoff) | Q(last_decision=Review.Decision.ESCALATE))
+        .select_related("pupil", "provider")
+        .order_by("next_review_due", "pk")
+    )
+    found = []
+    for placement in candidates:
+        escalated = placement.last_decision == Review.Decision.ESCALATE
+        since = placement.last_held if escalated else placement.next_review_due
+        already = AgendaItem.objects.filter(placement=placement, meeting__date__gte=since).exclude(
+            decision__outcome=Decision.Outcome.DEFER
+        )
+        if not already.exists():
+            found.append((placement, "Escalated by review" if escalated else "Review overdue"))
+    return found
 
 
 @transaction.atomic
@@ -295,8 +330,12 @@ def decision_record(
     hours_per_week: Decimal | None = None,
     outcomes_sought: str = "",
     first_review_date: date | None = None,
+    planned_end: date | None = None,
+    capacity_override_reason: str = "",
 ) -> Decision:
-    """Record the panel's decision on an item; the referrer and any provider are told."""
+    """Record the panel's decision on an item; the referrer and any provider are told. An approved
+    placement is offered to the provider at once (placements.services checks its due diligence,
+    capacity and the pupil's hours)."""
     locked = (
         AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "referral__referrer", "referral__pupil", "exclusion")
@@ -340,8 +379,27 @@ def decision_record(
         hours_per_week=hours_per_week if outcome == Outcome.APPROVE else None,
         outcomes_sought=outcomes_sought if outcome == Outcome.APPROVE else "",
         first_review_date=first_review_date if outcome == Outcome.APPROVE else None,
+        planned_end=planned_end if outcome == Outcome.APPROVE else None,
+        capacity_override_reason=capacity_override_reason if outcome == Outcome.APPROVE else "",
         decided_by=by,
     )
+    if outcome == Outcome.APPROVE:
+        decision.placement = placement_offer(
+            pupil=locked.referral.pupil,
+            provider=provider,
+            by=by,
+            source=Placement.Source.PANEL,
+            tier=tier,
+            start_date=start_date,
+            planned_end=planned_end,
+            hours_per_week=hours_per_week,
+            funding=Placement.Funding.HIGH_NEEDS,
+            referral=locked.referral,
+            outcomes_sought=outcomes_sought,
+            first_review_date=first_review_date,
+            capacity_override_reason=capacity_override_reason,
+        )
+        decision.save(update_fields=["placement"])
     locked.status = AgendaItem.Status.DECIDED
     locked.version += 1
     locked.save(update_fields=["status", "version"])

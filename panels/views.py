@@ -398,6 +398,8 @@ class DecideView(PermissionRequiredMixin, View):
                     hours_per_week=data["hours_per_week"],
                     outcomes_sought=data["outcomes_sought"],
                     first_review_date=data["first_review_date"],
+                    planned_end=data["planned_end"],
+                    capacity_override_reason=data["capacity_override_reason"],
                 )
             except CaseError as error:
                 form.add_error(error.field if error.field in form.fields else None, str(error))

@@ -117,3 +117,32 @@ def enrol(pupil, school, joined_on=None):
     return Enrolment.objects.create(
         pupil=pupil, school=school, joined_on=joined_on or date(2024, 9, 1)
     )
+
+
+def ready_provider(provider, *, by, primary=4, secondary=12, price_per_week="650.00"):
+    """A provider the LA may place with: places, a price and every check current for a year."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from providers.models import DueDiligence, ProviderProfile
+
+    today = timezone.localdate()
+    ProviderProfile.objects.update_or_create(
+        provider=provider,
+        defaults={
+            "primary_places": primary,
+            "secondary_places": secondary,
+            "price_per_week": price_per_week,
+            "on_approved_list": True,
+        },
+    )
+    for kind in DueDiligence.REQUIRED:
+        DueDiligence.objects.create(
+            profile=provider.profile,
+            kind=kind,
+            confirmed_on=today - timedelta(days=30),
+            expires_on=today + timedelta(days=335),
+            recorded_by=by,
+        )
+    return provider

@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from cases.identifiers import upn_validator
@@ -14,13 +15,23 @@ from cases.identifiers import upn_validator
 # Referrals live in their own module; importing them here registers them with the app.
 from cases.models.referrals import EvidenceDocument, Referral, ReferralEvent
 from organisations.calendar import school_year_of
-from organisations.models import LocalAuthority, School
+from organisations.models import LocalAuthority, School, caseload_group_name
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
 
 # Who sees pupil-level records, and of which pupils. Directors see aggregates only; provider staff
-# see pupils placed with them (from the placements issue).
+# see the pupils placed with them (their caseload: object permissions the placements grant).
 LA_PUPIL_ROLES = frozenset({Role.LA_OFFICER, Role.PANEL_MEMBER})
+
+
+def caseload_pupils(membership):
+    """The ids of the pupils on a provider's caseload, as a subquery: its group holds view_pupil
+    on each of them from the offer until the grace period after the placement ends."""
+    return PupilGroupObjectPermission.objects.filter(
+        group__name=caseload_group_name(membership.provider_id),
+        permission__codename="view_pupil",
+        permission__content_type__app_label="cases",
+    ).values("content_object_id")
 
 
 def _school_ids(membership) -> list[int] | None:
@@ -38,6 +49,8 @@ class PupilQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in LA_PUPIL_ROLES:
             return self.filter(Q(la_id=membership.la_id) | Q(home_la_id=membership.la_id))
+        if membership.role == Role.PROVIDER_STAFF:
+            return self.filter(pk__in=caseload_pupils(membership))
         schools = _school_ids(membership)
         if schools is None:
             return self.none()
@@ -193,6 +206,16 @@ class Pupil(models.Model):
         return "Reception" if year == 0 else f"Year {year}"
 
 
+class PupilGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian's direct object permissions on pupils (a real foreign key, indexed)."""
+
+    content_object = models.ForeignKey(Pupil, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+        unique_together = ["group", "permission", "content_object"]
+
+
 class Enrolment(models.Model):
     """A pupil on a school's roll, from a date; leaving records why (off-rolling is watched for)."""
 
@@ -264,6 +287,9 @@ class ExclusionQuerySet(ScopedQuerySet):
             return self.filter(
                 Q(pupil__la_id=membership.la_id) | Q(pupil__home_la_id=membership.la_id)
             )
+        if membership.role == Role.PROVIDER_STAFF:
+            # The educational history of a pupil placed with them.
+            return self.filter(pupil_id__in=caseload_pupils(membership))
         schools = _school_ids(membership)
         if schools is None:
             return self.none()

@@ -23,6 +23,11 @@ class ReferralQuerySet(ScopedQuerySet):
             return self.filter(school_id=membership.school_id)
         if membership.role == Role.TRUST_LEAD:
             return self.filter(school__trust_id=membership.trust_id)
+        if membership.role == Role.PROVIDER_STAFF:
+            # The referral travels with the offer: needs, risk assessment, what was tried.
+            from cases.models import caseload_pupils
+
+            return self.filter(pupil_id__in=caseload_pupils(membership))
         return self.none()
 
     def for_list(self):

@@ -38,7 +38,7 @@ from panels.services import (
     quorate,
 )
 from tests.cases.test_referrals import ANSWERS
-from tests.factories import PupilFactory, enrol, make_member
+from tests.factories import PupilFactory, enrol, make_member, ready_provider
 
 
 @pytest.fixture
@@ -67,6 +67,8 @@ def setup(db, settings, tmp_path):
         Role.SCHOOL_STAFF, context.schools["Harbridge Academy"], username="rep"
     )
     PanelMember.objects.create(meeting=meeting, user=school_rep, role=PanelMember.Role.SCHOOL_REP)
+    provider = ProviderOrganisation.objects.get(name__startswith="The Harbridge Centre")
+    ready_provider(provider, by=officer)
     return {
         "la": la,
         "series": series,
@@ -76,7 +78,7 @@ def setup(db, settings, tmp_path):
         "senco": senco,
         "rep": school_rep,
         "school": context.schools["Harbridge Academy"],
-        "provider": ProviderOrganisation.objects.get(name__startswith="The Harbridge Centre"),
+        "provider": provider,
     }
 
 
@@ -174,6 +176,7 @@ def approve(setup, item, **overrides):
         "start_date": start,
         "hours_per_week": Decimal("20"),
         "first_review_date": start + timedelta(days=35),
+        "planned_end": start + timedelta(weeks=12),
     }
     return decision_record(**{**fields, **overrides})
 
