@@ -13,6 +13,13 @@ NAVIGATION = [
         ("cases:referral", "cases:document"),
     ),
     ("Deadlines", "cases:deadline_list", "cases.view_deadline", ("cases:deadline",)),
+    (
+        "Placements",
+        "placements:list",
+        "placements.view_placement",
+        ("placements:list", "placements:detail", "placements:a", "placements:r"),
+    ),
+    ("Moves", "placements:move_list", "placements.view_pupilmove", ("placements:move",)),
     ("Panels", "panels:meeting_list", "panels.view_panelmeeting", ("panels:",)),
     ("Providers", "providers:list", "providers.view_providerprofile", ("providers:",)),
     (

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("providers.urls")),
     path("", include("cases.urls")),
+    path("", include("placements.urls")),
     path("", include("panels.urls")),
 ]
 

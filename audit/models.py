@@ -10,6 +10,8 @@ class PupilRead(models.Model):
         VIEW_CASE_FILE = "view_case_file", "Viewed a case file"
         VIEW_EXCLUSION = "view_exclusion", "Viewed an exclusion"
         VIEW_REFERRAL = "view_referral", "Viewed a referral"
+        VIEW_PLACEMENT = "view_placement", "Viewed a placement"
+        VIEW_MOVE = "view_move", "Viewed a managed move or off-site direction"
         LIST = "list", "Listed pupils"
         EXPORT = "export", "Exported"
 

@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.deadlines_refresh",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Placements start; providers lose sight of pupils a grace period after a placement ends.
+    "placements-daily": {
+        "task": "placements.tasks.daily",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 
 CSP = (
