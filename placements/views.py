@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -117,7 +117,8 @@ class PlacementListView(PermissionRequiredMixin, ListView):
                 | Q(pupil__upn__iexact=word)
             )
         # Offers waiting for an answer first, then by start.
-        return queryset.order_by(Q(state=Placement.State.OFFERED).desc(), "-start_date", "pk")
+        waiting = Case(When(state=Placement.State.OFFERED, then=0), default=1)
+        return queryset.order_by(waiting, "-start_date", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -558,7 +559,9 @@ class MoveListView(PermissionRequiredMixin, ListView):
         return (
             PupilMove.objects.visible_to(self.request.user)
             .select_related("pupil", "from_school", "to_school", "to_provider")
-            .order_by(Q(outcome="").desc(), "next_review_due", "-start_date", "pk")
+            .order_by(
+                Case(When(outcome="", then=0), default=1), "next_review_due", "-start_date", "pk"
+            )
         )
 
     def get_context_data(self, **kwargs):

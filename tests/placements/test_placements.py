@@ -409,3 +409,34 @@ def test_alerts_count_what_needs_attention(placed):
     assert found["part_time_past_end"] == 1
     assert found["past_end"] == 0
     assert found["no_return"] == 1
+
+
+def test_overdue_and_escalated_reviews_go_on_the_next_panels_agenda_once(placed):
+    from datetime import time
+
+    from panels.models import AgendaItem, PanelMeeting
+    from panels.services import agenda_build
+
+    overdue = _running(placed)
+    Placement.objects.filter(pk=overdue.pk).update(next_review_due=_ago(2))
+    second = PupilFactory(la=placed["home"], legal_first_name="Robin")
+    enrol(second, placed["academy"])
+    escalated = _running({**placed, "pupil": second})
+    _review(placed, escalated, Review.Decision.ESCALATE)
+
+    def meeting(days):
+        return PanelMeeting.objects.create(
+            la=placed["home"],
+            date=timezone.localdate() + timedelta(days=days),
+            start_time=time(13),
+            cutoff=timezone.now() + timedelta(hours=1),
+        )
+
+    agenda_build(meeting=meeting(2))
+    items = AgendaItem.objects.filter(kind=AgendaItem.Kind.PLACEMENT_REVIEW)
+    assert {(i.placement_id, i.title.split(":")[0]) for i in items} == {
+        (overdue.pk, "Review overdue"),
+        (escalated.pk, "Escalated by review"),
+    }
+    agenda_build(meeting=meeting(9))
+    assert items.count() == 2

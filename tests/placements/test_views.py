@@ -1,0 +1,170 @@
+"""The placement pages, through the test client: scoping, forms and their errors, query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from placements.models import Placement, PupilMove
+from placements.services import placement_answer, week_start
+from tests.factories import PupilFactory, enrol
+from tests.placements.conftest import offer
+
+pytestmark = pytest.mark.django_db
+
+
+def _date_post(name, day):
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
+def test_the_provider_answers_an_offer_and_sees_it_in_its_caseload(placed, sign_in):
+    placement = offer(placed)
+    client = sign_in(placed["users"]["provider_staff"])
+    page = client.get(reverse("placements:list"))
+    assert page.status_code == 200
+    assert "Casey" in page.content.decode()
+    detail = client.get(reverse("placements:detail", args=[placement.pk]))
+    assert "waits for your answer" in detail.content.decode()
+    # No answer chosen: the error is on the field, nothing changes.
+    bad = client.post(
+        reverse("placements:answer", args=[placement.pk]), {"version": placement.version}
+    )
+    assert "Select whether you accept the placement" in bad.content.decode()
+    placement.refresh_from_db()
+    assert placement.state == Placement.State.OFFERED
+    done = client.post(
+        reverse("placements:answer", args=[placement.pk]),
+        {"answer": "accept", "sessions": ["mon_am", "tue_am"], "version": placement.version},
+    )
+    assert done.status_code == 302
+    placement.refresh_from_db()
+    assert placement.state == Placement.State.ACTIVE
+
+
+def test_another_provider_and_other_organisations_get_404(placed, sign_in, client):
+    placement = offer(placed)
+    url = reverse("placements:detail", args=[placement.pk])
+    from organisations.roles import Role
+    from tests.factories import ProviderOrganisationFactory, make_member
+
+    stranger = make_member(
+        Role.PROVIDER_STAFF, ProviderOrganisationFactory(la=placed["home"], name="Elsewhere")
+    )
+    for user in (
+        stranger,
+        placed["users"]["other_la_officer"],
+        placed["users"]["other_school_staff"],
+    ):
+        client.logout()
+        assert sign_in(user).get(url).status_code == 404, user
+    client.logout()
+    pupil_url = reverse("cases:pupil_detail", args=[placed["pupil"].pk])
+    assert sign_in(stranger).get(pupil_url).status_code == 404
+
+
+def test_the_register_saves_codes_for_expected_sessions_only(placed, sign_in):
+    placement = offer(placed, start_date=week_start(timezone.localdate() - timedelta(days=14)))
+    placement = placement_answer(
+        placement=placement,
+        by=placed["users"]["provider_staff"],
+        version=placement.version,
+        accept=True,
+        sessions=["mon_am", "mon_pm"],
+    )
+    monday = week_start(timezone.localdate() - timedelta(days=7))
+    client = sign_in(placed["users"]["provider_staff"])
+    url = reverse("placements:attendance", args=[placement.pk])
+    page = client.get(url, {"week": monday.isoformat()})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'name="{monday.isoformat()}_am"' in body
+    assert f'name="{(monday + timedelta(1)).isoformat()}_am"' not in body
+    empty = client.post(url, {"week": monday.isoformat()})
+    assert empty.status_code == 400
+    assert "Select a code for at least one session" in empty.content.decode()
+    saved = client.post(
+        url,
+        {
+            "week": monday.isoformat(),
+            f"{monday.isoformat()}_am": "/",
+            f"{monday.isoformat()}_pm": "C2",
+            f"{(monday + timedelta(1)).isoformat()}_am": "/",  # not in the pattern: ignored
+        },
+    )
+    assert saved.status_code == 302
+    assert sorted(placement.marks.values_list("session", "code")) == [("am", "/"), ("pm", "C2")]
+
+
+def test_a_school_tells_the_la_about_ap_it_commissioned(placed, sign_in):
+    client = sign_in(placed["users"]["school_staff"])
+    url = reverse("placements:add", args=[placed["pupil"].pk])
+    start = timezone.localdate()
+    form = {
+        "provider": placed["provider"].pk,
+        "tier": "tier_1",
+        **_date_post("start_date", start),
+        "hours_per_week": "6",
+        "sessions": ["wed_am", "wed_pm"],
+        "funding": "school",
+    }
+    missing_end = client.post(url, form)
+    assert "part-time timetable" in missing_end.content.decode()
+    assert not Placement.objects.exists()
+    done = client.post(url, {**form, **_date_post("planned_end", start + timedelta(weeks=6))})
+    assert done.status_code == 302
+    placement = Placement.objects.get()
+    assert placement.source == Placement.Source.SCHOOL
+    assert placement.state == Placement.State.ACTIVE
+    assert placement.part_time
+    # Another school cannot tell us about a pupil not on its roll.
+    other = sign_in(placed["users"]["other_school_staff"])
+    assert other.get(url).status_code == 404
+
+
+def test_an_officer_records_a_managed_move(placed, sign_in):
+    client = sign_in(placed["officer"])
+    url = reverse("placements:move_add", args=[placed["pupil"].pk])
+    start = timezone.localdate() + timedelta(days=7)
+    post = {
+        "kind": "managed_move",
+        **_date_post("start_date", start),
+        "to_school": placed["other_trust_school"].pk,
+        **_date_post("home_school_consent_on", timezone.localdate()),
+        **_date_post("receiving_school_consent_on", timezone.localdate()),
+    }
+    refused = client.post(url, post)
+    assert "needs the consent of the parents" in refused.content.decode()
+    assert not PupilMove.objects.exists()
+    done = client.post(url, {**post, **_date_post("parent_consent_on", timezone.localdate())})
+    assert done.status_code == 302
+    move = PupilMove.objects.get()
+    assert move.next_review_due == start + timedelta(weeks=6)
+    detail = client.get(reverse("placements:move_detail", args=[move.pk]))
+    assert "Managed move" in detail.content.decode()
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", ["la_officer", "provider_staff"])
+def test_the_placement_list_and_caseload_take_the_same_queries_for_more_rows(placed, sign_in, role):
+    client = sign_in(placed["users"][role])
+    url = reverse("placements:list")
+
+    def add(n):
+        for _ in range(n):
+            pupil = PupilFactory(la=placed["home"])
+            enrol(pupil, placed["academy"])
+            offer({**placed, "pupil": pupil}, hours_per_week=5, capacity_override_reason="Test")
+
+    add(2)
+    _queries(client, url)  # the first request of a session does its one-off work
+    few = _queries(client, url)
+    add(8)
+    assert _queries(client, url) == few
