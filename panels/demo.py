@@ -17,6 +17,7 @@ from organisations.roles import Role
 from organisations.services import membership_set
 from panels.models import AgendaItem, Decision, PanelMeeting, PanelMember, PanelSeries
 from panels.services import agenda_build, minutes_approve, panel_meetings_schedule
+from placements.demo import from_decision
 
 NEEDS = [
     "Social, emotional and mental health needs; anxiety in large groups; masks difficulties "
@@ -135,7 +136,9 @@ def _decide_in_the_past(rng, meeting, item, chair, providers) -> None:
     if outcome == "approve":
         start = meeting.date + timedelta(days=rng.randint(4, 11))
         fields.update(
-            provider=rng.choice(providers),
+            # Most go to the PRU, whose head is a demo account.
+            provider=rng.choice(providers[:1] * 4 + providers),
+            planned_end=start + timedelta(weeks=rng.choice([8, 10, 12, 18])),
             tier=rng.choice(["tier_2", "tier_2", "tier_3"]),
             start_date=start,
             hours_per_week=Decimal(rng.choice([15, 20, 25])),
@@ -151,6 +154,17 @@ def _decide_in_the_past(rng, meeting, item, chair, providers) -> None:
     )
     item.status = AgendaItem.Status.DECIDED
     item.save(update_fields=["status"])
+    if outcome == "approve":
+        referral = item.referral
+        from_decision(
+            rng,
+            decision,
+            pupil=referral.pupil,
+            school=referral.school,
+            referral=referral,
+            by=chair,
+            today=timezone.localdate(),
+        )
     if item.referral_id and outcome != "defer":
         referral = item.referral
         referral.outcome = f"{decision.get_outcome_display()}: {decision.reason}"
@@ -181,7 +195,11 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
         first=date(today.year if today.month >= 9 else today.year - 1, 9, 1),
         last=today + timedelta(days=21),
     )
-    providers = list(ProviderOrganisation.objects.filter(la=la))
+    # The PRU first; not the provider whose DBS confirmation has lapsed.
+    providers = sorted(
+        ProviderOrganisation.objects.filter(la=la).exclude(name="Riverside Farm Education"),
+        key=lambda p: (not p.name.startswith("The Harbridge Centre"), p.name),
+    )
     past = [m for m in meetings if m.date < today]
     if context.scale < 1:
         past = past[-2:]

@@ -80,3 +80,21 @@ def test_demo_otp_prints_the_current_code_of_a_demo_account(capsys, settings):
     capsys.readouterr()
     call_command("demo_otp", "officer")
     assert capsys.readouterr().out.split()[0] == totp_code(secret)
+
+
+def test_demo_has_placements_in_every_state_with_their_history(db):
+    from placements.models import FollowUp, Placement, ProviderReturn, PupilMove, Review
+
+    call_command("load_demo", *SMALL)
+    states = set(Placement.objects.values_list("state", flat=True))
+    assert {"offered", "active", "ended"} <= states
+    assert set(Placement.objects.values_list("source", flat=True)) == {"panel", "school", "la"}
+    assert Placement.objects.filter(part_time=True, state="active").exists()
+    assert ProviderReturn.objects.exists() and Review.objects.exists()
+    assert FollowUp.objects.filter(held=True).exists() and FollowUp.objects.filter(held=False)
+    assert set(PupilMove.objects.values_list("kind", flat=True)) == {"managed_move", "off_site"}
+    # Every panel placement came from an approved decision.
+    assert not Placement.objects.filter(source="panel", decision__isnull=True).exists()
+    # The demo PRU head has a caseload.
+    pru_head = User.objects.get(username="provider")
+    assert Placement.objects.visible_to(pru_head).filter(state__in=["offered", "active"]).exists()
