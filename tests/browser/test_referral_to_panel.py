@@ -165,6 +165,10 @@ def test_a_referral_goes_from_the_senco_through_triage_to_a_live_panel_decision(
     fill_date(page, "start_date", start)
     fill_date(page, "first_review_date", start + timedelta(days=40))
     page.get_by_role("button", name="Record the decision").click()
+    # 20 hours is a part-time timetable: it needs its end date.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("enter the date it ends")
+    fill_date(page, "planned_end", start + timedelta(weeks=12))
+    page.get_by_role("button", name="Record the decision").click()
     expect(page.locator("main")).to_contain_text("Decision recorded: Referral: Jade Kowalski")
     assert_accessible(page)
     # Decide anything else on the agenda, then approve and lock the minutes.
