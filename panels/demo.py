@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from cases.demo import NAMED_PUPILS
 from cases.models import Enrolment, Pupil, Referral, ReferralEvent
 from cases.services import referral_move
 from organisations.demo import DemoContext
@@ -110,6 +111,9 @@ def _pupils_at(rng, la_code: str, count: int):
             school__phase__in=["secondary", "all_through"],
         )
         .exclude(pupil__referrals__isnull=False)
+        .exclude(pupil__placements__isnull=False)
+        # Not the named pupils whose stories the journeys tell.
+        .exclude(pupil__legal_last_name__in=NAMED_PUPILS)
         .select_related("pupil", "school")
         .order_by("pk")[:400]
     )

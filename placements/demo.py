@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from cases.demo import NAMED_PUPILS
 from cases.models import Enrolment, Pupil
 from organisations.demo import DemoContext
 from placements.models import (
@@ -216,7 +217,9 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
     harbridge = context.schools["Harbridge Academy"]
     on_roll = list(
         Enrolment.objects.filter(school=harbridge, left_on__isnull=True)
-        .exclude(pupil__legal_first_name="Tia")
+        # Not the named pupils whose stories the other demos and journeys tell.
+        .exclude(pupil__legal_last_name__in=NAMED_PUPILS)
+        .exclude(pupil__referrals__isnull=False)
         .select_related("pupil")
         .order_by("pk")[:6]
     )

@@ -10,6 +10,8 @@ from cases.models import Deadline, Exclusion, Referral
 from organisations.models import LocalAuthority, ProviderOrganisation, School
 from organisations.roles import LA_ROLES, Role
 from panels.models import PanelMeeting
+from placements.models import Placement, PupilMove
+from placements.services import alerts
 
 HOME_SCHOOLS_SHOWN = 20
 RECENT_EXCLUSIONS_SHOWN = 10
@@ -76,6 +78,25 @@ class HomeView(TemplateView):
                 .for_list()
                 .exclude(state=Referral.State.WITHDRAWN)
                 .order_by("-created_at")[:10]
+            )
+        if user.has_perm("placements.view_placement") and membership.role in (
+            Role.LA_OFFICER,
+            Role.PROVIDER_STAFF,
+            Role.SCHOOL_STAFF,
+        ):
+            placements = Placement.objects.visible_to(user)
+            context["caseload"] = placements.aggregate(
+                offered=Count("pk", filter=Q(state=Placement.State.OFFERED)),
+                running=Count(
+                    "pk", filter=Q(state__in=[Placement.State.ACCEPTED, Placement.State.ACTIVE])
+                ),
+            )
+            context["placement_alerts"] = alerts(
+                placements,
+                moves=PupilMove.objects.visible_to(user),
+                providers=ProviderOrganisation.objects.visible_to(user)
+                if membership.role == Role.LA_OFFICER
+                else None,
             )
         if user.has_perm("cases.view_deadline"):
             open_deadlines = Deadline.objects.visible_to(user).open()

@@ -151,7 +151,9 @@ def test_a_referral_goes_from_the_senco_through_triage_to_a_live_panel_decision(
     assert_accessible(page)
     page.get_by_label("Approve a placement").check()
     page.get_by_label("Reasons").fill("A small setting for a term, with a plan back to school")
-    page.get_by_label("Provider").select_option(label="The Harbridge Centre (secondary PRU)")
+    page.get_by_label("Provider", exact=True).select_option(
+        label="The Harbridge Centre (secondary PRU)"
+    )
     page.get_by_label("Tier").select_option("tier_2")
     past = timezone.localdate() - timedelta(days=3)
     fill_date(page, "start_date", past)
