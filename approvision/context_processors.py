@@ -35,6 +35,12 @@ NAVIGATION = [
         ("organisations:calendar", "organisations:term", "organisations:non_school_day"),
     ),
     ("Users", "organisations:user_list", "organisations.view_user", ("organisations:user",)),
+    (
+        "Settings",
+        "organisations:la_settings",
+        "organisations.change_localauthority",
+        ("organisations:la_settings",),
+    ),
 ]
 
 

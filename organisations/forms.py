@@ -12,7 +12,14 @@ from crispy_forms_gds.layout import (
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from organisations.models import NonSchoolDay, ProviderOrganisation, School, Trust, User
+from organisations.models import (
+    LocalAuthority,
+    NonSchoolDay,
+    ProviderOrganisation,
+    School,
+    Trust,
+    User,
+)
 from organisations.roles import ROLE_ORGANISATION_FIELD, Role
 
 INVALID_CREDENTIALS = "Enter a correct username and password"
@@ -278,3 +285,43 @@ class CalendarImportForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The file must be a CSV")
         return upload
+
+
+class LocalAuthoritySettingsForm(forms.ModelForm):
+    """The LA's own rules where the law leaves them to it."""
+
+    class Meta:
+        model = LocalAuthority
+        fields = [
+            "full_time_hours",
+            "review_interval_weeks",
+            "attendance_threshold",
+            "caseload_grace_days",
+            "inset_days_are_school_days",
+        ]
+        labels = {"inset_days_are_school_days": "INSET days count as school days in deadlines"}
+        error_messages = {
+            field: {
+                "required": "Enter a number",
+                "invalid": "Enter a number",
+                "min_value": "Enter %(limit_value)s or more",
+                "max_value": "Enter %(limit_value)s or fewer",
+            }
+            for field in (
+                "full_time_hours",
+                "review_interval_weeks",
+                "attendance_threshold",
+                "caseload_grace_days",
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("full_time_hours", field_width=Fixed.FIVE),
+            Field.text("review_interval_weeks", field_width=Fixed.FIVE),
+            Field.text("attendance_threshold", field_width=Fixed.FIVE),
+            Field.text("caseload_grace_days", field_width=Fixed.FIVE),
+            Field.checkbox("inset_days_are_school_days"),
+            Submit("save", "Save the settings"),
+        )

@@ -32,5 +32,6 @@ urlpatterns = [
         views.NonSchoolDayDeleteView.as_view(),
         name="non_school_day_remove",
     ),
+    path("settings/", views.LocalAuthoritySettingsView.as_view(), name="la_settings"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
 ]

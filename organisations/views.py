@@ -33,6 +33,7 @@ from organisations.forms import (
     INVALID_CREDENTIALS,
     CalendarImportForm,
     CodeForm,
+    LocalAuthoritySettingsForm,
     NonSchoolDayForm,
     PasswordChangeForm,
     SearchForm,
@@ -571,3 +572,23 @@ class CalendarImportView(_CalendarMixin, FormView):
             f"{len(checked.days)} non-school day{'s' if len(checked.days) != 1 else ''}",
         )
         return redirect("organisations:calendar")
+
+
+class LocalAuthoritySettingsView(PermissionRequiredMixin, FormView):
+    """An LA administrator sets the LA's own rules: full time, review interval, thresholds."""
+
+    permission_required = "organisations.change_localauthority"
+    form_class = LocalAuthoritySettingsForm
+    template_name = "organisations/la_settings.html"
+
+    def get_form_kwargs(self):
+        la = get_object_or_404(
+            LocalAuthority.objects.visible_to(self.request.user),
+            pk=self.request.user.membership.la_id,
+        )
+        return {**super().get_form_kwargs(), "instance": la}
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, "Settings saved")
+        return redirect("organisations:la_settings")

@@ -23,7 +23,7 @@ def _text(label, *, required=True, rows=3, hint="", max_length=5000):
         help_text=hint,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
-    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["required"] = f"Enter {label[0].lower()}{label[1:]}"
     return field
 
 

@@ -169,6 +169,7 @@ def test_the_pru_head_takes_a_placement_from_offer_to_reintegration(
 
     # The pupil goes back; six weeks on, the follow-up.
     page.get_by_role("link", name="Update the plan").click()
+    assert_accessible(page)
     page.get_by_label("Returned to school").check()
     fill_date(page, "returned_on", timezone.localdate())
     page.get_by_role("button", name="Update the plan").click()
@@ -195,6 +196,9 @@ def test_the_pru_head_takes_a_placement_from_offer_to_reintegration(
     page.goto(f"/placements/{placement.pk}/")
     assert_accessible(page)
     page.get_by_role("link", name="End the placement").click()
+    page.get_by_role("button", name="End the placement").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select why the placement ended")
+    assert_accessible(page)
     fill_date(page, "ended_on", timezone.localdate())
     page.get_by_label("Returned to school").check()
     page.get_by_role("button", name="End the placement").click()
@@ -246,3 +250,58 @@ def test_an_officer_sees_the_alerts_and_arranges_a_placement(page, accounts, ass
     page.goto(f"/pupils/{pupil.pk}/")
     expect(page.locator("#placements")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Marden College, from")
+
+
+def test_a_senco_records_a_managed_move_and_the_officer_reviews_it(
+    page, accounts, assert_accessible
+):
+    pupil = PupilFactory(
+        la=School.objects.get(name="Harbridge Academy").la,
+        legal_first_name="Rowan",
+        legal_last_name="Hale",
+    )
+    enrol(pupil, School.objects.get(name="Harbridge Academy"))
+    signed_in_home(page, accounts["senco"], assert_accessible)
+    page.goto(f"/pupils/{pupil.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Record a managed move or off-site direction").click()
+    page.get_by_role("radio", name="Managed move").check()
+    start = timezone.localdate() + timedelta(days=10)
+    fill_date(page, "start_date", start)
+    page.get_by_label("School (a managed move").select_option(label="Kelmscott High School")
+    fill_date(page, "home_school_consent_on", timezone.localdate())
+    fill_date(page, "receiving_school_consent_on", timezone.localdate())
+    page.get_by_role("button", name="Record the move").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "A managed move needs the consent of the parents"
+    )
+    assert_accessible(page)
+    fill_date(page, "parent_consent_on", timezone.localdate())
+    page.get_by_role("button", name="Record the move").click()
+    expect(page.locator("main")).to_contain_text("Managed move recorded")
+    assert_accessible(page)
+
+    signed_in_home(page, accounts["officer"], assert_accessible)
+    page.get_by_role("link", name="Moves").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Rowan Hale").click()
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter what the review found")
+    assert_accessible(page)
+
+
+def test_an_administrator_sets_the_las_placement_rules(page, accounts, assert_accessible):
+    signed_in_home(page, accounts["admin"], assert_accessible)
+    page.get_by_role("link", name="Settings").first.click()
+    assert_accessible(page)
+    page.get_by_label("Hours a week that count as full time").fill("50")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter 40 or fewer")
+    assert_accessible(page)
+    page.get_by_label("Hours a week that count as full time").fill("30")
+    page.get_by_label("Weeks between placement reviews").fill("7")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator("main")).to_contain_text("Settings saved")
+    la = School.objects.get(name="Harbridge Academy").la
+    la.refresh_from_db()
+    assert (la.full_time_hours, la.review_interval_weeks) == (Decimal("30"), 7)
