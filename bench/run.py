@@ -43,6 +43,9 @@ PAGES = [
     ("Referrals", "officer", "/referrals/"),
     ("Panel agenda", "officer", "/panels/{meeting}/"),
     ("Live panel page", "panel", "/panels/{meeting}/live/"),
+    ("Placements (LA)", "officer", "/placements/"),
+    ("Provider's caseload", "provider", "/placements/"),
+    ("A placement", "provider", "/placements/{placement}/"),
     ("SENCO's pupils", "senco", "/pupils/"),
     ("User list (LA admin)", "admin", "/users/"),
     ("Your account", "officer", "/account/"),
@@ -171,8 +174,15 @@ def _resolve_paths() -> None:
     django.setup()
     from cases.models import Pupil
     from panels.models import PanelMeeting
+    from placements.models import Placement
 
     ids = {
+        "placement": Placement.objects.filter(
+            provider__name__startswith="The Harbridge Centre", state="active"
+        )
+        .order_by("pk")
+        .first()
+        .pk,
         "case_file": Pupil.objects.get(legal_first_name="Kai", legal_last_name="Thompson").pk,
         "meeting": PanelMeeting.objects.filter(status="planned").order_by("date").first().pk,
     }

@@ -440,3 +440,30 @@ def test_overdue_and_escalated_reviews_go_on_the_next_panels_agenda_once(placed)
     }
     agenda_build(meeting=meeting(9))
     assert items.count() == 2
+
+
+def test_each_role_sees_only_its_own_moves(placed):
+    move = move_record(
+        pupil=placed["pupil"],
+        by=placed["users"]["school_staff"],
+        kind=PupilMove.Kind.MANAGED_MOVE,
+        start_date=timezone.localdate() + timedelta(days=14),
+        to_school=placed["maintained"],
+        home_school_consent_on=_ago(2),
+        receiving_school_consent_on=_ago(1),
+        parent_consent_on=_ago(1),
+    )
+    users = placed["users"]
+    sees = {role: PupilMove.objects.visible_to(user).exists() for role, user in users.items()}
+    assert sees == {
+        "la_officer": True,
+        "la_admin": False,
+        "panel_member": True,
+        "director": False,
+        "school_staff": True,  # the school it moves from
+        "trust_lead": True,  # that school's trust
+        "provider_staff": False,
+        "other_la_officer": False,
+        "other_school_staff": True,  # Kelmscott, the school it moves to
+    }
+    assert list(PupilMove.objects.visible_to(users["other_school_staff"])) == [move]
