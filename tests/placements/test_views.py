@@ -168,3 +168,61 @@ def test_the_placement_list_and_caseload_take_the_same_queries_for_more_rows(pla
     few = _queries(client, url)
     add(8)
     assert _queries(client, url) == few
+
+
+def test_no_placement_page_answers_a_server_error_to_any_role(placed, sign_in, client):
+    """Every placement and move page, with real ids, for every role: 200, redirect, 403 or 404."""
+    from placements.services import move_record
+
+    placement = offer(placed)
+    move = move_record(
+        pupil=placed["pupil"],
+        by=placed["users"]["school_staff"],
+        kind="off_site",
+        start_date=timezone.localdate() + timedelta(days=14),
+        to_provider=placed["provider"],
+        notice_given_on=timezone.localdate(),
+    )
+    paths = [
+        reverse(name, args=[placement.pk])
+        for name in (
+            "placements:detail",
+            "placements:answer",
+            "placements:attendance",
+            "placements:return_add",
+            "placements:review_add",
+            "placements:end",
+            "placements:plan_add",
+            "placements:plan_update",
+            "placements:follow_up",
+        )
+    ] + [
+        reverse("placements:add", args=[placed["pupil"].pk]),
+        reverse("placements:move_add", args=[placed["pupil"].pk]),
+        reverse("placements:move_detail", args=[move.pk]),
+        reverse("placements:list") + "?state=all&q=casey",
+        reverse("placements:list") + "?alert=no_return",
+        reverse("placements:move_list"),
+        reverse("organisations:la_settings"),
+    ]
+    for role, user in placed["users"].items():
+        client.logout()
+        signed_in = sign_in(user)
+        signed_in.raise_request_exception = False
+        for path in paths:
+            status = signed_in.get(path).status_code
+            assert status < 500, (role, path, status)
+            if role in ("other_la_officer", "director") and "/placements/" in path:
+                assert status in (403, 404) or path.startswith("/placements/?"), (role, path)
+
+
+def test_a_stale_answer_is_refused(placed, sign_in):
+    placement = offer(placed)
+    client = sign_in(placed["users"]["provider_staff"])
+    page = client.post(
+        reverse("placements:answer", args=[placement.pk]),
+        {"answer": "accept", "sessions": ["mon_am"], "version": placement.version - 1 + 5},
+    )
+    assert "Someone else changed this record" in page.content.decode()
+    placement.refresh_from_db()
+    assert placement.state == Placement.State.OFFERED
