@@ -178,7 +178,7 @@ def _resolve_paths() -> None:
 
     ids = {
         "placement": Placement.objects.filter(
-            provider__name__startswith="The Harbridge Centre", state="active"
+            provider__members__user__username="provider", state__in=["active", "offered"]
         )
         .order_by("pk")
         .first()

@@ -159,26 +159,36 @@ def _decide_in_the_past(rng, meeting, item, chair, providers) -> None:
     item.status = AgendaItem.Status.DECIDED
     item.save(update_fields=["status"])
     if outcome == "approve":
-        referral = item.referral
-        from_decision(
-            rng,
-            decision,
-            pupil=referral.pupil,
-            school=referral.school,
-            referral=referral,
-            by=chair,
-            today=timezone.localdate(),
-        )
+        _placement_for(rng, decision, chair)
     if item.referral_id and outcome != "defer":
         referral = item.referral
         referral.outcome = f"{decision.get_outcome_display()}: {decision.reason}"
         referral_move(referral, Referral.State.DECIDED, by=chair, message=referral.outcome)
 
 
+def _placement_for(rng, decision, chair) -> None:
+    referral = decision.item.referral
+    from_decision(
+        rng,
+        decision,
+        pupil=referral.pupil,
+        school=referral.school,
+        referral=referral,
+        by=chair,
+        today=timezone.localdate(),
+    )
+
+
 @transaction.atomic
 def load(context: DemoContext, *, var_dir: Path) -> None:
     la = context.las["929"]
     if PanelSeries.objects.filter(la=la).exists():
+        # Loaded before placements existed: give its approvals the placements they made.
+        rng = random.Random(6929)
+        for decision in Decision.objects.filter(
+            item__meeting__la=la, outcome=Decision.Outcome.APPROVE, placement__isnull=True
+        ).select_related("item__referral__pupil__la", "item__referral__school", "provider"):
+            _placement_for(rng, decision, context.users["panel"])
         return
     rng = random.Random(4929)
     today = timezone.localdate()

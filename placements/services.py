@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -788,33 +788,30 @@ def alerts(placements, moves=None, providers=None, today: date | None = None) ->
     today = today or timezone.localdate()
     live = placements.filter(state__in=Placement.LIVE_STATES)
     last_week = week_start(today) - timedelta(days=7)
+    returned_last_week = ProviderReturn.objects.filter(
+        placement=OuterRef("pk"),
+        period_start__lte=last_week + timedelta(days=4),
+        period_end__gte=last_week,
+    )
+    # One query for the four placement alerts.
+    counts = live.aggregate(
+        past_end=Count("pk", filter=Q(part_time=False, planned_end__lt=today)),
+        part_time_past_end=Count("pk", filter=Q(part_time=True, planned_end__lt=today)),
+        review_overdue=Count("pk", filter=Q(next_review_due__lt=today)),
+        no_return=Count(
+            "pk",
+            filter=Q(state=Placement.State.ACTIVE, start_date__lte=last_week)
+            & ~Exists(returned_last_week),
+        ),
+    )
     found = [
-        {
-            "key": "past_end",
-            "text": "Placements past their planned end",
-            "count": live.filter(part_time=False, planned_end__lt=today).count(),
-        },
-        {
-            "key": "part_time_past_end",
-            "text": "Part-time timetables past their end date",
-            "count": live.filter(part_time=True, planned_end__lt=today).count(),
-        },
-        {
-            "key": "review_overdue",
-            "text": "Reviews overdue",
-            "count": live.filter(next_review_due__lt=today).count(),
-        },
-        {
-            "key": "no_return",
-            "text": f"No return for the week beginning {_date(last_week)}",
-            "count": live.filter(state=Placement.State.ACTIVE, start_date__lte=last_week)
-            .exclude(
-                returns__period_start__lte=last_week + timedelta(days=4),
-                returns__period_end__gte=last_week,
-            )
-            .count(),
-        },
+        {"key": "past_end", "text": "Placements past their planned end"},
+        {"key": "part_time_past_end", "text": "Part-time timetables past their end date"},
+        {"key": "review_overdue", "text": "Reviews overdue"},
+        {"key": "no_return", "text": f"No return for the week beginning {_date(last_week)}"},
     ]
+    for item in found:
+        item["count"] = counts[item["key"]]
     if moves is not None:
         found.append(
             {
