@@ -13,6 +13,12 @@ from simple_history.models import HistoricalRecords
 from cases.identifiers import upn_validator
 
 # Referrals live in their own module; importing them here registers them with the app.
+from cases.models.fair_access import (
+    FairAccessAllocation,
+    FairAccessCase,
+    FairAccessGroup,
+    YearGroupPlaces,
+)
 from cases.models.referrals import EvidenceDocument, Referral, ReferralEvent
 from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority, School, caseload_group_name
@@ -59,7 +65,13 @@ class PupilQuerySet(ScopedQuerySet):
             pupil=OuterRef("pk"), school_id__in=schools, left_on__isnull=True
         )
         excluded_here = Exclusion.objects.filter(pupil=OuterRef("pk"), school_id__in=schools)
-        return self.filter(Exists(on_roll) | Exists(excluded_here))
+        # A child the Fair Access panel has asked the school to admit: it needs to know them.
+        asked = FairAccessAllocation.objects.filter(
+            case__pupil=OuterRef("pk"),
+            school_id__in=schools,
+            answer__in=[FairAccessAllocation.Answer.PENDING, FairAccessAllocation.Answer.ACCEPTED],
+        )
+        return self.filter(Exists(on_roll) | Exists(excluded_here) | Exists(asked))
 
     def for_list(self):
         return self.select_related("la").prefetch_related(
@@ -496,7 +508,11 @@ __all__ = [
     "Exclusion",
     "ExclusionEvent",
     "ExclusionReason",
+    "FairAccessAllocation",
+    "FairAccessCase",
+    "FairAccessGroup",
     "Pupil",
     "Referral",
     "ReferralEvent",
+    "YearGroupPlaces",
 ]
