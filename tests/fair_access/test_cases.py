@@ -1,0 +1,274 @@
+"""Fair Access cases through the services: clock, ledger, allocation, answers, escalation."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases.fair_access import (
+    fair_access_agree,
+    fair_access_allocate,
+    fair_access_answer,
+    fair_access_direction_decided,
+    fair_access_escalate,
+    fair_access_open,
+    fair_access_start,
+    ledger,
+    recommend,
+)
+from cases.models import Enrolment, FairAccessAllocation, FairAccessCase, YearGroupPlaces
+from cases.services import CaseError
+from tests.factories import PupilFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fa(world):
+    home = world["home"]
+    schools = {
+        "kelmscott": world["maintained"],
+        "harbridge": world["academy"],
+        "kestrel": world["other_trust_school"],
+    }
+    for school, postcode, size in zip(
+        schools.values(), ["NM4 2AB", "NM1 7QQ", "NM2 3CD"], [1100, 900, 1000], strict=True
+    ):
+        school.postcode, school.pupils_on_roll = postcode, size
+        school.save()
+    primary = SchoolFactory(la=home, name="Oak Primary", phase="primary", postcode="NM4 1AA")
+    pupil = PupilFactory(la=home, legal_first_name="Sam", legal_last_name="Okoro")
+    return {**world, "schools": schools, "primary": primary, "pupil": pupil}
+
+
+def _open(fa, **overrides):
+    fields = {
+        "pupil": fa["pupil"],
+        "by": fa["users"]["la_officer"],
+        "groups": ["7", "12"],
+        "unplaced_since": timezone.localdate() - timedelta(weeks=6),
+        "applications_tried": "Kelmscott High (full); Harbridge Academy (full)",
+        "home_district": "nm4",
+        "referred_on": timezone.localdate() - timedelta(days=3),
+    }
+    return fair_access_open(**{**fields, **overrides})
+
+
+def _agreed(fa):
+    case = _open(fa)
+    return fair_access_agree(
+        case=case, by=fa["users"]["la_officer"], version=case.version, agreed_on=case.referred_on
+    )
+
+
+def test_a_case_needs_an_eligible_group_and_nothing_is_saved_without_one(fa):
+    with pytest.raises(CaseError) as error:
+        _open(fa, groups=[])
+    assert error.value.field == "groups"
+    assert not FairAccessCase.objects.exists()
+
+
+def test_the_clock_is_20_school_days_from_the_panels_agreement(fa):
+    case = _agreed(fa)
+    assert case.state == FairAccessCase.State.AGREED
+    assert case.year_group == fa["pupil"].year_group(timezone.localdate())
+    assert case.phase == "secondary" and case.home_district == "NM4"
+    # No term dates in this world: every weekday counts, so 20 school days are 4 weeks.
+    assert case.allocation_due == case.agreed_on + timedelta(weeks=4)
+
+
+def test_an_allocation_to_a_school_of_the_wrong_phase_is_refused(fa):
+    case = _agreed(fa)
+    with pytest.raises(CaseError) as error:
+        fair_access_allocate(
+            case=case,
+            by=fa["users"]["la_officer"],
+            version=case.version,
+            school=fa["primary"],
+            reason="Closest",
+        )
+    assert error.value.field == "school"
+    assert "this child needs a secondary place" in str(error.value)
+    assert not FairAccessAllocation.objects.exists()
+
+
+def test_choosing_another_school_than_the_first_needs_a_reason(fa):
+    case = _agreed(fa)
+    ranked = recommend(case)
+    first = ranked[0].row
+    other = next(s for s in fa["schools"].values() if s.pk != first.school_id)
+    with pytest.raises(CaseError) as error:
+        fair_access_allocate(
+            case=case, by=fa["users"]["la_officer"], version=case.version, school=other
+        )
+    assert error.value.field == "reason"
+    allocation = fair_access_allocate(
+        case=case,
+        by=fa["users"]["la_officer"],
+        version=case.version,
+        school=other,
+        reason="Parental preference, and the bus route",
+    )
+    assert allocation.recommended_rank > 1
+    assert allocation.reason_not_first == "Parental preference, and the bus route"
+
+
+def _allocated(fa, school_key="harbridge"):
+    case = _agreed(fa)
+    fair_access_allocate(
+        case=case,
+        by=fa["users"]["la_officer"],
+        version=case.version,
+        school=fa["schools"][school_key],
+        reason="Chosen by the panel",
+    )
+    case.refresh_from_db()
+    return case
+
+
+def test_a_start_date_before_the_allocation_is_refused(fa):
+    case = _allocated(fa)
+    with pytest.raises(CaseError) as error:
+        fair_access_answer(
+            case=case,
+            by=fa["users"]["school_staff"],
+            version=case.version,
+            accept=True,
+            start_date=timezone.localdate() - timedelta(days=1),
+        )
+    assert error.value.field == "start_date"
+    allocation = case.allocations.get()
+    assert allocation.answer == "pending" and allocation.start_date is None
+
+
+def test_the_school_refuses_and_the_officer_escalates_to_the_secretary_of_state(fa):
+    case = _allocated(fa)  # Harbridge Academy: an academy
+    with pytest.raises(CaseError, match="Only the school asked"):
+        fair_access_answer(
+            case=case,
+            by=fa["users"]["other_school_staff"],
+            version=case.version,
+            accept=False,
+            refusal_reason="Full",
+        )
+    fair_access_answer(
+        case=case,
+        by=fa["users"]["school_staff"],
+        version=case.version,
+        accept=False,
+        refusal_reason="Year 9 is full",
+    )
+    case.refresh_from_db()
+    assert case.state == FairAccessCase.State.REFUSED
+    allocation = fair_access_escalate(case=case, by=fa["users"]["la_officer"], version=case.version)
+    assert allocation.escalation == FairAccessAllocation.Escalation.SECRETARY_OF_STATE
+    case.refresh_from_db()
+    fair_access_direction_decided(
+        case=case,
+        by=fa["users"]["la_officer"],
+        version=case.version,
+        directed=True,
+        decided_on=timezone.localdate(),
+        start_date=timezone.localdate(),
+    )
+    case.refresh_from_db()
+    fair_access_start(
+        case=case,
+        by=fa["users"]["la_officer"],
+        version=case.version,
+        started_on=timezone.localdate(),
+    )
+    case.refresh_from_db()
+    assert case.state == FairAccessCase.State.STARTED
+    assert Enrolment.objects.filter(pupil=fa["pupil"], school=fa["schools"]["harbridge"]).exists()
+
+
+def test_a_maintained_school_is_directed_by_the_la(fa):
+    case = _allocated(fa, "kelmscott")
+    fair_access_answer(
+        case=case,
+        by=fa["users"]["other_school_staff"],
+        version=case.version,
+        accept=False,
+        refusal_reason="Behaviour concerns",
+    )
+    case.refresh_from_db()
+    allocation = fair_access_escalate(case=case, by=fa["users"]["la_officer"], version=case.version)
+    assert allocation.escalation == FairAccessAllocation.Escalation.DIRECTION
+
+
+def test_the_ledger_counts_admissions_and_refusals_and_the_ranking_follows(fa):
+    today = timezone.localdate()
+    case = _allocated(fa, "kelmscott")
+    fair_access_answer(
+        case=case,
+        by=fa["users"]["other_school_staff"],
+        version=case.version,
+        accept=True,
+        start_date=today,
+    )
+    # An excluded pupil Harbridge admitted in year, of the same year group.
+    from cases.models import Exclusion
+
+    moved = PupilFactory(la=fa["home"], date_of_birth=fa["pupil"].date_of_birth)
+    Exclusion.objects.create(
+        pupil=moved,
+        school=fa["schools"]["kestrel"],
+        kind=Exclusion.Kind.PERMANENT,
+        reasons=["PA"],
+        start_date=today - timedelta(days=60),
+        decided_by="Head",
+        recorded_by=fa["users"]["la_officer"],
+    )
+    Enrolment.objects.create(
+        pupil=moved, school=fa["schools"]["harbridge"], joined_on=today - timedelta(days=20)
+    )
+    YearGroupPlaces.objects.create(
+        school=fa["schools"]["kestrel"], year_group=case.year_group, capacity=180, on_roll=180
+    )
+    rows = {r.name: r for r in ledger(list(fa["schools"].values()), case.year_group, today)}
+    assert rows["Kelmscott High School"].fair_access == 1
+    assert rows["Harbridge Academy"].excluded_admitted == 1
+    assert rows["Kestrel Academy"].places_free == 0
+    second = PupilFactory(la=fa["home"], date_of_birth=fa["pupil"].date_of_birth)
+    new_case = _open({**fa, "pupil": second})
+    ranked = recommend(new_case)
+    assert ranked[0].row.name == "Kestrel Academy"
+    assert "no places in" in ranked[0].reason
+
+
+def test_a_child_on_a_roll_or_with_an_ehc_plan_is_not_a_fair_access_case(fa):
+    ehcp = PupilFactory(la=fa["home"], sen_status="E")
+    with pytest.raises(CaseError, match="SEND process"):
+        _open(fa, pupil=ehcp)
+    placed = PupilFactory(la=fa["home"])
+    Enrolment.objects.create(
+        pupil=placed, school=fa["schools"]["kestrel"], joined_on=date(2025, 9, 1)
+    )
+    with pytest.raises(CaseError, match="on a school's roll"):
+        _open(fa, pupil=placed)
+    assert not FairAccessCase.objects.exists()
+
+
+def test_scoping_each_role_sees_only_its_own_cases(fa):
+    case = _allocated(fa)
+    users = fa["users"]
+    sees = {r: FairAccessCase.objects.visible_to(u).exists() for r, u in users.items()}
+    assert sees == {
+        "la_officer": True,
+        "la_admin": False,
+        "panel_member": True,
+        "director": False,
+        "school_staff": True,  # Harbridge Academy, the school asked
+        "trust_lead": True,
+        "provider_staff": False,
+        "other_la_officer": False,
+        "other_school_staff": False,
+    }
+    # The school asked can see the child it has been asked to admit.
+    from cases.models import Pupil
+
+    assert Pupil.objects.visible_to(users["school_staff"]).filter(pk=case.pupil_id).exists()
+    assert (
+        not Pupil.objects.visible_to(users["other_school_staff"]).filter(pk=case.pupil_id).exists()
+    )
