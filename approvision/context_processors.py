@@ -12,6 +12,7 @@ NAVIGATION = [
         "cases.view_referral",
         ("cases:referral", "cases:document"),
     ),
+    ("Fair Access", "cases:fair_access_list", "cases.view_fairaccesscase", ("cases:fair_access",)),
     ("Deadlines", "cases:deadline_list", "cases.view_deadline", ("cases:deadline",)),
     (
         "Placements",

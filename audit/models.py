@@ -12,6 +12,7 @@ class PupilRead(models.Model):
         VIEW_REFERRAL = "view_referral", "Viewed a referral"
         VIEW_PLACEMENT = "view_placement", "Viewed a placement"
         VIEW_MOVE = "view_move", "Viewed a managed move or off-site direction"
+        VIEW_FAIR_ACCESS = "view_fair_access", "Viewed a Fair Access case"
         LIST = "list", "Listed pupils"
         EXPORT = "export", "Exported"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import referral_views, views
+from cases import fair_access_views, referral_views, views
 
 app_name = "cases"
 
@@ -55,6 +55,27 @@ urlpatterns = [
         "documents/<int:pk>/remove/",
         referral_views.EvidenceRemoveView.as_view(),
         name="document_remove",
+    ),
+    path("fair-access/", fair_access_views.FairAccessListView.as_view(), name="fair_access_list"),
+    path(
+        "fair-access/oversight/",
+        fair_access_views.FairAccessOversightView.as_view(),
+        name="fair_access_oversight",
+    ),
+    path(
+        "fair-access/<int:pk>/",
+        fair_access_views.FairAccessDetailView.as_view(),
+        name="fair_access_detail",
+    ),
+    path(
+        "fair-access/<int:pk>/<slug:step>/",
+        fair_access_views.FairAccessStepView.as_view(),
+        name="fair_access_step",
+    ),
+    path(
+        "pupils/<int:pk>/fair-access/",
+        fair_access_views.FairAccessOpenView.as_view(),
+        name="fair_access_open",
     ),
     path("deadlines/", views.DeadlineListView.as_view(), name="deadline_list"),
     path("deadlines/<int:pk>/met/", views.DeadlineMetView.as_view(), name="deadline_met"),

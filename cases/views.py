@@ -164,6 +164,8 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
             and school is not None
             and getattr(user.membership_or_none(), "school_id", None) == school.pk,
             "can_record": user.has_perm("cases.add_exclusion") and school_is_users,
+            # Fair Access is for a child on no school's roll.
+            "can_open_fair_access": user.has_perm("cases.add_fairaccesscase") and school is None,
             "today": today,
         }
 

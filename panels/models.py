@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.models import Exclusion, Referral
+from cases.models import Exclusion, FairAccessCase, Referral
 from organisations.models import LocalAuthority, ProviderOrganisation
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
@@ -128,6 +128,7 @@ class AgendaItemQuerySet(models.QuerySet):
             "exclusion__school",
             "placement__pupil",
             "placement__provider",
+            "fair_access__pupil",
             "decision__provider",
         ).prefetch_related("conflicts__member__user")
 
@@ -138,6 +139,7 @@ class AgendaItem(models.Model):
         PEX_CHECK = "pex_check", "Permanent exclusion: 6th-day provision check"
         DEFERRED = "deferred", "Deferred from a previous panel"
         PLACEMENT_REVIEW = "placement_review", "Placement: review overdue or escalated"
+        FAIR_ACCESS = "fair_access", "Fair Access case"
         OTHER = "other", "Other business"
 
     class Status(models.TextChoices):
@@ -154,6 +156,13 @@ class AgendaItem(models.Model):
     )
     placement = models.ForeignKey(
         Placement, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    fair_access = models.ForeignKey(
+        FairAccessCase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
     )
     title = models.CharField(max_length=200)
     position = models.PositiveIntegerField()
@@ -177,6 +186,8 @@ class AgendaItem(models.Model):
             return self.exclusion.pupil
         if self.placement_id:
             return self.placement.pupil
+        if self.fair_access_id:
+            return self.fair_access.pupil
         return None
 
     @property

@@ -11,7 +11,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import Exclusion, Referral
+from cases.models import Exclusion, FairAccessCase, Referral
 from cases.services import CaseError, StaleVersion, referral_move
 from organisations.calendar import SchoolCalendar
 from organisations.models import User
@@ -133,6 +133,12 @@ def agenda_build(*, meeting: PanelMeeting) -> list[AgendaItem]:
             exclusion=exclusion,
             title=f"6th-day provision: {exclusion.pupil.name}, {exclusion.school.name}",
         )
+    for case in _fair_access_for_panel(meeting):
+        add(
+            kind=AgendaItem.Kind.FAIR_ACCESS,
+            fair_access=case,
+            title=f"Fair Access ({case.year_label}): {case.pupil.name}",
+        )
     for placement, why in _placements_for_panel(meeting):
         add(
             kind=AgendaItem.Kind.PLACEMENT_REVIEW,
@@ -140,6 +146,33 @@ def agenda_build(*, meeting: PanelMeeting) -> list[AgendaItem]:
             title=f"{why}: {placement.pupil.name} at {placement.provider.name}",
         )
     return added
+
+
+def _fair_access_for_panel(meeting: PanelMeeting) -> list[FairAccessCase]:
+    """Fair Access cases waiting for the panel: to agree to consider, or to allocate a school
+    (again, after a refusal), unless a panel since their last step has them already."""
+    cutoff = timezone.localtime(meeting.cutoff).date()
+    waiting = (
+        FairAccessCase.objects.filter(
+            la=meeting.la,
+            state__in=[
+                FairAccessCase.State.REFERRED,
+                FairAccessCase.State.AGREED,
+                FairAccessCase.State.REFUSED,
+            ],
+            referred_on__lte=cutoff,
+        )
+        .select_related("pupil")
+        .prefetch_related("allocations", "agenda_items__meeting")
+        .order_by("allocation_due", "referred_on", "pk")
+    )
+    found = []
+    for case in waiting:
+        steps = [case.referred_on, case.agreed_on] + [a.answered_on for a in case.allocations.all()]
+        since = max(d for d in steps if d is not None)
+        if not any(item.meeting.date >= since for item in case.agenda_items.all()):
+            found.append(case)
+    return found
 
 
 def _placements_for_panel(meeting: PanelMeeting) -> list[tuple[Placement, str]]:
