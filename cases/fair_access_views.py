@@ -147,7 +147,7 @@ class FairAccessDetailView(PermissionRequiredMixin, TemplateView):
         )
         membership = user.membership_or_none()
         la_view = membership.role in LA_CASE_ROLES
-        step = kwargs.get("step") or _step_forms(user, case)
+        step = kwargs.get("step_form") or _step_forms(user, case)
         if step:
             step[1].helper.form_action = reverse("cases:fair_access_step", args=[case.pk, step[0]])
         allocations = case.allocations.select_related("school", "allocated_by")
@@ -217,7 +217,7 @@ class FairAccessStepView(FairAccessDetailView):
             else:
                 messages.success(request, STEP_MESSAGES[name])
                 return redirect("cases:fair_access_detail", pk=case.pk)
-        context = self.get_context_data(case=case, step=step, **kwargs)
+        context = self.get_context_data(case=case, step_form=step, pk=case.pk)
         return self.render_to_response(context, status=400)
 
     def act(self, name, case, data):
