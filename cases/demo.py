@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from stdnum.gb import upn as stdnum_upn
 
+from cases.fair_access_demo import load_fair_access
 from cases.models import Enrolment, Exclusion, ExclusionEvent, Pupil
 from cases.services import exclusion_deadlines_refresh, exclusion_record, exclusion_transition
 from organisations.calendar import SchoolCalendar
@@ -462,9 +463,9 @@ def _named_cases(context: DemoContext, today: date) -> None:
 
 @transaction.atomic
 def load(context: DemoContext, *, var_dir: Path) -> None:
-    if Pupil.objects.filter(la__code="929").exists():
-        return  # loaded before: keep it as it is
-    rng = random.Random(929)
     today = timezone.localdate()
-    _volume(context, rng, context.scale, today, context.users["officer"])
-    _named_cases(context, today)
+    if not Pupil.objects.filter(la__code="929").exists():  # loaded before: keep it as it is
+        rng = random.Random(929)
+        _volume(context, rng, context.scale, today, context.users["officer"])
+        _named_cases(context, today)
+    load_fair_access(context, today)

@@ -54,6 +54,33 @@ def _weeks(first: date, last: date):
         monday += timedelta(days=7)
 
 
+def _returns(rng, placement, first: date, last: date, by, skip: date | None = None) -> list[date]:
+    """Weekly returns for each whole week from first to last (but `skip`); the weeks."""
+    weeks = list(_weeks(first, last))
+    threshold = placement.pupil.la.attendance_threshold
+    for monday in weeks:
+        if monday == skip:
+            continue
+        possible = len(placement.sessions)
+        attended = max(0, possible - rng.choice([0, 0, 0, 1, 2, 4]))
+        ProviderReturn.objects.create(
+            placement=placement,
+            period=ProviderReturn.Period.WEEK,
+            period_start=monday,
+            period_end=monday + timedelta(days=4),
+            sessions_possible=possible,
+            sessions_attended=attended,
+            below_threshold_reason=""
+            if 100 * attended / possible >= threshold
+            else rng.choice(["Unwell for two days", "Family bereavement", "Refused to come in"]),
+            progress=rng.choice(PROGRESS),
+            pupil_voice=rng.choice(VOICES),
+            submitted_by=by,
+            submitted_at=timezone.make_aware(datetime.combine(monday + timedelta(days=5), time(9))),
+        )
+    return weeks
+
+
 def from_decision(rng: random.Random, decision, *, pupil: Pupil, school, referral, by, today):
     """The placement an approved decision made, with what has happened since: accepted, weekly
     returns, half-termly reviews; the oldest reintegrated and followed up."""
@@ -98,28 +125,9 @@ def from_decision(rng: random.Random, decision, *, pupil: Pupil, school, referra
         ended_on = planned_end
     returns_until = min(last_week + timedelta(days=4), ended_on or today)
     skip_last = rng.random() < 0.25  # some providers are late with a return
-    weeks = list(_weeks(start, returns_until))
-    for monday in weeks:
-        if skip_last and monday == last_week:
-            continue
-        possible = len(placement.sessions)
-        attended = max(0, possible - rng.choice([0, 0, 0, 1, 2, 4]))
-        percent = 100 * attended / possible
-        ProviderReturn.objects.create(
-            placement=placement,
-            period=ProviderReturn.Period.WEEK,
-            period_start=monday,
-            period_end=monday + timedelta(days=4),
-            sessions_possible=possible,
-            sessions_attended=attended,
-            below_threshold_reason=""
-            if percent >= pupil.la.attendance_threshold
-            else rng.choice(["Unwell for two days", "Family bereavement", "Refused to come in"]),
-            progress=rng.choice(PROGRESS),
-            pupil_voice=rng.choice(VOICES),
-            submitted_by=provider_user,
-            submitted_at=timezone.make_aware(datetime.combine(monday + timedelta(days=5), time(9))),
-        )
+    weeks = _returns(
+        rng, placement, start, returns_until, provider_user, skip=last_week if skip_last else None
+    )
     if weeks and weeks[-1] == last_week:
         AttendanceMark.objects.bulk_create(
             AttendanceMark(
@@ -250,6 +258,7 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
         answered_at=timezone.now() - timedelta(weeks=4),
     )
     caseload_grant(told)
+    _returns(random.Random(7929), told, school_start, week_start(today) - timedelta(days=3), senco)
     # A part-time timetable past its end date (an alert for the officer).
     late_start = today - timedelta(weeks=10)
     late = Placement.objects.create(
@@ -297,6 +306,35 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
         recorded_by=officer,
     )
     _last_year(context, on_roll[4].pupil, harbridge, today)
+    if len(on_roll) > 5:
+        _at_the_pru(context, on_roll[5].pupil, harbridge, today)
+
+
+def _at_the_pru(context: DemoContext, pupil: Pupil, school, today: date) -> None:
+    """A placement the LA arranged at the PRU five weeks ago: the PRU head's caseload."""
+    provider = context.providers["The Harbridge Centre (secondary PRU)"]
+    officer = context.users["officer"]
+    start = week_start(today) - timedelta(weeks=5)
+    placement = Placement.objects.create(
+        pupil=pupil,
+        provider=provider,
+        school=school,
+        source=Placement.Source.LA,
+        tier=Placement.Tier.TIER_2,
+        start_date=start,
+        planned_end=start + timedelta(weeks=12),
+        hours_per_week=Decimal("25"),
+        sessions=ALL_SESSIONS[:8],
+        part_time=True,
+        funding=Placement.Funding.HIGH_NEEDS,
+        outcomes_sought="Attendance above 90%; manage conflict with peers; a plan back by week 10.",
+        next_review_due=start + timedelta(weeks=6),
+        state=Placement.State.ACTIVE,
+        offered_by=officer,
+    )
+    caseload_grant(placement)
+    staff = context.users["provider"]
+    _returns(random.Random(8929), placement, start, week_start(today) - timedelta(days=3), staff)
 
 
 def _last_year(context: DemoContext, pupil: Pupil, school, today: date) -> None:

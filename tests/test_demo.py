@@ -98,3 +98,27 @@ def test_demo_has_placements_in_every_state_with_their_history(db):
     # The demo PRU head has a caseload.
     pru_head = User.objects.get(username="provider")
     assert Placement.objects.visible_to(pru_head).filter(state__in=["offered", "active"]).exists()
+
+
+def test_demo_has_a_year_of_fair_access_history_with_schools_over_and_under_their_share(db):
+    from cases.fair_access import fair_shares
+    from cases.models import FairAccessCase
+
+    call_command("load_demo", *SMALL)
+    northmoor = LocalAuthority.objects.get(code="929")
+    assert FairAccessCase.objects.filter(state="started").count() >= 20
+    assert {"referred", "agreed", "refused", "allocated"} <= set(
+        FairAccessCase.objects.values_list("state", flat=True)
+    )
+    # Over this school year and last, one school is well over its share and one well under.
+    cases = FairAccessCase.objects.filter(state="started").prefetch_related("allocations__school")
+    taken = {}
+    for case in cases:
+        school = case.allocations.get(answer="accepted").school
+        taken[school.name] = taken.get(school.name, 0) + 1
+    total = sum(taken.values())
+    schools = [row["school"] for row in fair_shares(northmoor, "secondary")]
+    size = sum(s.pupils_on_roll for s in schools)
+    difference = {s.name: taken.get(s.name, 0) - total * s.pupils_on_roll / size for s in schools}
+    assert difference["Kelmscott High School"] >= 3
+    assert difference["Harbridge Academy"] <= -3
