@@ -23,7 +23,14 @@ from cases.forms import (
     TransitionForm,
 )
 from cases.history import history_entries
-from cases.models import Deadline, Enrolment, Exclusion, ExclusionEvent, Pupil
+from cases.models import (
+    Deadline,
+    Enrolment,
+    Exclusion,
+    ExclusionEvent,
+    FairAccessCase,
+    Pupil,
+)
 from cases.services import (
     PUPIL_EDITABLE_FIELDS,
     CaseError,
@@ -166,6 +173,7 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
             "can_record": user.has_perm("cases.add_exclusion") and school_is_users,
             # Fair Access is for a child on no school's roll.
             "can_open_fair_access": user.has_perm("cases.add_fairaccesscase") and school is None,
+            "fair_access_cases": FairAccessCase.objects.visible_to(user).filter(pupil=pupil),
             "today": today,
         }
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cases.models import Deadline, Exclusion, Referral
+from cases.models import Deadline, Exclusion, FairAccessCase, Referral
 from organisations.models import LocalAuthority, ProviderOrganisation, School
 from organisations.roles import LA_ROLES, Role
 from panels.models import PanelMeeting
@@ -78,6 +78,22 @@ class HomeView(TemplateView):
                 .for_list()
                 .exclude(state=Referral.State.WITHDRAWN)
                 .order_by("-created_at")[:10]
+            )
+        if user.has_perm("cases.view_fairaccesscase"):
+            cases = FairAccessCase.objects.visible_to(user)
+            context["fair_access"] = cases.aggregate(
+                waiting_answer=Count("pk", filter=Q(state=FairAccessCase.State.ALLOCATED)),
+                to_allocate=Count(
+                    "pk",
+                    filter=Q(state__in=[FairAccessCase.State.AGREED, FairAccessCase.State.REFUSED]),
+                ),
+                overdue=Count(
+                    "pk",
+                    filter=Q(
+                        state__in=[FairAccessCase.State.AGREED, FairAccessCase.State.REFUSED],
+                        allocation_due__lt=today,
+                    ),
+                ),
             )
         if user.has_perm("placements.view_placement") and membership.role in (
             Role.LA_OFFICER,

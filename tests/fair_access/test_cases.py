@@ -6,59 +6,20 @@ import pytest
 from django.utils import timezone
 
 from cases.fair_access import (
-    fair_access_agree,
     fair_access_allocate,
     fair_access_answer,
     fair_access_direction_decided,
     fair_access_escalate,
-    fair_access_open,
     fair_access_start,
     ledger,
     recommend,
 )
 from cases.models import Enrolment, FairAccessAllocation, FairAccessCase, YearGroupPlaces
 from cases.services import CaseError
-from tests.factories import PupilFactory, SchoolFactory
+from tests.factories import PupilFactory
+from tests.fair_access.conftest import _agreed, _allocated, _open
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fa(world):
-    home = world["home"]
-    schools = {
-        "kelmscott": world["maintained"],
-        "harbridge": world["academy"],
-        "kestrel": world["other_trust_school"],
-    }
-    for school, postcode, size in zip(
-        schools.values(), ["NM4 2AB", "NM1 7QQ", "NM2 3CD"], [1100, 900, 1000], strict=True
-    ):
-        school.postcode, school.pupils_on_roll = postcode, size
-        school.save()
-    primary = SchoolFactory(la=home, name="Oak Primary", phase="primary", postcode="NM4 1AA")
-    pupil = PupilFactory(la=home, legal_first_name="Sam", legal_last_name="Okoro")
-    return {**world, "schools": schools, "primary": primary, "pupil": pupil}
-
-
-def _open(fa, **overrides):
-    fields = {
-        "pupil": fa["pupil"],
-        "by": fa["users"]["la_officer"],
-        "groups": ["7", "12"],
-        "unplaced_since": timezone.localdate() - timedelta(weeks=6),
-        "applications_tried": "Kelmscott High (full); Harbridge Academy (full)",
-        "home_district": "nm4",
-        "referred_on": timezone.localdate() - timedelta(days=3),
-    }
-    return fair_access_open(**{**fields, **overrides})
-
-
-def _agreed(fa):
-    case = _open(fa)
-    return fair_access_agree(
-        case=case, by=fa["users"]["la_officer"], version=case.version, agreed_on=case.referred_on
-    )
 
 
 def test_a_case_needs_an_eligible_group_and_nothing_is_saved_without_one(fa):
@@ -111,19 +72,6 @@ def test_choosing_another_school_than_the_first_needs_a_reason(fa):
     )
     assert allocation.recommended_rank > 1
     assert allocation.reason_not_first == "Parental preference, and the bus route"
-
-
-def _allocated(fa, school_key="harbridge"):
-    case = _agreed(fa)
-    fair_access_allocate(
-        case=case,
-        by=fa["users"]["la_officer"],
-        version=case.version,
-        school=fa["schools"][school_key],
-        reason="Chosen by the panel",
-    )
-    case.refresh_from_db()
-    return case
 
 
 def test_a_start_date_before_the_allocation_is_refused(fa):

@@ -1,0 +1,99 @@
+"""Fair Access pages through the test client: scoping, errors on the page, nothing saved."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import FairAccessAllocation, FairAccessCase
+from tests.fair_access.conftest import _agreed, _allocated
+
+pytestmark = pytest.mark.django_db
+
+
+def _date_post(name, day):
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
+def test_an_officer_opens_a_case_and_bad_input_is_shown_on_the_page(fa, sign_in):
+    client = sign_in(fa["users"]["la_officer"])
+    url = reverse("cases:fair_access_open", args=[fa["pupil"].pk])
+    form = {
+        **_date_post("unplaced_since", timezone.localdate() - timedelta(weeks=5)),
+        **_date_post("referred_on", timezone.localdate()),
+        "applications_tried": "Two schools, both full",
+        "home_district": "NM4",
+    }
+    page = client.post(url, form)
+    assert "Select at least one of the groups" in page.content.decode()
+    assert not FairAccessCase.objects.exists()
+    done = client.post(url, {**form, "groups": ["5"]})
+    assert done.status_code == 302
+    assert FairAccessCase.objects.get().groups == ["5"]
+
+
+def test_a_wrong_phase_allocation_is_a_400_with_the_reason_and_nothing_saved(fa, sign_in):
+    case = _agreed(fa)
+    client = sign_in(fa["users"]["panel_member"])
+    page = client.post(
+        reverse("cases:fair_access_step", args=[case.pk, "allocate"]),
+        {"school": fa["primary"].pk, "reason": "Near", "version": case.version},
+    )
+    assert page.status_code == 400
+    assert "this child needs a secondary place" in page.content.decode()
+    assert not FairAccessAllocation.objects.exists()
+
+
+def test_only_the_school_asked_answers_and_other_schools_get_404(fa, sign_in, client):
+    case = _allocated(fa)
+    url = reverse("cases:fair_access_detail", args=[case.pk])
+    other = sign_in(fa["users"]["other_school_staff"])
+    assert other.get(url).status_code == 404
+    client.logout()
+    asked = sign_in(fa["users"]["school_staff"])
+    page = asked.get(url)
+    assert page.status_code == 200
+    assert "Whose turn is it" not in page.content.decode()
+    refused = asked.post(
+        reverse("cases:fair_access_step", args=[case.pk, "answer"]),
+        {
+            "answer": "accept",
+            **_date_post("start_date", timezone.localdate() - timedelta(days=2)),
+            "version": case.version,
+        },
+    )
+    assert refused.status_code == 400
+    assert "cannot be before the allocation" in refused.content.decode()
+    # A school cannot take the LA's steps.
+    assert (
+        asked.post(
+            reverse("cases:fair_access_step", args=[case.pk, "allocate"]),
+            {"school": fa["schools"]["kestrel"].pk, "version": case.version},
+        ).status_code
+        == 404
+    )
+
+
+def test_every_fair_access_page_answers_each_role_without_a_server_error(fa, sign_in, client):
+    case = _allocated(fa)
+    paths = [
+        reverse("cases:fair_access_list"),
+        reverse("cases:fair_access_list") + "?show=all",
+        reverse("cases:fair_access_detail", args=[case.pk]),
+        reverse("cases:fair_access_oversight"),
+        reverse("cases:fair_access_open", args=[fa["pupil"].pk]),
+        reverse("cases:pupil_detail", args=[fa["pupil"].pk]),
+        "/",
+    ]
+    for role, user in fa["users"].items():
+        client.logout()
+        signed_in = sign_in(user)
+        signed_in.raise_request_exception = False
+        for path in paths:
+            assert signed_in.get(path).status_code < 500, (role, path)
+        for step in ("agree", "allocate", "answer", "escalate", "direction", "start"):
+            status = signed_in.post(
+                reverse("cases:fair_access_step", args=[case.pk, step]), {"version": "x"}
+            ).status_code
+            assert status < 500, (role, step, status)
