@@ -167,10 +167,17 @@ def _fair_access_for_panel(meeting: PanelMeeting) -> list[FairAccessCase]:
         .order_by("allocation_due", "referred_on", "pk")
     )
     found = []
+    today = timezone.localdate()
     for case in waiting:
         steps = [case.referred_on, case.agreed_on] + [a.answered_on for a in case.allocations.all()]
         since = max(d for d in steps if d is not None)
-        if not any(item.meeting.date >= since for item in case.agenda_items.all()):
+        # Covered by an item still to be discussed, or discussed after the case's last step.
+        covered = any(
+            (item.status == AgendaItem.Status.PENDING and item.meeting.date >= today)
+            or (item.status == AgendaItem.Status.DECIDED and item.meeting.date > since)
+            for item in case.agenda_items.all()
+        )
+        if not covered:
             found.append(case)
     return found
 

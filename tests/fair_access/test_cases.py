@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases.fair_access import (
+    fair_access_agree,
     fair_access_allocate,
     fair_access_answer,
     fair_access_direction_decided,
@@ -220,3 +221,60 @@ def test_scoping_each_role_sees_only_its_own_cases(fa):
     assert (
         not Pupil.objects.visible_to(users["other_school_staff"]).filter(pk=case.pupil_id).exists()
     )
+
+
+def test_cases_waiting_for_the_panel_go_on_its_agenda_once_and_again_after_a_refusal(fa):
+    from datetime import time
+
+    from panels.models import AgendaItem, Decision, PanelMeeting
+    from panels.services import agenda_build
+
+    officer = fa["users"]["la_officer"]
+    today = timezone.localdate()
+
+    def meeting(days):
+        made = PanelMeeting.objects.create(
+            la=fa["home"],
+            date=today + timedelta(days=days),
+            start_time=time(13),
+            cutoff=timezone.now() + timedelta(hours=1),
+        )
+        agenda_build(meeting=made)
+        return made
+
+    def discuss(made):
+        for item in made.items.filter(fair_access__isnull=False):
+            Decision.objects.create(
+                item=item, outcome="noted", reason="Discussed", decided_by=officer
+            )
+            item.status = AgendaItem.Status.DECIDED
+            item.save()
+
+    case = _open(fa, referred_on=today - timedelta(days=16))
+    items = AgendaItem.objects.filter(fair_access=case)
+    discuss(meeting(-14))  # the panel agrees to consider it
+    case = fair_access_agree(
+        case=case, by=officer, version=case.version, agreed_on=today - timedelta(days=14)
+    )
+    assert items.count() == 1
+    discuss(meeting(-7))  # back to allocate a school
+    assert items.count() == 2
+    fair_access_allocate(
+        case=case,
+        by=officer,
+        version=case.version,
+        school=fa["schools"]["kelmscott"],
+        reason="Chosen by the panel",
+    )
+    case.refresh_from_db()
+    fair_access_answer(
+        case=case,
+        by=fa["users"]["other_school_staff"],
+        version=case.version,
+        accept=False,
+        refusal_reason="Full",
+    )
+    meeting(7)  # refused since it was last discussed: back again
+    assert items.count() == 3
+    meeting(14)  # still to be discussed at the one before: not twice
+    assert items.count() == 3
