@@ -43,6 +43,9 @@ PAGES = [
     ("Referrals", "officer", "/referrals/"),
     ("Panel agenda", "officer", "/panels/{meeting}/"),
     ("Live panel page", "panel", "/panels/{meeting}/live/"),
+    ("Fair Access cases", "officer", "/fair-access/"),
+    ("Fair Access case", "panel", "/fair-access/{fair_access}/"),
+    ("Fair Access shares", "officer", "/fair-access/oversight/"),
     ("Placements (LA)", "officer", "/placements/"),
     ("Provider's caseload", "provider", "/placements/"),
     ("A placement", "provider", "/placements/{placement}/"),
@@ -172,11 +175,12 @@ def _resolve_paths() -> None:
     import django
 
     django.setup()
-    from cases.models import Pupil
+    from cases.models import FairAccessCase, Pupil
     from panels.models import PanelMeeting
     from placements.models import Placement
 
     ids = {
+        "fair_access": FairAccessCase.objects.filter(state="agreed").order_by("pk").first().pk,
         "placement": Placement.objects.filter(
             provider__members__user__username="provider", state__in=["active", "offered"]
         )
