@@ -36,6 +36,7 @@ NAVIGATION = [
         ("organisations:calendar", "organisations:term", "organisations:non_school_day"),
     ),
     ("Users", "organisations:user_list", "organisations.view_user", ("organisations:user",)),
+    ("Reports", "reports:list", "reports.add_report", ("reports:list", "reports:detail")),
     (
         "Settings",
         "organisations:la_settings",

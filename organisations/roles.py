@@ -90,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.add_fairaccesscase",
         "cases.change_fairaccesscase",
         "cases.change_fairaccessallocation",
+        "reports.view_report",
+        "reports.add_report",
         *_REVIEW_PLACEMENTS,
         "placements.add_placement",
         "placements.change_placement",
@@ -155,7 +157,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "placements.add_attendancemark",
     ],
     # Directors see aggregates only: no pupil-level permission at all.
-    Role.DIRECTOR: ["organisations.view_localauthority", "organisations.view_school"],
+    Role.DIRECTOR: [
+        "organisations.view_localauthority",
+        "organisations.view_school",
+        "reports.view_report",
+        "reports.add_report",
+    ],
 }
 
 

@@ -1,9 +1,22 @@
 from django.urls import path
 
-from reports import views
+from reports import report_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("reports/", report_views.ReportListView.as_view(), name="list"),
+    path("reports/<int:pk>/", report_views.ReportDetailView.as_view(), name="detail"),
+    path(
+        "reports/<int:pk>/download/",
+        report_views.ReportDownloadView.as_view(),
+        name="download",
+    ),
+    path(
+        "reports/export/<slug:table>.csv",
+        report_views.TableExportView.as_view(),
+        name="export",
+    ),
+    path("reports/ap-census.csv", report_views.CensusExtractView.as_view(), name="census"),
 ]

@@ -12,6 +12,9 @@ from organisations.roles import LA_ROLES, Role
 from panels.models import PanelMeeting
 from placements.models import Placement, PupilMove
 from placements.services import alerts
+from reports.charts import bar_chart
+from reports.figures import SMALL, Table, current_school_year, la_figures, per_100
+from reports.report_views import EXPORTABLE
 
 HOME_SCHOOLS_SHOWN = 20
 RECENT_EXCLUSIONS_SHOWN = 10
@@ -114,6 +117,10 @@ class HomeView(TemplateView):
                 if membership.role == Role.LA_OFFICER
                 else None,
             )
+        if membership.role == Role.DIRECTOR:
+            context.update(_director(membership.la))
+        if membership.role in (Role.SCHOOL_STAFF, Role.TRUST_LEAD):
+            context["accountability"] = _accountability(user, membership)
         if user.has_perm("cases.view_deadline"):
             open_deadlines = Deadline.objects.visible_to(user).open()
             context["deadline_counts"] = open_deadlines.aggregate(
@@ -122,3 +129,66 @@ class HomeView(TemplateView):
                 week=Count("pk", filter=Q(due_on__gt=today, due_on__lte=today + timedelta(days=7))),
             )
         return context
+
+
+def _director(la) -> dict:
+    """The director's dashboard: the LA's figures this school year, suppressed, with charts."""
+    figures = la_figures(la, current_school_year())
+    headline = figures["headline"]
+    return {
+        "figures": figures,
+        "small_pex": headline["permanent"] in SMALL,
+        "tables": [(name, figures[name].suppressed()) for name in EXPORTABLE],
+        "month_chart": bar_chart(
+            f"Suspensions each month, {figures['year_label']}",
+            [m["label"] for m in figures["months"]],
+            [m["count"] for m in figures["months"]],
+            chart_id="months",
+        ),
+        "rate_chart": bar_chart(
+            "Suspensions per 100 pupils: this LA and England",
+            ["This local authority", "England 2023/24"],
+            [headline["suspension_rate"], headline["national_suspension_rate"]],
+            chart_id="rates",
+        ),
+    }
+
+
+def _accountability(user, membership) -> dict:
+    """A school's or trust's own figures beside the LA's, per 100 pupils, suppressed."""
+    schools = School.objects.visible_to(user)
+    if membership.role == Role.SCHOOL_STAFF:
+        la = schools.get(pk=membership.school_id).la
+        schools = schools.filter(la=la)
+    else:
+        la = schools.first().la if schools.exists() else None
+    if la is None:
+        return {}
+    year = current_school_year()
+    own = la_figures(la, year, schools=schools.filter(la=la))
+    whole = la_figures(la, year)
+    measures = [
+        ("Suspensions", "headline", "suspensions"),
+        ("Permanent exclusions", "headline", "permanent"),
+        ("Placements in AP during the year", "ap", "in_year"),
+        ("Part-time timetables running", "ap", "part_time"),
+        ("Fair Access admissions", "fair_access", "accepted"),
+        ("Fair Access refusals", "fair_access", "refused"),
+    ]
+    rows = [
+        [
+            label,
+            own[group][name],
+            per_100(own[group][name], own["headline"]["on_roll"]),
+            per_100(whole[group][name], whole["headline"]["on_roll"]),
+        ]
+        for label, group, name in measures
+    ]
+    table = Table(
+        f"Your figures beside the local authority's, {own['year_label']}",
+        ["Measure", "Yours", "Yours per 100 pupils", "Local authority per 100 pupils"],
+        rows,
+        total=None,
+        rate_of={2: 1},
+    ).suppressed()
+    return {"table": table, "on_roll": own["headline"]["on_roll"], "la": la}

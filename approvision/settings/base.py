@@ -221,7 +221,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.daily",
         "schedule": crontab(hour=1, minute=15),
     },
+    # Reports: the panel pack the day before each week's meetings, monitoring on the 1st of each
+    # month, the board report at the end of each term; a sweep requeues any a dead worker left.
+    "reports-panel-pack": {
+        "task": "reports.tasks.scheduled",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+        "args": ["panel_pack"],
+    },
+    "reports-monitoring": {
+        "task": "reports.tasks.scheduled",
+        "schedule": crontab(hour=5, minute=0, day_of_month="1"),
+        "args": ["monitoring"],
+    },
+    "reports-board": {
+        "task": "reports.tasks.scheduled",
+        "schedule": crontab(hour=5, minute=30, day_of_month="20", month_of_year="12,3,7"),
+        "args": ["board"],
+    },
+    "reports-sweep": {
+        "task": "reports.tasks.sweep",
+        "schedule": timedelta(minutes=1),
+    },
 }
+# A report whose worker has not reported progress for this long is given to another worker.
+REPORT_STALE_SECONDS = int(os.environ.get("APPROVISION_REPORT_STALE_SECONDS", "120"))
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

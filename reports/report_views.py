@@ -1,0 +1,206 @@
+"""The report archive, asking for a report, its progress, downloads, and CSV exports."""
+
+import csv
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from audit.models import PupilRead
+from audit.services import audit_pupil_read
+from organisations.calendar import school_year_of
+from organisations.models import LocalAuthority
+from placements.models import Placement
+from reports.figures import la_figures
+from reports.models import LA_REPORT_ROLES, Report
+from reports.services import report_request, term_of
+
+EXPORTABLE = (
+    "by_reason",
+    "by_school",
+    "by_trust",
+    "costs",
+    "reintegration",
+    "post16",
+    "capacity",
+    "disproportionality",
+    "off_rolling",
+)
+
+
+def _la(user) -> LocalAuthority:
+    membership = user.membership_or_none()
+    if membership is None or membership.role not in LA_REPORT_ROLES:
+        raise PermissionDenied
+    return get_object_or_404(LocalAuthority.objects.visible_to(user), pk=membership.la_id)
+
+
+class ReportListView(PermissionRequiredMixin, ListView):
+    """The archive of reports this user may see; LA staff can ask for one."""
+
+    permission_required = "reports.view_report"
+    paginate_by = 25
+    template_name = "reports/report_list.html"
+
+    def get_queryset(self):
+        return Report.objects.visible_to(self.request.user).select_related("requested_by")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "can_request": self.request.user.has_perm("reports.add_report"),
+            "request_key": uuid.uuid4().hex,
+            "kinds": [Report.Kind.BOARD, Report.Kind.MONITORING],
+        }
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("reports.add_report"):
+            raise PermissionDenied
+        la = _la(request.user)
+        kind = request.POST.get("kind", "")
+        key = request.POST.get("key", "")
+        if kind not in (Report.Kind.BOARD, Report.Kind.MONITORING) or len(key) != 32:
+            messages.error(request, "Select which report you want")
+            return redirect("reports:list")
+        today = timezone.localdate()
+        if kind == Report.Kind.BOARD:
+            start, end, term = term_of(today)
+            title = f"Board report, {term} (asked for on {today:%-d %B %Y})"
+        else:
+            start, end = today.replace(day=1), today
+            title = f"Monitoring report, {today:%B %Y} so far"
+        report, _ = report_request(
+            kind=kind,
+            la=la,
+            key=f"request:{request.user.pk}:{key}",
+            by=request.user,
+            period_start=start,
+            period_end=end,
+            title=title,
+        )
+        return redirect("reports:detail", pk=report.pk)
+
+
+class ReportDetailView(PermissionRequiredMixin, TemplateView):
+    permission_required = "reports.view_report"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["reports/_report_progress.html"]
+        return ["reports/report_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        report = get_object_or_404(Report.objects.visible_to(self.request.user), pk=kwargs["pk"])
+        return {**super().get_context_data(**kwargs), "report": report}
+
+
+class ReportDownloadView(PermissionRequiredMixin, View):
+    permission_required = "reports.view_report"
+
+    def get(self, request, pk):
+        report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+        if report.status != Report.Status.DONE:
+            raise Http404
+        return FileResponse(
+            report.file.open("rb"),
+            as_attachment=True,
+            filename=f"{report.kind}-{report.period_start:%Y-%m-%d}.pdf",
+            content_type="application/pdf",
+        )
+
+
+class TableExportView(PermissionRequiredMixin, View):
+    """A dashboard table as CSV, suppressed exactly as on the page."""
+
+    permission_required = "reports.view_report"
+
+    def get(self, request, table):
+        if table not in EXPORTABLE:
+            raise Http404
+        la = _la(request.user)
+        figures = la_figures(la, school_year_of(timezone.localdate()))
+        shown = figures[table].suppressed()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(shown.columns)
+        for row in shown.rows:
+            writer.writerow(["" if cell is None else cell for cell in row])
+        if shown.total:
+            writer.writerow(["" if cell is None else cell for cell in shown.total])
+        return response
+
+
+class CensusExtractView(PermissionRequiredMixin, View):
+    """An AP-census-style extract of LA-funded placements running on a day: pupil-level, for LA
+    officers only, and every download is in the read audit."""
+
+    permission_required = "placements.change_placement"
+
+    def get(self, request):
+        membership = request.user.membership_or_none()
+        if membership is None or membership.role not in LA_REPORT_ROLES[:1]:
+            raise PermissionDenied
+        day = timezone.localdate()
+        placements = (
+            Placement.objects.visible_to(request.user)
+            .filter(funding=Placement.Funding.HIGH_NEEDS)
+            .live()
+            .covering(day)
+            .select_related("pupil", "provider")
+            .order_by("pupil__legal_last_name", "pk")
+        )
+        rows = list(placements)
+        audit_pupil_read(
+            request=request, pupil_ids=[p.pupil_id for p in rows], action=PupilRead.Action.EXPORT
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="ap-census-{day:%Y-%m-%d}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "UPN",
+                "Legal surname",
+                "Legal forename",
+                "Date of birth",
+                "Sex",
+                "Ethnicity",
+                "SEN provision",
+                "FSM",
+                "URN",
+                "UKPRN",
+                "Setting type",
+                "Start date",
+                "Hours a week",
+                "Tier",
+            ]
+        )
+        setting_types = {"fe_college": "NFE", "tuition": "OOT", "online": "OOT"}
+        for p in rows:
+            pupil, provider = p.pupil, p.provider
+            unregistered = not provider.urn and not provider.ukprn
+            writer.writerow(
+                [
+                    pupil.upn,
+                    pupil.legal_last_name,
+                    pupil.legal_first_name,
+                    pupil.date_of_birth.isoformat(),
+                    pupil.sex,
+                    pupil.ethnicity,
+                    pupil.sen_status,
+                    "true" if pupil.free_school_meals else "false",
+                    provider.urn,
+                    "" if provider.urn else provider.ukprn,
+                    (setting_types.get(provider.kind, "OTH") if unregistered else ""),
+                    p.start_date.isoformat(),
+                    p.hours_per_week,
+                    p.get_tier_display(),
+                ]
+            )
+        return response

@@ -1,0 +1,313 @@
+"""Asking for a report, and producing it (in a Celery worker) exactly once.
+
+A report is a row with a unique key: asking twice with the same key returns the first. The task
+claims the row (queued -> running, with its worker's name and a heartbeat), rechecks that whoever
+asked may still see its scope, builds it step by step (progress for the page), and finishes only
+if it still holds the claim. A worker killed mid-report leaves a stale heartbeat; the sweeper
+puts the report back in the queue and another worker produces it. A late duplicate delivery finds
+it done and does nothing.
+"""
+
+import os
+import socket
+import time
+from datetime import date, timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.models import Deadline
+from organisations.calendar import school_year_of
+from organisations.models import LocalAuthority, User
+from panels.models import PanelMeeting
+from panels.pdf import render_pdf
+from placements.models import Placement, ProviderReturn
+from providers.models import LAPSING_DAYS, DueDiligence
+from reports.charts import bar_chart
+from reports.figures import la_figures
+from reports.models import LA_REPORT_ROLES, Report
+
+STALE_AFTER = timedelta(seconds=getattr(settings, "REPORT_STALE_SECONDS", 120))
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def term_of(day: date) -> tuple[date, date, str]:
+    """The school term a day falls in, by the usual English terms (for report periods)."""
+    year = school_year_of(day)
+    if day.month >= 9:
+        return date(year, 9, 1), date(year, 12, 31), f"Autumn term {year}"
+    if day.month <= 3:
+        return date(year + 1, 1, 1), date(year + 1, 3, 31), f"Spring term {year + 1}"
+    return date(year + 1, 4, 1), date(year + 1, 8, 31), f"Summer term {year + 1}"
+
+
+def report_request(
+    *,
+    kind: str,
+    la: LocalAuthority,
+    key: str,
+    by: User | None,
+    period_start: date,
+    period_end: date,
+    title: str,
+) -> tuple[Report, bool]:
+    """Ask for a report; the same key twice gives the first. Queues it once the row is saved."""
+    if by is not None:
+        membership = by.membership_or_none()
+        if (
+            membership is None
+            or membership.role not in LA_REPORT_ROLES
+            or membership.la_id != la.pk
+        ):
+            raise PermissionError("This report is for the local authority's officers and directors")
+    with transaction.atomic():
+        report, created = Report.objects.get_or_create(
+            key=key[:200],
+            defaults={
+                "kind": kind,
+                "la": la,
+                "requested_by": by,
+                "period_start": period_start,
+                "period_end": period_end,
+                "title": title,
+            },
+        )
+        if created:
+            transaction.on_commit(lambda: enqueue(report.pk))
+    return report, created
+
+
+def enqueue(report_id: int) -> None:
+    current_app.tasks["reports.tasks.produce"].delay(report_id)
+
+
+def _claim(report_id: int) -> Report | None:
+    now = timezone.now()
+    with transaction.atomic():
+        report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
+        if report is None or report.status in (Report.Status.DONE, Report.Status.FAILED):
+            return None
+        if (
+            report.status == Report.Status.RUNNING
+            and report.heartbeat_at
+            and now - report.heartbeat_at < STALE_AFTER
+        ):
+            return None  # another worker is on it
+        report.status = Report.Status.RUNNING
+        report.claimed_by = worker_name()
+        report.heartbeat_at = now
+        report.attempts += 1
+        report.progress = 0
+        report.save(update_fields=["status", "claimed_by", "heartbeat_at", "attempts", "progress"])
+        return report
+
+
+def _beat(report: Report, progress: int, step: str) -> None:
+    """Record progress and prove the worker is alive; a test may slow it down to kill it."""
+    Report.objects.filter(pk=report.pk, claimed_by=report.claimed_by).update(
+        progress=progress, step=step, heartbeat_at=timezone.now()
+    )
+    delay = float(os.environ.get("APPROVISION_REPORT_STEP_DELAY", "0") or 0)
+    if delay:
+        time.sleep(delay)
+
+
+def _allowed(report: Report) -> bool:
+    """The requester must still be allowed to see the report's scope when it runs."""
+    if report.requested_by is None:
+        return True
+    user = report.requested_by
+    return LocalAuthority.objects.visible_to(user).filter(pk=report.la_id).exists() and (
+        getattr(user.membership_or_none(), "role", None) in LA_REPORT_ROLES
+    )
+
+
+def produce(report_id: int) -> str:
+    report = _claim(report_id)
+    if report is None:
+        return "nothing to do"
+    if not _allowed(report):
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.FAILED,
+            error="Whoever asked for it may no longer see this local authority's reports",
+            finished_at=timezone.now(),
+        )
+        return "refused"
+    builders = {
+        Report.Kind.BOARD: _board,
+        Report.Kind.MONITORING: _monitoring,
+        Report.Kind.PANEL_PACK: _panel_pack,
+    }
+    try:
+        pdf = builders[report.kind](report)
+    except Exception as error:
+        Report.objects.filter(pk=report.pk, claimed_by=report.claimed_by).update(
+            status=Report.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    name = f"{report.kind}-{report.la.code}-{report.period_start:%Y%m%d}-{report.pk}.pdf"
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.status == Report.Status.DONE or current.claimed_by != report.claimed_by:
+            return "produced elsewhere"
+        current.file.save(name, ContentFile(pdf), save=False)
+        current.status = Report.Status.DONE
+        current.progress = 100
+        current.step = "Ready"
+        current.finished_at = timezone.now()
+        current.save()
+    return "done"
+
+
+def sweep() -> int:
+    """Put reports whose worker died (no heartbeat for a while) back in the queue; and queue
+    reports that never reached a worker (the broker was down when they were asked for)."""
+    now = timezone.now()
+    stale = Report.objects.filter(status=Report.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    waiting = Report.objects.filter(status=Report.Status.QUEUED, requested_at__lt=now - STALE_AFTER)
+    ids = list(stale.values_list("pk", flat=True)) + list(waiting.values_list("pk", flat=True))
+    for report_id in ids:
+        enqueue(report_id)
+    return len(ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# The reports themselves
+
+
+def board_context(la: LocalAuthority, school_year: int) -> dict:
+    figures = la_figures(la, school_year)
+    headline = figures["headline"]
+    return {
+        "la": la,
+        "figures": figures,
+        "tables": [
+            figures[name].suppressed()
+            for name in (
+                "by_reason",
+                "by_school",
+                "by_trust",
+                "costs",
+                "reintegration",
+                "post16",
+                "capacity",
+                "disproportionality",
+                "off_rolling",
+            )
+        ],
+        "chart": bar_chart(
+            f"Suspensions each month, {figures['year_label']}",
+            [m["label"] for m in figures["months"]],
+            [m["count"] for m in figures["months"]],
+            chart_id="months",
+        ),
+        "rate_chart": bar_chart(
+            "Suspensions per 100 pupils: this LA and England",
+            ["This local authority", "England 2023/24"],
+            [headline["suspension_rate"], headline["national_suspension_rate"]],
+            chart_id="rates",
+        ),
+    }
+
+
+def _board(report: Report) -> bytes:
+    _beat(report, 10, "Counting exclusions and placements")
+    context = board_context(report.la, school_year_of(report.period_start))
+    _beat(report, 50, "Drawing the charts and tables")
+    html = render_to_string(
+        "reports/pdf/board.html",
+        {**context, "report": report, "generated_at": timezone.now()},
+    )
+    _beat(report, 75, "Writing the PDF")
+    return render_pdf(html)
+
+
+def _monitoring(report: Report) -> bytes:
+    la, today = report.la, timezone.localdate()
+    _beat(report, 10, "Deadlines and drift")
+    deadlines = Deadline.objects.filter(la=la, met_on__isnull=True, due_on__lt=today)
+    placements = Placement.objects.filter(pupil__la=la, state__in=Placement.LIVE_STATES)
+    _beat(report, 40, "Reviews and attendance")
+    low = [
+        r
+        for r in ProviderReturn.objects.filter(
+            placement__pupil__la=la, period_start__gte=report.period_start
+        ).select_related("placement__provider")
+        if r.attendance_percent is not None and r.attendance_percent < la.attendance_threshold
+    ]
+    lapsing = DueDiligence.objects.filter(
+        profile__provider__la=la,
+        expires_on__gte=today,
+        expires_on__lte=today + timedelta(days=LAPSING_DAYS),
+    ).select_related("profile__provider")
+    _beat(report, 70, "Writing the PDF")
+    html = render_to_string(
+        "reports/pdf/monitoring.html",
+        {
+            "report": report,
+            "la": la,
+            "generated_at": timezone.now(),
+            "overdue_deadlines": deadlines.count(),
+            "deadline_kinds": deadlines.values_list("kind", flat=True),
+            "drift": placements.filter(planned_end__lt=today).count(),
+            "overdue_reviews": placements.filter(next_review_due__lt=today).count(),
+            "low_attendance": len(low),
+            "lapsing": lapsing,
+        },
+    )
+    return render_pdf(html)
+
+
+def _panel_pack(report: Report) -> bytes:
+    meeting = (
+        PanelMeeting.objects.filter(la=report.la, date__gte=report.period_start)
+        .order_by("date")
+        .first()
+    )
+    _beat(report, 30, "Gathering the agenda")
+    items = list(meeting.items.for_agenda()) if meeting else []
+    html = render_to_string(
+        "panels/pdf/pack.html",
+        {"meeting": meeting, "items": items, "members": meeting.members.all() if meeting else []},
+    )
+    _beat(report, 70, "Writing the PDF")
+    return render_pdf(html)
+
+
+def scheduled(kind: str, today: date | None = None) -> list[Report]:
+    """The scheduled reports of every LA for the period that has just ended (or, for the panel
+    pack, the coming meeting). The key makes a second run of the schedule change nothing."""
+    today = today or timezone.localdate()
+    made = []
+    for la in LocalAuthority.objects.all():
+        if kind == Report.Kind.MONITORING:
+            end = today.replace(day=1) - timedelta(days=1)
+            start = end.replace(day=1)
+            title = f"Monthly monitoring report, {start:%B %Y}"
+        elif kind == Report.Kind.BOARD:
+            start, end, term = term_of(today)
+            title = f"Board report, {term}"
+        else:
+            meeting = PanelMeeting.objects.filter(la=la, date__gte=today).order_by("date").first()
+            if meeting is None:
+                continue
+            start = end = meeting.date
+            title = f"Panel pack for {meeting.date:%-d %B %Y}"
+        report, _ = report_request(
+            kind=kind,
+            la=la,
+            key=f"scheduled:{kind}:{la.code}:{start:%Y%m%d}",
+            by=None,
+            period_start=start,
+            period_end=end,
+            title=title,
+        )
+        made.append(report)
+    return made

@@ -1,0 +1,138 @@
+"""Every figure on the director's dashboard equals a count made here from the records; no
+suppressed cell can be recovered from what is shown."""
+
+import itertools
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from cases.models import Exclusion
+from organisations.models import LocalAuthority, School
+from placements.models import Placement
+from reports.figures import SUPPRESSED, Table, la_figures
+from tests.factories import PupilFactory, SchoolFactory, enrol
+
+pytestmark = pytest.mark.django_db
+
+
+def _check_against_records(la, year):
+    first, last = date(year, 9, 1), date(year + 1, 8, 31)
+    figures = la_figures(la, year)
+    schools = School.objects.filter(la=la)
+    counted = Exclusion.objects.filter(
+        school__la=la, start_date__gte=first, start_date__lte=last
+    ).exclude(state="cancelled")
+    on_roll = schools.aggregate(n=Sum("pupils_on_roll"))["n"] or 0
+    headline = figures["headline"]
+    assert headline["on_roll"] == on_roll
+    assert headline["suspensions"] == counted.exclude(kind="PERM").count()
+    assert headline["permanent"] == counted.filter(kind="PERM").count()
+    for row in figures["by_school"].rows:
+        school = schools.get(name=row[0])
+        mine = counted.filter(school=school)
+        assert row[1] == mine.exclude(kind="PERM").count(), row
+        assert row[2] == mine.filter(kind="PERM").count(), row
+    assert sum(r[1] for r in figures["by_reason"].rows) == counted.count()
+    assert sum(m["count"] for m in figures["months"]) == counted.exclude(kind="PERM").count()
+    running = Placement.objects.filter(pupil__la=la, state__in=["active", "accepted"])
+    assert figures["ap"]["running"] == running.count()
+    assert figures["ap"]["part_time"] == running.filter(part_time=True).count()
+    costs = {r[0]: r[1] for r in figures["costs"].rows}
+    assert sum(costs.values()) == running.count()
+    return figures
+
+
+def test_the_directors_figures_are_the_demo_records_counted(db):
+    call_command("load_demo", "--scale", "0.05", "--quiet-accounts")
+    la = LocalAuthority.objects.get(code="929")
+    figures = _check_against_records(la, 2026)
+    assert figures["headline"]["suspensions"] > 0
+    # And last year's too (the demo has a year of exclusions).
+    _check_against_records(la, 2025)
+
+
+def test_the_figures_count_generated_records(world):
+    la = world["home"]
+    school = SchoolFactory(la=la, name="Counting High", pupils_on_roll=500)
+    for n in range(7):
+        pupil = PupilFactory(la=la)
+        enrol(pupil, school)
+        Exclusion.objects.create(
+            pupil=pupil,
+            school=school,
+            kind="PERM" if n == 0 else "FIXD",
+            reasons=["PA" if n % 2 else "VB"],
+            start_date=date(2026, 10, 1 + n),
+            sessions=None if n == 0 else 2,
+            decided_by="Head",
+            recorded_by=world["users"]["la_officer"],
+        )
+    figures = _check_against_records(la, 2026)
+    row = next(r for r in figures["by_school"].rows if r[0] == "Counting High")
+    assert row[1:4] == [6, 1, 500]
+    assert str(row[4]) == "1.20"
+
+
+def _recoverable(table: Table) -> bool:
+    """Could a suppressed cell be worked out from the other cells and the total?"""
+    shown = table.suppressed()
+    columns = range(1, len(shown.columns))
+    for c in columns:
+        if c in table.rate_of:
+            continue
+        column = [row[c] for row in shown.rows]
+        hidden = [v for v in column if v == SUPPRESSED]
+        if len(hidden) == 1 and shown.total is not None and shown.total[c] != SUPPRESSED:
+            return True
+    for row in shown.rows:
+        counts = [
+            row[c] for c in columns if c not in table.rate_of and c not in table.rate_of.values()
+        ]
+        if len(counts) > 1 and sum(v == SUPPRESSED for v in counts) == 1:
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1, 5, 9, 30],
+        [2, 2, 7, 0],
+        [1, 0, 0, 12],
+        [3, 4, 5, 6],
+        [1, 2, 1, 40],
+    ],
+)
+def test_no_suppressed_cell_can_be_recovered_from_a_total(values):
+    table = Table(
+        "Test",
+        ["Label", "Count"],
+        [[f"Row {n}", v] for n, v in enumerate(values)],
+        total=["Total", sum(values)],
+    )
+    shown = table.suppressed()
+    for original, row in zip(values, shown.rows, strict=True):
+        if original in (1, 2):
+            assert row[1] == SUPPRESSED
+    assert not _recoverable(table)
+
+
+def test_rates_made_from_suppressed_counts_are_suppressed_and_two_dimensions_hold():
+    rows = [
+        [name, a, b, 100, None]
+        for name, (a, b) in zip("ABCD", itertools.product([1, 8], [0, 2]), strict=False)
+    ]
+    table = Table(
+        "Test",
+        ["School", "S", "P", "Pupils", "Rate"],
+        rows,
+        total=["T", 18, 4, 400, None],
+        rate_of={4: 1},
+    )
+    shown = table.suppressed()
+    for row in shown.rows:
+        if row[1] == SUPPRESSED:
+            assert row[4] == SUPPRESSED
+    assert not _recoverable(table)
