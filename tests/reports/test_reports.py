@@ -1,0 +1,148 @@
+"""Reports: asked for once, produced by the task, scope rechecked, the board PDF's figures."""
+
+import re
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from organisations.models import LocalAuthority, User
+from organisations.services import user_disable
+from reports.figures import la_figures
+from reports.models import Report
+from reports.services import report_request, scheduled, sweep
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", "--scale", "0.05", "--quiet-accounts")
+    return LocalAuthority.objects.get(code="929")
+
+
+def _ask(la, user, key="k1", kind="board"):
+    return report_request(
+        kind=kind,
+        la=la,
+        key=key,
+        by=user,
+        period_start=date(2026, 9, 1),
+        period_end=date(2026, 12, 31),
+        title="Board report, Autumn term 2026",
+    )
+
+
+def _pdf_text(report) -> str:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is installed by scripts/setup.sh --test"
+    return subprocess.run(
+        [pdftotext, "-layout", report.file.path, "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def test_the_board_report_pdf_has_the_dashboards_headline_figures(
+    demo, django_capture_on_commit_callbacks, sign_in
+):
+    director = User.objects.get(username="director")
+    with django_capture_on_commit_callbacks(execute=True):
+        report, created = _ask(demo, director)
+    assert created
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE and report.attempts == 1
+    text = _pdf_text(report)
+    headline = la_figures(demo, 2026)["headline"]
+    for label, value in [
+        ("Pupils on roll", headline["on_roll"]),
+        ("Suspensions per 100 pupils", headline["suspension_rate"]),
+        ("Suspensions", headline["suspensions"]),
+    ]:
+        assert re.search(rf"{label}\s+{re.escape(str(value))}\b", text), (label, value)
+    assert "Notes on method and suppression" in text
+    assert "Page 1 of" in text
+    # The dashboard shows the same numbers.
+    page = sign_in(director).get("/").content.decode()
+    assert f'id="fig-suspension-rate">{headline["suspension_rate"]}<' in page
+    assert f'id="fig-suspensions">{headline["suspensions"]}<' in page
+    assert f'id="fig-on-roll">{headline["on_roll"]}<' in page
+
+
+def test_the_same_request_twice_makes_one_report(demo, django_capture_on_commit_callbacks):
+    director = User.objects.get(username="director")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first, _ = _ask(demo, director, key="same")
+        second, created = _ask(demo, director, key="same")
+    assert first.pk == second.pk and not created
+    assert len(callbacks) == 1
+    assert Report.objects.count() == 1
+    # A second delivery of the task finds it done and does nothing.
+    from reports.services import produce
+
+    assert produce(first.pk) == "nothing to do"
+
+
+def test_the_task_rechecks_the_requesters_scope_when_it_runs(demo):
+    director = User.objects.get(username="director")
+    report, _ = _ask(demo, director)  # not run: no on-commit here
+    user_disable(user=director)
+    from reports.services import produce
+
+    assert produce(report.pk) == "refused"
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    assert not report.file
+
+
+def test_schools_and_providers_cannot_ask_for_la_reports(demo):
+    with pytest.raises(PermissionError):
+        _ask(demo, User.objects.get(username="senco"))
+    assert not Report.objects.exists()
+
+
+def test_scheduled_reports_are_made_once_per_period(demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        made = scheduled("monitoring")
+        again = scheduled("monitoring")
+    assert [r.pk for r in made] == [r.pk for r in again]
+    report = Report.objects.get(la=demo, kind="monitoring")
+    assert report.status == Report.Status.DONE
+    assert "Monthly monitoring report" in _pdf_text(report)
+
+
+def test_the_sweeper_requeues_a_report_whose_worker_died(demo, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    director = User.objects.get(username="director")
+    report, _ = _ask(demo, director)
+    Report.objects.filter(pk=report.pk).update(
+        status="running",
+        claimed_by="dead-worker:1",
+        heartbeat_at=timezone.now() - timedelta(hours=1),
+        attempts=1,
+    )
+    assert sweep() == 1  # eager: produced here and now
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE
+    assert report.attempts == 2
+    assert report.claimed_by != "dead-worker:1"
+
+
+def test_reports_are_scoped_and_downloads_need_the_scope(demo, sign_in, client):
+    director = User.objects.get(username="director")
+    report, _ = _ask(demo, director)
+    url = reverse("reports:detail", args=[report.pk])
+    assert sign_in(User.objects.get(username="officer")).get(url).status_code == 200
+    client.logout()
+    assert sign_in(User.objects.get(username="senco")).get(url).status_code in (403, 404)
+    client.logout()
+    other = User.objects.get(username="southvale.officer")
+    assert sign_in(other).get(url).status_code == 404
