@@ -354,35 +354,39 @@ def off_rolling(schools, first: date, last: date) -> Table:
     """Per school: pupils who left for home education, missing education or an unknown
     destination within 6 months of a suspension, an AP referral or a managed move there."""
     ids = [s.pk for s in schools]
-    leavers = Enrolment.objects.filter(
-        school_id__in=ids,
-        left_on__gte=first,
-        left_on__lte=last,
-        leaving_reason__in=[
-            Enrolment.LeavingReason.ELECTIVE_HOME_EDUCATION,
-            Enrolment.LeavingReason.MISSING_EDUCATION,
-            "",
-        ],
-    ).values_list("school_id", "pupil_id", "left_on")
-    counts = Counter()
-    for school_id, pupil_id, left_on in leavers:
-        since = left_on - timedelta(days=183)
-        signal = (
-            Exclusion.objects.filter(
-                pupil_id=pupil_id,
-                school_id=school_id,
-                start_date__gte=since,
-                start_date__lte=left_on,
-            ).exists()
-            or Referral.objects.filter(
-                pupil_id=pupil_id, school_id=school_id, created_at__date__gte=since
-            ).exists()
-            or PupilMove.objects.filter(
-                pupil_id=pupil_id, from_school_id=school_id, start_date__gte=since
-            ).exists()
+    window = timedelta(days=183)
+    suspended = Exclusion.objects.filter(
+        pupil=OuterRef("pupil"),
+        school=OuterRef("school"),
+        start_date__gte=OuterRef("left_on") - window,
+        start_date__lte=OuterRef("left_on"),
+    )
+    referred = Referral.objects.filter(
+        pupil=OuterRef("pupil"),
+        school=OuterRef("school"),
+        created_at__gte=OuterRef("left_on") - window,
+    )
+    moved = PupilMove.objects.filter(
+        pupil=OuterRef("pupil"),
+        from_school=OuterRef("school"),
+        start_date__gte=OuterRef("left_on") - window,
+    )
+    counts = dict(
+        Enrolment.objects.filter(
+            school_id__in=ids,
+            left_on__gte=first,
+            left_on__lte=last,
+            leaving_reason__in=[
+                Enrolment.LeavingReason.ELECTIVE_HOME_EDUCATION,
+                Enrolment.LeavingReason.MISSING_EDUCATION,
+                "",
+            ],
         )
-        if signal:
-            counts[school_id] += 1
+        .filter(Exists(suspended) | Exists(referred) | Exists(moved))
+        .values("school_id")
+        .annotate(n=Count("pupil_id", distinct=True))
+        .values_list("school_id", "n")
+    )
     return Table(
         "Possible off-rolling: leavers to home education, missing education or unknown, within "
         "6 months of a suspension, AP referral or managed move",

@@ -136,3 +136,77 @@ def test_rates_made_from_suppressed_counts_are_suppressed_and_two_dimensions_hol
         if row[1] == SUPPRESSED:
             assert row[4] == SUPPRESSED
     assert not _recoverable(table)
+
+
+def test_off_rolling_signals_count_leavers_after_a_suspension(world):
+    from datetime import timedelta
+
+    from cases.models import Enrolment
+    from reports.figures import off_rolling
+
+    la = world["home"]
+    school = SchoolFactory(la=la, name="Watched High")
+    for reason, suspended_days_before in [
+        ("ehe", 30),
+        ("cme", 100),
+        ("ehe", 400),
+        ("moved_school", 10),
+        ("ehe", None),
+    ]:
+        pupil = PupilFactory(la=la)
+        left = date(2026, 11, 1)
+        Enrolment.objects.create(
+            pupil=pupil,
+            school=school,
+            joined_on=date(2024, 9, 1),
+            left_on=left,
+            leaving_reason=reason,
+        )
+        if suspended_days_before is not None:
+            Exclusion.objects.create(
+                pupil=pupil,
+                school=school,
+                kind="FIXD",
+                reasons=["PA"],
+                start_date=left - timedelta(days=suspended_days_before),
+                sessions=2,
+                decided_by="Head",
+                recorded_by=world["users"]["la_officer"],
+            )
+    table = off_rolling([school], date(2026, 9, 1), date(2027, 8, 31))
+    # Home education 30 days after a suspension, and missing education 100 days after: 2.
+    assert table.rows == [["Watched High", 2]]
+
+
+def test_the_directors_dashboard_takes_the_same_queries_for_more_records(world, sign_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = sign_in(world["users"]["director"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    def add(n):
+        for _ in range(n):
+            school = SchoolFactory(la=world["home"], pupils_on_roll=300)
+            pupil = PupilFactory(la=world["home"])
+            enrol(pupil, school)
+            Exclusion.objects.create(
+                pupil=pupil,
+                school=school,
+                kind="FIXD",
+                reasons=["PA"],
+                start_date=date(2026, 10, 5),
+                sessions=2,
+                decided_by="Head",
+                recorded_by=world["users"]["la_officer"],
+            )
+
+    add(2)
+    queries()
+    few = queries()
+    add(10)
+    assert queries() == few

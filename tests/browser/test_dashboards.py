@@ -1,0 +1,64 @@
+"""Each role's dashboard in the browser, and a board report asked for, watched and downloaded."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from organisations.models import LocalAuthority
+from reports.figures import current_school_year, la_figures
+from tests.browser.test_exclusions import signed_in_home
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def accounts(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", "--quiet-accounts", "--scale", "0.05")
+    return {
+        a["username"]: a for a in json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
+    }
+
+
+def test_the_director_sees_the_figures_and_produces_a_board_report(
+    page, accounts, assert_accessible
+):
+    signed_in_home(page, accounts["director"], assert_accessible)
+    headline = la_figures(LocalAuthority.objects.get(code="929"), current_school_year())["headline"]
+    expect(page.locator("#fig-suspension-rate")).to_have_text(str(headline["suspension_rate"]))
+    expect(page.locator("#fig-suspensions")).to_have_text(str(headline["suspensions"]))
+    expect(page.locator("main")).to_contain_text("Disproportionality")
+    assert page.locator("svg[role='img'] title").count() == 2
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this table (CSV)").first.click()
+    assert download.value.suggested_filename == "by_reason.csv"
+
+    page.get_by_role("link", name="Board reports and the report archive").click()
+    assert_accessible(page)
+    page.get_by_label("Board report (PDF)").check()
+    page.get_by_role("button", name="Produce the report").click()
+    expect(page.locator("#report-progress")).to_contain_text("Ready")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the report (PDF)").click()
+    assert download.value.suggested_filename.startswith("board-")
+    page.get_by_role("link", name="Back to reports").click()
+    expect(page.locator("tbody")).to_contain_text("Board report")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("username", ["senco", "trust", "officer", "panel", "provider"])
+def test_each_roles_dashboard_is_accessible_and_shows_its_part(
+    page, accounts, assert_accessible, username
+):
+    signed_in_home(page, accounts[username], assert_accessible)
+    main = page.locator("main")
+    if username in ("senco", "trust"):
+        expect(main).to_contain_text("Your figures beside the local authority's")
+    if username == "officer":
+        expect(main).to_contain_text("Placements")
+        expect(main).to_contain_text("Fair Access")
+    if username == "provider":
+        expect(main).to_contain_text("running")
