@@ -297,6 +297,8 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             "review_interval_weeks",
             "attendance_threshold",
             "caseload_grace_days",
+            "pex_quota",
+            "pex_quota_charge",
             "inset_days_are_school_days",
         ]
         labels = {"inset_days_are_school_days": "INSET days count as school days in deadlines"}
@@ -322,6 +324,8 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             Field.text("review_interval_weeks", field_width=Fixed.FIVE),
             Field.text("attendance_threshold", field_width=Fixed.FIVE),
             Field.text("caseload_grace_days", field_width=Fixed.FIVE),
+            Field.text("pex_quota", field_width=Fixed.FIVE),
+            Field.text("pex_quota_charge", field_width=Fixed.TEN),
             Field.checkbox("inset_days_are_school_days"),
             Submit("save", "Save the settings"),
         )

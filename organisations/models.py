@@ -52,6 +52,19 @@ class LocalAuthority(models.Model):
         default=30,
         validators=[MaxValueValidator(365)],
     )
+    pex_quota = models.PositiveSmallIntegerField(
+        "permanent exclusions a school may make in a year before a charge",
+        null=True,
+        blank=True,
+        help_text="Leave empty if the LA does not use a quota",
+    )
+    pex_quota_charge = models.DecimalField(
+        "charge for each permanent exclusion over the quota (£)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
     attendance_threshold = models.PositiveSmallIntegerField(
         "attendance below which a return needs a reason (per cent)",
         default=90,

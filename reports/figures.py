@@ -51,57 +51,41 @@ class Table:
     columns: list[str]
     rows: list[list] = field(default_factory=list)  # [label, count, count, ...]
     total: list | None = None
-    rate_of: dict[int, int] = field(default_factory=dict)  # column -> population column
+    rate_of: dict[int, int] = field(default_factory=dict)  # rate column -> its count column
     note: str = ""
+    keep: frozenset = frozenset()  # columns never suppressed (pupils on roll, places)
 
     def suppressed(self) -> "Table":
-        """Primary suppression of 1s and 2s; secondary so no total reveals them: in every column
-        (and row) with a suppressed cell, at least two cells are suppressed."""
+        """Primary suppression of 1s and 2s (cells and totals); secondary so that no total can
+        give them away: in a column with a total, the hidden cells always include one of 3 or
+        more (the smallest), or else the total is hidden too. A rate made from a hidden count is
+        hidden. (No table here has row totals, so rows need no secondary suppression.)"""
         grid = [list(row) for row in self.rows]
-        hidden = set()
-        for r, row in enumerate(grid):
-            for c, value in enumerate(row[1:], start=1):
-                if isinstance(value, int) and value in SMALL and c not in self.rate_of.values():
-                    hidden.add((r, c))
-        changed = True
-        while changed:
-            changed = False
-            columns = {c for _, c in hidden}
-            for c in columns:
-                in_column = [r for r, cc in hidden if cc == c]
-                if len(in_column) == 1 and self.total is not None:
-                    candidates = [
-                        (grid[r][c], r)
-                        for r in range(len(grid))
-                        if (r, c) not in hidden and isinstance(grid[r][c], int) and grid[r][c] > 0
-                    ]
-                    if candidates:
-                        hidden.add((min(candidates)[1], c))
-                        changed = True
-            for r in {r for r, _ in hidden}:
-                in_row = [c for rr, c in hidden if rr == r]
-                countable = [
-                    c
-                    for c in range(1, len(grid[r]))
-                    if c not in self.rate_of and c not in self.rate_of.values()
-                ]
-                if len(in_row) == 1 and len(countable) > 1 and in_row[0] in countable:
-                    others = [
-                        (grid[r][c], c)
-                        for c in countable
-                        if (r, c) not in hidden and isinstance(grid[r][c], int) and grid[r][c] > 0
-                    ]
-                    if others:
-                        hidden.add((r, min(others)[1]))
-                        changed = True
-        for r, c in hidden:
-            grid[r][c] = SUPPRESSED
-        # A rate made from a suppressed count is suppressed too.
+        total = list(self.total) if self.total is not None else None
+        counts = [
+            c for c in range(1, len(self.columns)) if c not in self.rate_of and c not in self.keep
+        ]
+        for c in counts:
+            hidden = [r for r, row in enumerate(grid) if row[c] in SMALL]
+            if total is not None and total[c] in SMALL:
+                total[c] = SUPPRESSED
+            if hidden and total is not None and total[c] != SUPPRESSED:
+                larger = sorted(
+                    (row[c], r)
+                    for r, row in enumerate(grid)
+                    if r not in hidden and isinstance(row[c], int) and row[c] >= 3
+                )
+                if larger:
+                    hidden.append(larger[0][1])
+                else:
+                    total[c] = SUPPRESSED
+            for r in hidden:
+                grid[r][c] = SUPPRESSED
         for rate_column, count_column in self.rate_of.items():
-            for row in grid:
+            for row in [*grid, *([total] if total else [])]:
                 if row[count_column] == SUPPRESSED:
                     row[rate_column] = SUPPRESSED
-        return Table(self.title, self.columns, grid, self.total, self.rate_of, self.note)
+        return Table(self.title, self.columns, grid, total, self.rate_of, self.note, self.keep)
 
 
 def _rate_rows(counts: dict, populations: dict, labels: dict) -> list[list]:
@@ -148,6 +132,13 @@ def la_figures(la, school_year: int, *, schools=None) -> dict:
         months.append({"label": f"{month:%b %Y}", "count": count})
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
+    by_month = Table(
+        "Suspensions each month",
+        ["Month", "Suspensions"],
+        [[m["label"], m["count"]] for m in months],
+        total=["Total", n_susp],
+    )
+
     # By reason (the first reason given is the main one, as in the DfE's statistics).
     reasons = Counter(r[0] for r in exclusions.values_list("reasons", flat=True) if r)
     by_reason = Table(
@@ -187,6 +178,7 @@ def la_figures(la, school_year: int, *, schools=None) -> dict:
         school_rows,
         total=["Total", n_susp, n_pex, on_roll, per_100(n_susp, on_roll)],
         rate_of={4: 1},
+        keep=frozenset({3}),
     )
     by_trust = Table(
         "Exclusions by trust",
@@ -197,6 +189,7 @@ def la_figures(la, school_year: int, *, schools=None) -> dict:
         ],
         total=["Total", n_susp, n_pex, on_roll, per_100(n_susp, on_roll)],
         rate_of={4: 1},
+        keep=frozenset({3}),
     )
 
     # Alternative provision, from the placements of the LA's pupils.
@@ -273,6 +266,7 @@ def la_figures(la, school_year: int, *, schools=None) -> dict:
         ],
         total=None,
         note="Places and pupils placed are not suppressed: they are about providers, not pupils.",
+        keep=frozenset({1, 2, 3}),
     )
     ap = {
         "running": running.count(),
@@ -281,6 +275,19 @@ def la_figures(la, school_year: int, *, schools=None) -> dict:
         "average_stay_weeks": round(sum(stays) / len(stays) / 7, 1) if stays else None,
         "part_time": running.filter(part_time=True).count(),
     }
+    ap["referrals"] = (
+        Referral.objects.filter(
+            school_id__in=school_ids, submitted_at__date__gte=first, submitted_at__date__lte=last
+        )
+        .exclude(state__in=[Referral.State.DRAFT, Referral.State.WITHDRAWN])
+        .count()
+    )
+    ap["reintegrations_received"] = ReintegrationPlan.objects.filter(
+        school_id__in=school_ids,
+        status=ReintegrationPlan.Status.RETURNED,
+        returned_on__gte=first,
+        returned_on__lte=last,
+    ).count()
     fair_access = FairAccessAllocation.objects.filter(
         school_id__in=school_ids, allocated_on__gte=first, allocated_on__lte=last
     ).aggregate(
@@ -292,6 +299,7 @@ def la_figures(la, school_year: int, *, schools=None) -> dict:
         "year_label": f"{school_year}/{(school_year + 1) % 100:02d}",
         "headline": headline,
         "months": months,
+        "by_month": by_month,
         "by_reason": by_reason,
         "by_school": by_school,
         "by_trust": by_trust,
@@ -329,9 +337,15 @@ def disproportionality(la, school_ids, first: date, last: date) -> Table:
         pupil=OuterRef("pk"), start_date__gte=first, start_date__lte=last
     ).exclude(state=Exclusion.State.CANCELLED)
     marked = pupils.annotate(was_excluded=Exists(excluded))
+    groups = dict(GROUPS)
+    for year_group in range(7, 12):
+        born_from = date(first.year - year_group - 5, 9, 1)
+        groups[f"Year {year_group}"] = Q(
+            date_of_birth__gte=born_from, date_of_birth__lt=date(born_from.year + 1, 9, 1)
+        )
     rows = []
     total = marked.aggregate(n=Count("pk"), ex=Count("pk", filter=Q(was_excluded=True)))
-    for label, condition in GROUPS.items():
+    for label, condition in groups.items():
         group = marked.filter(condition).aggregate(
             n=Count("pk"), ex=Count("pk", filter=Q(was_excluded=True))
         )
@@ -346,6 +360,7 @@ def disproportionality(la, school_ids, first: date, last: date) -> Table:
         rows,
         total=["All pupils", total["ex"], total["n"], None],
         rate_of={3: 1},
+        keep=frozenset({2}),
         note="Relative risk: the group's rate divided by the rate for every other pupil.",
     )
 
@@ -398,3 +413,12 @@ def off_rolling(schools, first: date, last: date) -> Table:
 
 def current_school_year(today: date | None = None) -> int:
     return school_year_of(today or timezone.localdate())
+
+
+def chart_values(table: Table, column: int = 1) -> tuple[list[str], list]:
+    """Labels and values for a chart from a suppressed table: a suppressed cell has no bar."""
+    shown = table.suppressed()
+    return (
+        [row[0] for row in shown.rows],
+        [None if row[column] == SUPPRESSED else row[column] for row in shown.rows],
+    )

@@ -28,7 +28,7 @@ from panels.pdf import render_pdf
 from placements.models import Placement, ProviderReturn
 from providers.models import LAPSING_DAYS, DueDiligence
 from reports.charts import bar_chart
-from reports.figures import la_figures
+from reports.figures import chart_values, la_figures
 from reports.models import LA_REPORT_ROLES, Report
 
 STALE_AFTER = timedelta(seconds=getattr(settings, "REPORT_STALE_SECONDS", 120))
@@ -188,6 +188,7 @@ def board_context(la: LocalAuthority, school_year: int) -> dict:
     return {
         "la": la,
         "figures": figures,
+        "month_table": figures["by_month"].suppressed(),
         "tables": [
             figures[name].suppressed()
             for name in (
@@ -203,9 +204,8 @@ def board_context(la: LocalAuthority, school_year: int) -> dict:
             )
         ],
         "chart": bar_chart(
-            f"Suspensions each month, {figures['year_label']}",
-            [m["label"] for m in figures["months"]],
-            [m["count"] for m in figures["months"]],
+            f"Suspensions each month, {figures['year_label']} (months with 1 or 2 have no bar)",
+            *chart_values(figures["by_month"]),
             chart_id="months",
         ),
         "rate_chart": bar_chart(

@@ -13,7 +13,15 @@ from panels.models import PanelMeeting
 from placements.models import Placement, PupilMove
 from placements.services import alerts
 from reports.charts import bar_chart
-from reports.figures import SMALL, Table, current_school_year, la_figures, per_100
+from reports.figures import (
+    SMALL,
+    SUPPRESSED,
+    Table,
+    chart_values,
+    current_school_year,
+    la_figures,
+    per_100,
+)
 from reports.report_views import EXPORTABLE
 
 HOME_SCHOOLS_SHOWN = 20
@@ -139,10 +147,10 @@ def _director(la) -> dict:
         "figures": figures,
         "small_pex": headline["permanent"] in SMALL,
         "tables": [(name, figures[name].suppressed()) for name in EXPORTABLE],
+        "month_table": figures["by_month"].suppressed(),
         "month_chart": bar_chart(
-            f"Suspensions each month, {figures['year_label']}",
-            [m["label"] for m in figures["months"]],
-            [m["count"] for m in figures["months"]],
+            f"Suspensions each month, {figures['year_label']} (months with 1 or 2 have no bar)",
+            *chart_values(figures["by_month"]),
             chart_id="months",
         ),
         "rate_chart": bar_chart(
@@ -170,7 +178,9 @@ def _accountability(user, membership) -> dict:
     measures = [
         ("Suspensions", "headline", "suspensions"),
         ("Permanent exclusions", "headline", "permanent"),
+        ("AP referrals", "ap", "referrals"),
         ("Placements in AP during the year", "ap", "in_year"),
+        ("Reintegrations received", "ap", "reintegrations_received"),
         ("Part-time timetables running", "ap", "part_time"),
         ("Fair Access admissions", "fair_access", "accepted"),
         ("Fair Access refusals", "fair_access", "refused"),
@@ -180,7 +190,9 @@ def _accountability(user, membership) -> dict:
             label,
             own[group][name],
             per_100(own[group][name], own["headline"]["on_roll"]),
-            per_100(whole[group][name], whole["headline"]["on_roll"]),
+            SUPPRESSED
+            if whole[group][name] in SMALL
+            else per_100(whole[group][name], whole["headline"]["on_roll"]),
         ]
         for label, group, name in measures
     ]
@@ -190,5 +202,17 @@ def _accountability(user, membership) -> dict:
         rows,
         total=None,
         rate_of={2: 1},
+        keep=frozenset({3}),
     ).suppressed()
-    return {"table": table, "on_roll": own["headline"]["on_roll"], "la": la}
+    quota = None
+    if membership.role == Role.SCHOOL_STAFF and la.pex_quota is not None:
+        used = own["headline"]["permanent"]
+        over = max(0, used - la.pex_quota)
+        quota = {
+            "quota": la.pex_quota,
+            "used": used,
+            "over": over,
+            "charge": la.pex_quota_charge,
+            "due": (la.pex_quota_charge or 0) * over,
+        }
+    return {"table": table, "on_roll": own["headline"]["on_roll"], "la": la, "quota": quota}

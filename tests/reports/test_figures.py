@@ -49,6 +49,18 @@ def test_the_directors_figures_are_the_demo_records_counted(db):
     la = LocalAuthority.objects.get(code="929")
     figures = _check_against_records(la, 2026)
     assert figures["headline"]["suspensions"] > 0
+    for value in figures.values():
+        if isinstance(value, Table):
+            shown = value.suppressed()
+            assert not _recoverable(value), value.title
+            for raw, row in zip(value.rows, shown.rows, strict=True):
+                for c, cell in enumerate(raw[1:], start=1):
+                    if (
+                        cell in (1, 2)
+                        and c not in value.rate_of
+                        and value.title != ("Capacity against demand")
+                    ):
+                        assert row[c] == SUPPRESSED, (value.title, raw)
     # And last year's too (the demo has a year of exclusions).
     _check_against_records(la, 2025)
 
@@ -76,22 +88,25 @@ def test_the_figures_count_generated_records(world):
 
 
 def _recoverable(table: Table) -> bool:
-    """Could a suppressed cell be worked out from the other cells and the total?"""
+    """Could a hidden count be worked out from what is shown? Hidden cells are known to be 1 or
+    2 unless one of them is a larger (secondary) one; with the total shown, hidden cells that are
+    all small can be solved whenever there is only one, or their sum pins them (all 1s or 2s)."""
     shown = table.suppressed()
-    columns = range(1, len(shown.columns))
-    for c in columns:
-        if c in table.rate_of:
+    for c in range(1, len(shown.columns)):
+        skip = c in table.rate_of or c in table.keep
+        if skip or shown.total is None or shown.total[c] == SUPPRESSED:
             continue
-        column = [row[c] for row in shown.rows]
-        hidden = [v for v in column if v == SUPPRESSED]
-        if len(hidden) == 1 and shown.total is not None and shown.total[c] != SUPPRESSED:
+        hidden = [r for r, row in enumerate(shown.rows) if row[c] == SUPPRESSED]
+        if not hidden:
+            continue
+        if all(table.rows[r][c] in (1, 2) for r in hidden):
             return True
-    for row in shown.rows:
-        counts = [
-            row[c] for c in columns if c not in table.rate_of and c not in table.rate_of.values()
-        ]
-        if len(counts) > 1 and sum(v == SUPPRESSED for v in counts) == 1:
-            return True
+    # A total of 1 or 2 must itself be hidden.
+    if table.total is not None:
+        for c in range(1, len(shown.columns)):
+            counted = c not in table.rate_of and c not in table.keep
+            if counted and table.total[c] in (1, 2) and shown.total[c] != SUPPRESSED:
+                return True
     return False
 
 
