@@ -46,6 +46,7 @@ PAGES = [
     ("Fair Access cases", "officer", "/fair-access/"),
     ("Fair Access case", "panel", "/fair-access/{fair_access}/"),
     ("Fair Access shares", "officer", "/fair-access/oversight/"),
+    ("Reports archive", "director", "/reports/"),
     ("Placements (LA)", "officer", "/placements/"),
     ("Provider's caseload", "provider", "/placements/"),
     ("A placement", "provider", "/placements/{placement}/"),
@@ -194,6 +195,34 @@ def _resolve_paths() -> None:
         PAGES[index] = (label, username, path.format(**ids))
 
 
+def report_times() -> dict[str, float]:
+    """How long the board and monitoring reports take to produce, start to finished PDF."""
+    from datetime import date
+
+    from organisations.models import LocalAuthority, User
+    from reports.models import Report
+    from reports.services import produce
+
+    la = LocalAuthority.objects.get(code="929")
+    director = User.objects.get(username="director")
+    times = {}
+    for kind, title in (("board", "Termly board report"), ("monitoring", "Monitoring report")):
+        report = Report.objects.create(
+            kind=kind,
+            la=la,
+            key=f"bench:{kind}:{time.time()}",
+            title=f"{title} (bench)",
+            requested_by=director,
+            period_start=date(2026, 9, 1),
+            period_end=date(2026, 12, 31),
+        )
+        started = time.perf_counter()
+        if produce(report.pk) != "done":
+            raise SystemExit(f"the {kind} report was not produced")
+        times[title] = round(time.perf_counter() - started, 2)
+    return times
+
+
 def main():
     _resolve_paths()
     parser = argparse.ArgumentParser()
@@ -219,6 +248,8 @@ def main():
         rows.append(row)
         print(f"  {label}: {row[f'users_{levels[-1]}']['p95_ms']} ms p95 at {levels[-1]} users")
 
+    report_seconds = report_times()
+
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     result = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -227,6 +258,7 @@ def main():
         "generator comes with the benchmarks issue",
         "seconds_per_measurement": args.seconds,
         "pages": rows,
+        "reports_seconds": report_seconds,
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -247,6 +279,12 @@ def main():
             for u in levels
         ]
         lines.append(f"| {row['page']} | {row['queries']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| report (produced by the task, PDF included) | seconds |",
+        "|---|---|",
+        *(f"| {name} | {seconds} |" for name, seconds in report_seconds.items()),
+    ]
     (OUT / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

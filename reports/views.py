@@ -127,6 +127,8 @@ class HomeView(TemplateView):
             )
         if membership.role == Role.DIRECTOR:
             context.update(_director(membership.la))
+        if membership.role == Role.LA_OFFICER:
+            context.update(_officer(user))
         if membership.role in (Role.SCHOOL_STAFF, Role.TRUST_LEAD):
             context["accountability"] = _accountability(user, membership)
         if user.has_perm("cases.view_deadline"):
@@ -216,3 +218,29 @@ def _accountability(user, membership) -> dict:
             "due": (la.pex_quota_charge or 0) * over,
         }
     return {"table": table, "on_roll": own["headline"]["on_roll"], "la": la, "quota": quota}
+
+
+def _officer(user) -> dict:
+    """The officer's picture of the service: referrals by state, placements by provider and tier."""
+    labels = dict(Referral.State.choices)
+    states = (
+        Referral.objects.visible_to(user)
+        .exclude(state__in=[Referral.State.DRAFT, Referral.State.WITHDRAWN])
+        .values("state")
+        .annotate(n=Count("pk"))
+        .order_by("state")
+    )
+    tiers = dict(Placement.Tier.choices)
+    running = (
+        Placement.objects.visible_to(user)
+        .filter(state__in=[Placement.State.ACTIVE, Placement.State.ACCEPTED])
+        .values("provider__name", "tier")
+        .annotate(n=Count("pk"))
+        .order_by("provider__name", "tier")
+    )
+    return {
+        "referral_states": [(labels[row["state"]], row["n"]) for row in states],
+        "placements_by_provider": [
+            (row["provider__name"], tiers[row["tier"]], row["n"]) for row in running
+        ],
+    }

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations.models import LocalAuthority, User
 from organisations.services import user_disable
@@ -146,3 +147,36 @@ def test_reports_are_scoped_and_downloads_need_the_scope(demo, sign_in, client):
     client.logout()
     other = User.objects.get(username="southvale.officer")
     assert sign_in(other).get(url).status_code == 404
+
+
+def test_the_ap_census_extract_is_for_officers_and_is_audited(demo, sign_in, client):
+    from audit.models import PupilRead
+    from placements.models import Placement
+
+    officer = User.objects.get(username="officer")
+    response = sign_in(officer).get(reverse("reports:census"))
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("UPN,Legal surname,Legal forename,Date of birth")
+    today_running = (
+        Placement.objects.filter(pupil__la=demo, funding="high_needs")
+        .live()
+        .covering(timezone.localdate())
+    )
+    assert len(lines) - 1 == today_running.count()
+    assert PupilRead.objects.filter(username="officer", action="export").exists()
+    client.logout()
+    assert (
+        sign_in(User.objects.get(username="director")).get(reverse("reports:census")).status_code
+        == 403
+    )
+
+
+def test_a_table_exports_as_csv_suppressed_as_on_the_page(demo, sign_in):
+    response = sign_in(User.objects.get(username="director")).get(
+        reverse("reports:export", args=["by_school"])
+    )
+    assert response.status_code == 200
+    rows = response.content.decode().splitlines()
+    assert rows[0] == "School,Suspensions,Permanent exclusions,Pupils,Suspensions per 100"
+    assert not any(",1," in row or ",2," in row for row in rows[1:])
