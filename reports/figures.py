@@ -96,8 +96,9 @@ def _rate_rows(counts: dict, populations: dict, labels: dict) -> list[list]:
     return rows
 
 
-def la_figures(la, school_year: int, *, schools=None) -> dict:
-    """The director's figures for the LA (or, given `schools`, for those schools)."""
+def la_figures(la, school_year: int, *, schools=None, full: bool = True) -> dict:
+    """The director's figures for the LA (or, given `schools`, for those schools). Without
+    `full`, only the headline, AP and Fair Access counts (a school's or trust's own figures)."""
     first, last = school_year_bounds(school_year)
     schools = list(
         (schools if schools is not None else School.objects.filter(la=la))
@@ -309,8 +310,8 @@ def la_figures(la, school_year: int, *, schools=None) -> dict:
         "post16": post16,
         "capacity": capacity,
         "fair_access": fair_access,
-        "disproportionality": disproportionality(la, school_ids, first, last),
-        "off_rolling": off_rolling(schools, first, last),
+        "disproportionality": disproportionality(la, school_ids, first, last) if full else None,
+        "off_rolling": off_rolling(schools, first, last) if full else None,
     }
 
 
@@ -343,12 +344,16 @@ def disproportionality(la, school_ids, first: date, last: date) -> Table:
         groups[f"Year {year_group}"] = Q(
             date_of_birth__gte=born_from, date_of_birth__lt=date(born_from.year + 1, 9, 1)
         )
+    # One query: a pair of counts for every group.
+    counted = {"n": Count("pk"), "ex": Count("pk", filter=Q(was_excluded=True))}
+    for index, condition in enumerate(groups.values()):
+        counted[f"n{index}"] = Count("pk", filter=condition)
+        counted[f"ex{index}"] = Count("pk", filter=condition & Q(was_excluded=True))
+    found = marked.aggregate(**counted)
+    total = {"n": found["n"], "ex": found["ex"]}
     rows = []
-    total = marked.aggregate(n=Count("pk"), ex=Count("pk", filter=Q(was_excluded=True)))
-    for label, condition in groups.items():
-        group = marked.filter(condition).aggregate(
-            n=Count("pk"), ex=Count("pk", filter=Q(was_excluded=True))
-        )
+    for index, label in enumerate(groups):
+        group = {"n": found[f"n{index}"], "ex": found[f"ex{index}"]}
         rest_n, rest_ex = total["n"] - group["n"], total["ex"] - group["ex"]
         risk = None
         if group["n"] and rest_n and rest_ex:

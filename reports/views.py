@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -175,8 +176,11 @@ def _accountability(user, membership) -> dict:
     if la is None:
         return {}
     year = current_school_year()
-    own = la_figures(la, year, schools=schools.filter(la=la))
-    whole = la_figures(la, year)
+    own = la_figures(la, year, schools=schools.filter(la=la), full=False)
+    # The LA-wide comparator is the same for every school: kept for 5 minutes.
+    whole = cache.get_or_set(
+        f"la-comparator:{la.pk}:{year}", lambda: la_figures(la, year, full=False), 300
+    )
     measures = [
         ("Suspensions", "headline", "suspensions"),
         ("Permanent exclusions", "headline", "permanent"),

@@ -41,6 +41,33 @@ def _check_against_records(la, year):
     assert figures["ap"]["part_time"] == running.filter(part_time=True).count()
     costs = {r[0]: r[1] for r in figures["costs"].rows}
     assert sum(costs.values()) == running.count()
+    # Trusts add up to the schools; each trust's row is its schools' rows.
+    for row in figures["by_trust"].rows:
+        if row[0] == "Maintained schools":
+            mine = counted.filter(school__trust__isnull=True)
+        else:
+            mine = counted.filter(school__trust__name=row[0])
+        assert row[1] == mine.exclude(kind="PERM").count(), row
+    placements = Placement.objects.filter(pupil__la=la).exclude(state__in=["declined", "withdrawn"])
+    in_year = placements.filter(start_date__lte=last).exclude(ended_on__lt=first)
+    assert figures["ap"]["in_year"] == in_year.count()
+    from cases.models import FairAccessAllocation
+    from placements.models import FollowUp
+
+    allocations = FairAccessAllocation.objects.filter(
+        school__la=la, allocated_on__gte=first, allocated_on__lte=last
+    )
+    assert figures["fair_access"]["accepted"] == allocations.filter(answer="accepted").count()
+    assert figures["fair_access"]["refused"] == allocations.filter(answer="refused").count()
+    follow_ups = FollowUp.objects.filter(
+        plan__placement__pupil__la=la, recorded_on__gte=first, recorded_on__lte=last
+    )
+    for row, weeks in zip(figures["reintegration"].rows, (6, 12), strict=True):
+        assert row[1] == follow_ups.filter(weeks=weeks, held=True).count()
+        assert row[2] == follow_ups.filter(weeks=weeks, held=False).count()
+    ended = placements.filter(state="ended", ended_on__gte=first, ended_on__lte=last)
+    assert figures["post16"].total[1] == ended.exclude(destination="").count()
+    assert figures["ap"]["ended"] == ended.count()
     return figures
 
 
