@@ -25,6 +25,8 @@ trap cleanup EXIT
 $py manage.py collectstatic --noinput -v0
 $py manage.py migrate --noinput -v0
 $py manage.py load_demo --quiet-accounts
+# The largest English LA's size, for the report timings (kept between runs: made once).
+$py manage.py generate_la --pupils "${BENCH_PUPILS:-200000}" --schools 600 --years 5 --seed 1
 
 .venv/bin/gunicorn approvision.wsgi:application --bind "127.0.0.1:$port" --workers 4 \
   --log-level warning &

@@ -109,7 +109,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.rng = random.Random(options["seed"])
         self.today = options["today"] or timezone.localdate()
-        self.progress = Progress(sys.stderr, 11)
+        self.progress = Progress(sys.stderr, 7)
         with transaction.atomic():
             self.generate(code, options["pupils"], options["schools"], options["years"])
         sys.stderr.write("\n")
