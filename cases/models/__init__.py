@@ -5,7 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -60,18 +60,19 @@ class PupilQuerySet(ScopedQuerySet):
         schools = _school_ids(membership)
         if schools is None:
             return self.none()
-        # On the school's roll now, or once excluded by it: it keeps seeing what it recorded.
-        on_roll = Enrolment.objects.filter(
-            pupil=OuterRef("pk"), school_id__in=schools, left_on__isnull=True
-        )
-        excluded_here = Exclusion.objects.filter(pupil=OuterRef("pk"), school_id__in=schools)
-        # A child the Fair Access panel has asked the school to admit: it needs to know them.
+        # On the school's roll now, or once excluded by it (it keeps seeing what it recorded), or
+        # a child the Fair Access panel has asked it to admit. One union of ids: the database
+        # reads only these pupils, however many the LA has.
+        on_roll = Enrolment.objects.filter(school_id__in=schools, left_on__isnull=True)
+        excluded_here = Exclusion.objects.filter(school_id__in=schools)
         asked = FairAccessAllocation.objects.filter(
-            case__pupil=OuterRef("pk"),
             school_id__in=schools,
             answer__in=[FairAccessAllocation.Answer.PENDING, FairAccessAllocation.Answer.ACCEPTED],
         )
-        return self.filter(Exists(on_roll) | Exists(excluded_here) | Exists(asked))
+        ids = on_roll.values("pupil_id").union(
+            excluded_here.values("pupil_id"), asked.values("case__pupil_id")
+        )
+        return self.filter(pk__in=ids)
 
     def for_list(self):
         return self.select_related("la").prefetch_related(
@@ -306,10 +307,13 @@ class ExclusionQuerySet(ScopedQuerySet):
         if schools is None:
             return self.none()
         # Its own records, and every exclusion of pupils on its roll now (their history).
-        on_roll = Enrolment.objects.filter(
-            pupil=OuterRef("pupil"), school_id__in=schools, left_on__isnull=True
+        on_roll = Enrolment.objects.filter(school_id__in=schools, left_on__isnull=True)
+        ids = (
+            Exclusion.objects.filter(school_id__in=schools)
+            .values("pk")
+            .union(Exclusion.objects.filter(pupil_id__in=on_roll.values("pupil_id")).values("pk"))
         )
-        return self.filter(Q(school_id__in=schools) | Exists(on_roll))
+        return self.filter(pk__in=ids)
 
     def for_list(self):
         return self.select_related("pupil", "school")
