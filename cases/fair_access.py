@@ -187,6 +187,8 @@ def ledger(
     ).exclude(school_id=OuterRef("school_id"))
     joins = (
         Enrolment.objects.filter(school_id__in=ids, joined_on__gte=since)
+        # In-year only (the normal round's joins are most of the rows): see _in_year.
+        .exclude(joined_on__month=9, joined_on__day__lte=IN_YEAR_AFTER_DAY)
         .filter(
             Q(pupil__looked_after=True)
             | Q(pupil__sen_status=Pupil.SenStatus.EHCP)

@@ -398,7 +398,11 @@ class Exclusion(models.Model):
                 name="exclusion_dates_and_sessions_fit_its_kind",
             ),
         ]
-        indexes = [models.Index(fields=["school", "-recorded_at"])]
+        indexes = [
+            models.Index(fields=["school", "-recorded_at"]),
+            # The LA's "new this fortnight" reads the newest exclusions across its schools.
+            models.Index(fields=["-recorded_at"], name="exclusion_recorded_at"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.pupil} from {self.start_date:%-d %B %Y}"

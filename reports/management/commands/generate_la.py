@@ -17,7 +17,7 @@ from datetime import time as clock
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.gb import upn as stdnum_upn
 
@@ -112,6 +112,8 @@ class Command(BaseCommand):
         self.progress = Progress(sys.stderr, 7)
         with transaction.atomic():
             self.generate(code, options["pupils"], options["schools"], options["years"])
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics after a bulk load
         sys.stderr.write("\n")
         self.stdout.write(
             f"Generated LA {code}: {options['schools']} schools, {options['pupils']} pupils, "
@@ -298,6 +300,7 @@ class Command(BaseCommand):
                             decided_by="Headteacher",
                             parents_notified_on=start,
                             recorded_by=officer,
+                            recorded_at=timezone.make_aware(datetime.combine(start, clock(9))),
                         )
                     )
                 if school.phase != "primary" and rng.random() < len(roll) * PEX_PER_PUPIL * 1.6:
@@ -311,6 +314,7 @@ class Command(BaseCommand):
                             reasons=[rng.choice(REASONS)],
                             decided_by="Headteacher",
                             recorded_by=officer,
+                            recorded_at=timezone.make_aware(datetime.combine(first, clock(9))),
                         )
                     )
                     self.excluded.append((pupil, school))
