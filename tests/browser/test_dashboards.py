@@ -1,9 +1,6 @@
 """Each role's dashboard in the browser, and a board report asked for, watched and downloaded."""
 
-import json
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from organisations.models import LocalAuthority
@@ -11,15 +8,6 @@ from reports.figures import current_school_year, la_figures
 from tests.browser.test_exclusions import signed_in_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def accounts(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", "--quiet-accounts", "--scale", "0.05")
-    return {
-        a["username"]: a for a in json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
-    }
 
 
 def test_the_director_sees_the_figures_and_produces_a_board_report(

@@ -1,11 +1,9 @@
 """A SENCO records exclusions; the LA sees them and their clocks; another school cannot."""
 
-import json
 import re
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -18,14 +16,6 @@ from tests.conftest import totp_code
 from tests.factories import PASSWORD, TOTP_SECRET, make_member, make_upn
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def accounts(settings):
-    call_command("load_demo", "--quiet-accounts", "--scale", "0.05")
-    return {
-        a["username"]: a for a in json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
-    }
 
 
 def fill_date(page, name: str, day: date):

@@ -1,12 +1,10 @@
 """Fair Access in the browser: the officer opens a case, the panel sees whose turn it is and why,
 allocates, the school refuses, the officer escalates."""
 
-import json
 import re
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,15 +14,6 @@ from tests.browser.test_exclusions import fill_date, signed_in_home
 from tests.factories import PupilFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def accounts(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", "--quiet-accounts", "--scale", "0.05")
-    return {
-        a["username"]: a for a in json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
-    }
 
 
 def test_a_fair_access_case_from_referral_to_escalation(page, accounts, assert_accessible):

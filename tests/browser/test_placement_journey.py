@@ -2,12 +2,10 @@
 return, hold a review that starts reintegration, record the plan and its 6-week follow-up. When
 the placement has ended and the grace period passed, the pupil is gone from their sight."""
 
-import json
 from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -22,15 +20,6 @@ from tests.factories import PupilFactory, enrol
 from tests.panels.test_panels import accepted_referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def accounts(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", "--quiet-accounts", "--scale", "0.05")
-    return {
-        a["username"]: a for a in json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
-    }
 
 
 def _approved_placement() -> Placement:

@@ -1,23 +1,14 @@
 """An officer sees why a provider is blocked and renews the lapsed check."""
 
-import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.test_exclusions import fill_date, signed_in_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def accounts(settings):
-    call_command("load_demo", "--quiet-accounts", "--scale", "0.05")
-    path = settings.VAR_DIR / "demo-accounts.json"
-    return {a["username"]: a for a in json.loads(path.read_text())}
 
 
 def test_officer_renews_a_lapsed_check_and_the_provider_can_take_placements(

@@ -1,11 +1,9 @@
 """The whole journey: a SENCO refers; the LA triages; the panel decides live; the SENCO sees it."""
 
-import json
 import re
 from datetime import time, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -17,15 +15,6 @@ from tests.browser.test_exclusions import fill_date, signed_in_home
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def accounts(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", "--quiet-accounts", "--scale", "0.05")
-    return {
-        a["username"]: a for a in json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
-    }
 
 
 def test_a_referral_goes_from_the_senco_through_triage_to_a_live_panel_decision(
