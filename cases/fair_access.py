@@ -24,8 +24,8 @@ from cases.models import (
     Pupil,
     YearGroupPlaces,
 )
-from cases.services import CaseError, StaleVersion
-from organisations.calendar import SchoolCalendar, school_year_of
+from cases.services import CaseError, lock_current
+from organisations.calendar import SchoolCalendar, long_date, school_year_of
 from organisations.models import School, User
 
 CLOCK_SCHOOL_DAYS = 20
@@ -36,10 +36,6 @@ PHASES = {
 }
 # "In year" admissions: joining after the first fortnight of September (the normal round).
 IN_YEAR_AFTER_DAY = 14
-
-
-def _date(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def postcode_district(postcode: str) -> str:
@@ -53,10 +49,6 @@ def postcode_area(district: str) -> str:
 def window_start(today: date) -> date:
     """The ledger covers this school year and the last."""
     return date(school_year_of(today) - 1, 9, 1)
-
-
-def _in_year(day: date) -> bool:
-    return not (day.month == 9 and day.day <= IN_YEAR_AFTER_DAY)
 
 
 @dataclass
@@ -168,7 +160,6 @@ def ledger(
     allocations = FairAccessAllocation.objects.filter(
         school_id__in=ids, case__year_group=year_group, allocated_on__gte=since
     ).values_list("school_id", "answer", "case_id")
-    fair_access_pupils = set()
     for school_id, answer, case_id in allocations:
         if answer == FairAccessAllocation.Answer.ACCEPTED:
             rows[school_id].fair_access += 1
@@ -187,7 +178,7 @@ def ledger(
     ).exclude(school_id=OuterRef("school_id"))
     joins = (
         Enrolment.objects.filter(school_id__in=ids, joined_on__gte=since)
-        # In-year only (the normal round's joins are most of the rows): see _in_year.
+        # In-year only: not the normal round's joins in the first fortnight of September.
         .exclude(joined_on__month=9, joined_on__day__lte=IN_YEAR_AFTER_DAY)
         .filter(
             Q(pupil__looked_after=True)
@@ -198,7 +189,7 @@ def ledger(
         .values_list("school_id", "joined_on", "pupil_id", "pupil__date_of_birth", "was_excluded")
     )
     for school_id, joined_on, pupil_id, born, was_excluded in joins:
-        if not _in_year(joined_on) or pupil_id in fair_access_pupils:
+        if pupil_id in fair_access_pupils:
             continue
         if Pupil(date_of_birth=born).year_group(joined_on) != year_group:
             continue
@@ -278,14 +269,7 @@ def fair_access_open(
 
 
 def _locked(case: FairAccessCase, version: int) -> FairAccessCase:
-    locked = (
-        FairAccessCase.objects.select_for_update(of=("self",))
-        .select_related("la", "pupil")
-        .get(pk=case.pk)
-    )
-    if locked.version != version:
-        raise StaleVersion()
-    return locked
+    return lock_current(FairAccessCase.objects.select_related("la", "pupil"), case.pk, version)
 
 
 def _save(case: FairAccessCase, *fields: str) -> FairAccessCase:
@@ -393,7 +377,7 @@ def fair_access_answer(
         if start_date < allocation.allocated_on:
             raise CaseError(
                 "The start date cannot be before the allocation on "
-                f"{_date(allocation.allocated_on)}",
+                f"{long_date(allocation.allocated_on)}",
                 field="start_date",
             )
         allocation.answer = FairAccessAllocation.Answer.ACCEPTED
@@ -477,7 +461,7 @@ def fair_access_start(
     allocation = _current(case)
     if started_on < allocation.allocated_on:
         raise CaseError(
-            f"The child cannot start before the allocation on {_date(allocation.allocated_on)}",
+            f"The child cannot start before the allocation on {long_date(allocation.allocated_on)}",
             field="started_on",
         )
     if started_on > timezone.localdate():

@@ -419,13 +419,17 @@ def referral_move(referral: Referral, to: str, *, by: User, message: str = "") -
     return referral
 
 
-def _locked_referral(referral: Referral, version: int | None) -> Referral:
-    locked = (
-        Referral.objects.select_for_update().select_related("pupil", "school").get(pk=referral.pk)
-    )
+def lock_current(queryset, pk: int, version: int | None):
+    """Lock a versioned row for this change, refusing it if someone changed it since the user
+    saw `version` (None: no check). Only the row itself is locked, so nullable joins are fine."""
+    locked = queryset.select_for_update(of=("self",)).get(pk=pk)
     if version is not None and locked.version != version:
         raise StaleVersion()
     return locked
+
+
+def _locked_referral(referral: Referral, version: int | None) -> Referral:
+    return lock_current(Referral.objects.select_related("pupil", "school"), referral.pk, version)
 
 
 @transaction.atomic

@@ -128,3 +128,8 @@ class SchoolCalendar:
 def school_year_of(day: date) -> int:
     """The school year a date falls in, by the year it starts: 2025 for 1 September 2025."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+def long_date(day: date) -> str:
+    """A date the way the service writes it: "3 March 2026"."""
+    return f"{day:%-d %B %Y}"

@@ -15,8 +15,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.models import Pupil, Referral
-from cases.services import CaseError, StaleVersion, current_school
-from organisations.calendar import SchoolCalendar
+from cases.services import CaseError, current_school, lock_current
+from organisations.calendar import SchoolCalendar, long_date
 from organisations.models import ProviderOrganisation, School, User
 from organisations.roles import Role
 from placements.models import (
@@ -38,10 +38,6 @@ from providers.services import placement_blockers, provider_profile
 
 PlacementError = CaseError
 MAX_HOURS = Decimal("40")
-
-
-def _date(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +217,7 @@ def placement_offer(
         total, day = clash
         raise PlacementError(
             f"With the pupil's other placements this comes to {total} hours a week on "
-            f"{_date(day)}, over full time ({pupil.la.full_time_hours} hours)",
+            f"{long_date(day)}, over full time ({pupil.la.full_time_hours} hours)",
             field="hours_per_week",
         )
     if source != Placement.Source.SCHOOL:
@@ -229,7 +225,7 @@ def placement_offer(
         places, taken = capacity(provider, phase, start_date)
         if taken >= places and not capacity_override_reason.strip():
             raise PlacementError(
-                f"{provider.name} has no {phase} places free on {_date(start_date)} "
+                f"{provider.name} has no {phase} places free on {long_date(start_date)} "
                 f"({taken} of {places} taken): give the reason to place over capacity",
                 field="capacity_override_reason",
             )
@@ -287,14 +283,9 @@ def placement_notify(*, pupil: Pupil, by: User, **terms) -> Placement:
 
 
 def _locked(placement: Placement, version: int) -> Placement:
-    locked = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil__la", "provider")
-        .get(pk=placement.pk)
+    return lock_current(
+        Placement.objects.select_related("pupil__la", "provider"), placement.pk, version
     )
-    if locked.version != version:
-        raise StaleVersion()
-    return locked
 
 
 def _save(placement: Placement, *fields: str) -> Placement:
@@ -353,7 +344,8 @@ def placement_end(
         raise PlacementError("This placement is not running")
     if ended_on < placement.start_date:
         raise PlacementError(
-            f"The end cannot be before the start ({_date(placement.start_date)})", field="ended_on"
+            f"The end cannot be before the start ({long_date(placement.start_date)})",
+            field="ended_on",
         )
     if ended_on > timezone.localdate():
         raise PlacementError("The end date cannot be in the future", field="ended_on")
@@ -401,9 +393,9 @@ def attendance_record(*, placement: Placement, by: User, marks: dict[tuple[date,
         if not code:
             continue
         if day > today:
-            raise PlacementError(f"{_date(day)} has not happened yet")
+            raise PlacementError(f"{long_date(day)} has not happened yet")
         if not _running_on(placement, day):
-            raise PlacementError(f"The placement was not running on {_date(day)}")
+            raise PlacementError(f"The placement was not running on {long_date(day)}")
         AttendanceMark.objects.update_or_create(
             placement=placement,
             day=day,
@@ -461,8 +453,8 @@ def return_submit(
     ).first()
     if overlapping:
         raise PlacementError(
-            f"A return covering {_date(overlapping.period_start)} to "
-            f"{_date(overlapping.period_end)} has already been sent",
+            f"A return covering {long_date(overlapping.period_start)} to "
+            f"{long_date(overlapping.period_end)} has already been sent",
             field="period_start",
         )
     if sessions_possible is None or sessions_attended is None:
@@ -548,7 +540,7 @@ def review_record(
             raise PlacementError("Enter the new planned end", field="new_planned_end")
         if placement.planned_end and new_planned_end <= placement.planned_end:
             raise PlacementError(
-                f"The new planned end must be after {_date(placement.planned_end)}",
+                f"The new planned end must be after {long_date(placement.planned_end)}",
                 field="new_planned_end",
             )
         if new_planned_end <= held_on:
@@ -633,9 +625,7 @@ def reintegration_update(
     returned_on: date | None = None,
     outcome: str = "",
 ) -> ReintegrationPlan:
-    plan = ReintegrationPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.version != version:
-        raise StaleVersion()
+    plan = lock_current(ReintegrationPlan.objects, plan.pk, version)
     if status == ReintegrationPlan.Status.RETURNED:
         if returned_on is None:
             raise PlacementError("Enter the date the pupil returned", field="returned_on")
@@ -664,7 +654,10 @@ def follow_up_record(
         raise PlacementError("Follow-ups are recorded once the pupil has returned to school")
     due = follow_up_due(plan, weeks)
     if due > timezone.localdate():
-        raise PlacementError(f"The {weeks}-week follow-up is due on {_date(due)}", field="weeks")
+        raise PlacementError(
+            f"The {weeks}-week follow-up is due on {long_date(due)}",
+            field="weeks",
+        )
     if plan.follow_ups.filter(weeks=weeks).exists():
         raise PlacementError(f"The {weeks}-week follow-up has been recorded", field="weeks")
     return FollowUp.objects.create(
@@ -721,7 +714,7 @@ def move_record(
         if start_date < earliest:
             raise PlacementError(
                 "Written notice must be given at least 2 school days before: "
-                f"the earliest start is {_date(earliest)}",
+                f"the earliest start is {long_date(earliest)}",
                 field="start_date",
             )
         next_review = start_date + timedelta(days=30)
@@ -754,9 +747,7 @@ def move_review(
 ) -> MoveReview:
     """Review a move: a managed move at 6 weeks, an off-site direction at least every 30 days.
     An outcome closes it."""
-    move = PupilMove.objects.select_for_update().get(pk=move.pk)
-    if move.version != version:
-        raise StaleVersion()
+    move = lock_current(PupilMove.objects, move.pk, version)
     if move.outcome:
         raise PlacementError("This move has its outcome")
     if held_on > timezone.localdate() or held_on < move.start_date:
@@ -783,32 +774,38 @@ def move_review(
 # Alerts
 
 
-def alerts(placements, moves=None, providers=None, today: date | None = None) -> list[dict]:
-    """What needs someone's attention, from querysets already scoped to the user."""
-    today = today or timezone.localdate()
-    live = placements.filter(state__in=Placement.LIVE_STATES)
+def alert_conditions(today: date) -> dict[str, Q]:
+    """Which live placements each placement alert is about: one rule for the counts on the home
+    pages and for the list filtered by an alert."""
     last_week = week_start(today) - timedelta(days=7)
     returned_last_week = ProviderReturn.objects.filter(
         placement=OuterRef("pk"),
         period_start__lte=last_week + timedelta(days=4),
         period_end__gte=last_week,
     )
+    return {
+        "past_end": Q(part_time=False, planned_end__lt=today),
+        "part_time_past_end": Q(part_time=True, planned_end__lt=today),
+        "review_overdue": Q(next_review_due__lt=today),
+        "no_return": Q(state=Placement.State.ACTIVE, start_date__lte=last_week)
+        & ~Exists(returned_last_week),
+    }
+
+
+def alerts(placements, moves=None, providers=None, today: date | None = None) -> list[dict]:
+    """What needs someone's attention, from querysets already scoped to the user."""
+    today = today or timezone.localdate()
+    live = placements.filter(state__in=Placement.LIVE_STATES)
+    last_week = week_start(today) - timedelta(days=7)
     # One query for the four placement alerts.
     counts = live.aggregate(
-        past_end=Count("pk", filter=Q(part_time=False, planned_end__lt=today)),
-        part_time_past_end=Count("pk", filter=Q(part_time=True, planned_end__lt=today)),
-        review_overdue=Count("pk", filter=Q(next_review_due__lt=today)),
-        no_return=Count(
-            "pk",
-            filter=Q(state=Placement.State.ACTIVE, start_date__lte=last_week)
-            & ~Exists(returned_last_week),
-        ),
+        **{key: Count("pk", filter=condition) for key, condition in alert_conditions(today).items()}
     )
     found = [
         {"key": "past_end", "text": "Placements past their planned end"},
         {"key": "part_time_past_end", "text": "Part-time timetables past their end date"},
         {"key": "review_overdue", "text": "Reviews overdue"},
-        {"key": "no_return", "text": f"No return for the week beginning {_date(last_week)}"},
+        {"key": "no_return", "text": f"No return for the week beginning {long_date(last_week)}"},
     ]
     for item in found:
         item["count"] = counts[item["key"]]

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Prefetch, Q, When
+from django.db.models import Case, Q, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from placements.models import (
     ReintegrationPlan,
 )
 from placements.services import (
+    alert_conditions,
     alerts,
     attendance_record,
     follow_up_due,
@@ -75,17 +76,11 @@ def _la_ids(user) -> list[int]:
 
 
 def _alert_filter(queryset, key: str, today: date):
-    live = queryset.filter(state__in=Placement.LIVE_STATES)
-    last_week = week_start(today) - timedelta(days=7)
-    return {
-        "past_end": live.filter(part_time=False, planned_end__lt=today),
-        "part_time_past_end": live.filter(part_time=True, planned_end__lt=today),
-        "review_overdue": live.filter(next_review_due__lt=today),
-        "no_return": live.filter(state=Placement.State.ACTIVE, start_date__lte=last_week).exclude(
-            returns__period_start__lte=last_week + timedelta(days=4),
-            returns__period_end__gte=last_week,
-        ),
-    }.get(key, queryset)
+    """The live placements one alert is about (the same rule as its count)."""
+    condition = alert_conditions(today).get(key)
+    if condition is None:
+        return queryset
+    return queryset.filter(condition, state__in=Placement.LIVE_STATES)
 
 
 class PlacementListView(PermissionRequiredMixin, ListView):
@@ -668,8 +663,7 @@ def pupil_movements(user, pupil: Pupil) -> dict:
     return {
         "placements": Placement.objects.visible_to(user)
         .filter(pupil=pupil)
-        .select_related("provider")
-        .prefetch_related(Prefetch("reviews")),
+        .select_related("provider"),
         "moves": PupilMove.objects.visible_to(user)
         .filter(pupil=pupil)
         .select_related("to_school", "to_provider"),

@@ -88,14 +88,6 @@ class Table:
         return Table(self.title, self.columns, grid, total, self.rate_of, self.note, self.keep)
 
 
-def _rate_rows(counts: dict, populations: dict, labels: dict) -> list[list]:
-    rows = []
-    for key, label in labels.items():
-        count = counts.get(key, 0)
-        rows.append([label, count, populations.get(key, 0), per_100(count, populations.get(key))])
-    return rows
-
-
 def la_figures(la, school_year: int, *, schools=None, full: bool = True) -> dict:
     """The director's figures for the LA (or, given `schools`, for those schools). Without
     `full`, only the headline, AP and Fair Access counts (a school's or trust's own figures)."""

@@ -146,3 +146,8 @@ def ready_provider(provider, *, by, primary=4, secondary=12, price_per_week="650
             recorded_by=by,
         )
     return provider
+
+
+def date_post(name, day):
+    """A GOV.UK date input's three boxes, as a form posts them."""
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}

@@ -7,21 +7,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import FairAccessAllocation, FairAccessCase
+from tests.factories import date_post
 from tests.fair_access.conftest import _agreed, _allocated
 
 pytestmark = pytest.mark.django_db
-
-
-def _date_post(name, day):
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
 def test_an_officer_opens_a_case_and_bad_input_is_shown_on_the_page(fa, sign_in):
     client = sign_in(fa["users"]["la_officer"])
     url = reverse("cases:fair_access_open", args=[fa["pupil"].pk])
     form = {
-        **_date_post("unplaced_since", timezone.localdate() - timedelta(weeks=5)),
-        **_date_post("referred_on", timezone.localdate()),
+        **date_post("unplaced_since", timezone.localdate() - timedelta(weeks=5)),
+        **date_post("referred_on", timezone.localdate()),
         "applications_tried": "Two schools, both full",
         "home_district": "NM4",
     }
@@ -59,7 +56,7 @@ def test_only_the_school_asked_answers_and_other_schools_get_404(fa, sign_in, cl
         reverse("cases:fair_access_step", args=[case.pk, "answer"]),
         {
             "answer": "accept",
-            **_date_post("start_date", timezone.localdate() - timedelta(days=2)),
+            **date_post("start_date", timezone.localdate() - timedelta(days=2)),
             "version": case.version,
         },
     )

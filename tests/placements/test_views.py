@@ -10,14 +10,10 @@ from django.utils import timezone
 
 from placements.models import Placement, PupilMove
 from placements.services import placement_answer, week_start
-from tests.factories import PupilFactory, enrol
+from tests.factories import PupilFactory, date_post, enrol
 from tests.placements.conftest import offer
 
 pytestmark = pytest.mark.django_db
-
-
-def _date_post(name, day):
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
 def test_the_provider_answers_an_offer_and_sees_it_in_its_caseload(placed, sign_in):
@@ -105,7 +101,7 @@ def test_a_school_tells_the_la_about_ap_it_commissioned(placed, sign_in):
     form = {
         "provider": placed["provider"].pk,
         "tier": "tier_1",
-        **_date_post("start_date", start),
+        **date_post("start_date", start),
         "hours_per_week": "6",
         "sessions": ["wed_am", "wed_pm"],
         "funding": "school",
@@ -113,7 +109,7 @@ def test_a_school_tells_the_la_about_ap_it_commissioned(placed, sign_in):
     missing_end = client.post(url, form)
     assert "part-time timetable" in missing_end.content.decode()
     assert not Placement.objects.exists()
-    done = client.post(url, {**form, **_date_post("planned_end", start + timedelta(weeks=6))})
+    done = client.post(url, {**form, **date_post("planned_end", start + timedelta(weeks=6))})
     assert done.status_code == 302
     placement = Placement.objects.get()
     assert placement.source == Placement.Source.SCHOOL
@@ -130,15 +126,15 @@ def test_an_officer_records_a_managed_move(placed, sign_in):
     start = timezone.localdate() + timedelta(days=7)
     post = {
         "kind": "managed_move",
-        **_date_post("start_date", start),
+        **date_post("start_date", start),
         "to_school": placed["other_trust_school"].pk,
-        **_date_post("home_school_consent_on", timezone.localdate()),
-        **_date_post("receiving_school_consent_on", timezone.localdate()),
+        **date_post("home_school_consent_on", timezone.localdate()),
+        **date_post("receiving_school_consent_on", timezone.localdate()),
     }
     refused = client.post(url, post)
     assert "needs the consent of the parents" in refused.content.decode()
     assert not PupilMove.objects.exists()
-    done = client.post(url, {**post, **_date_post("parent_consent_on", timezone.localdate())})
+    done = client.post(url, {**post, **date_post("parent_consent_on", timezone.localdate())})
     assert done.status_code == 302
     move = PupilMove.objects.get()
     assert move.next_review_due == start + timedelta(weeks=6)
