@@ -165,6 +165,7 @@ class Placement(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.OFFERED)
     capacity_override_reason = models.TextField(blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    decline_reason = models.TextField(blank=True, help_text="Why the provider declined the offer")
     destination = models.CharField(
         "post-16 destination", max_length=20, choices=Destination.choices, blank=True
     )

@@ -322,9 +322,8 @@ def placement_answer(
     if not reason.strip():
         raise PlacementError("Give the reason for declining", field="reason")
     placement.state = Placement.State.DECLINED
-    placement.end_reason = ""
-    placement.outcomes_sought += f"\n\nDeclined by the provider: {reason.strip()}"
-    _save(placement, "state", "answered_by", "answered_at", "outcomes_sought")
+    placement.decline_reason = reason.strip()
+    _save(placement, "state", "answered_by", "answered_at", "decline_reason")
     caseload_revoke_if_done(placement)
     return placement
 

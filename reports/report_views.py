@@ -16,6 +16,7 @@ from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority
+from organisations.roles import Role
 from placements.models import Placement
 from reports.figures import la_figures
 from reports.models import LA_REPORT_ROLES, Report
@@ -145,7 +146,7 @@ class CensusExtractView(PermissionRequiredMixin, View):
 
     def get(self, request):
         membership = request.user.membership_or_none()
-        if membership is None or membership.role not in LA_REPORT_ROLES[:1]:
+        if membership is None or membership.role != Role.LA_OFFICER:
             raise PermissionDenied
         day = timezone.localdate()
         placements = (

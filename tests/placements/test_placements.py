@@ -467,3 +467,21 @@ def test_each_role_sees_only_its_own_moves(placed):
         "other_school_staff": True,  # Kelmscott, the school it moves to
     }
     assert list(PupilMove.objects.visible_to(users["other_school_staff"])) == [move]
+
+
+def test_a_provider_declines_with_a_reason_and_loses_sight_of_the_pupil(placed):
+    placement = offer(placed)
+    staff = placed["users"]["provider_staff"]
+    with pytest.raises(CaseError) as error:
+        placement_answer(placement=placement, by=staff, version=placement.version, accept=False)
+    assert error.value.field == "reason"
+    declined = placement_answer(
+        placement=placement,
+        by=staff,
+        version=placement.version,
+        accept=False,
+        reason="No secondary places until January",
+    )
+    assert declined.state == Placement.State.DECLINED
+    assert declined.decline_reason == "No secondary places until January"
+    assert not Pupil.objects.visible_to(staff).exists()
