@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
+from api.docs import ApiDocsView
 from approvision import health
 
 # The admin demands a verified second factor, like every other page.
@@ -21,6 +22,8 @@ urlpatterns = [
     ),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("api/v1/docs/", ApiDocsView.as_view(), name="api_docs"),
+    path("api/v1/", include("api.urls")),
     path("", include("reports.urls")),
     path("", include("organisations.urls")),
     path("", include("providers.urls")),

@@ -15,6 +15,10 @@ class PupilRead(models.Model):
         VIEW_FAIR_ACCESS = "view_fair_access", "Viewed a Fair Access case"
         LIST = "list", "Listed pupils"
         EXPORT = "export", "Exported"
+        API_GET = "api_get", "Read through the API"
+        API_LIST = "api_list", "Listed through the API"
+        DOWNLOAD_PDF = "download_pdf", "Downloaded a PDF"
+        SUBJECT_ACCESS = "subject_access", "Subject access export"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Plain values, not foreign keys: the log outlives users and pupils and never changes.
@@ -34,3 +38,41 @@ class PupilRead(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.get_action_display().lower()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Denial(models.Model):
+    """A request refused: not signed in, not allowed, or asking for a record outside the user's
+    scope (which answers 404). Security bar G13: every denied cell of the access matrix is here."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(null=True)
+    username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=30, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField()
+    ip_address = models.GenericIPAddressField(null=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.status} for {self.username or 'anonymous'} on {self.path}"
+
+
+class RateCount(models.Model):
+    """Requests a user made in one window, for the API and export rate limits (kept in
+    PostgreSQL so limits hold across gunicorn workers and while Redis is down)."""
+
+    key = models.CharField(max_length=100)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="one_count_per_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key}: {self.count} from {self.window_start:%H:%M}"

@@ -1,6 +1,11 @@
 import uuid
+from datetime import timedelta
 
-from audit.models import PupilRead
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import Denial, PupilRead
 
 
 def audit_pupil_read(*, request, pupil_ids, action: str) -> PupilRead:
@@ -19,3 +24,49 @@ def audit_pupil_read(*, request, pupil_ids, action: str) -> PupilRead:
         ip_address=request.META.get("REMOTE_ADDR"),
         request_id=request.META.get("HTTP_X_REQUEST_ID", "") or uuid.uuid4().hex,
     )
+
+
+def _who(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None, "", None
+    return user, user.get_username(), user.membership_or_none()
+
+
+def audit_denial(*, request, status: int) -> Denial:
+    """Log a refused request (never its body or query string)."""
+    user, username, membership = _who(request)
+    return Denial.objects.create(
+        user_id=user.pk if user else None,
+        username=username,
+        role=membership.get_role_display() if membership else "",
+        organisation=str(membership.organisation) if membership else "",
+        method=request.method[:10],
+        path=request.path[:500],
+        status=status,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+
+
+def rate_limit_hit(*, user_id: int, scope: str) -> int | None:
+    """Count one request of a user in a scope ("api", "export") in the current fixed window.
+
+    Returns None when within the limit, else the seconds until the window ends. One atomic
+    upsert: concurrent requests cannot both slip under the limit.
+    """
+    limit, seconds = settings.APPROVISION_RATE_LIMITS[scope]
+    now = timezone.now()
+    epoch = int(now.timestamp())
+    start = epoch - epoch % seconds
+    window_start = now - timedelta(seconds=epoch - start, microseconds=now.microsecond)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_ratecount (key, window_start, count) VALUES (%s, %s, 1) "
+            "ON CONFLICT (key, window_start) DO UPDATE SET count = audit_ratecount.count + 1 "
+            "RETURNING count",
+            [f"{scope}:{user_id}", window_start],
+        )
+        (count,) = cursor.fetchone()
+    if count <= limit:
+        return None
+    return max(1, start + seconds - epoch)

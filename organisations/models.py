@@ -70,6 +70,18 @@ class LocalAuthority(models.Model):
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    # Retention (UK GDPR; IRMS toolkit): a pupil's records are kept until they reach this age,
+    # or this one when they had special educational needs; then the retention job deletes them.
+    retain_pupil_records_to_age = models.PositiveSmallIntegerField(
+        "age to which pupil records are kept",
+        default=25,
+        validators=[MinValueValidator(18), MaxValueValidator(100)],
+    )
+    retain_sen_records_to_age = models.PositiveSmallIntegerField(
+        "age to which records of pupils with SEN are kept",
+        default=31,
+        validators=[MinValueValidator(18), MaxValueValidator(100)],
+    )
 
     objects = LocalAuthorityQuerySet.as_manager()
     history = HistoricalRecords()
@@ -450,3 +462,29 @@ class NonSchoolDay(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.date:%-d %B %Y}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A key for the API, issued after a password and a TOTP code. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, help_text="What it is for")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The first characters, to recognise it")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.prefix}… of {self.user}"

@@ -1,7 +1,10 @@
 """Changes to organisations and people. Each runs in one transaction."""
 
+import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import user_login_failed
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -12,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organisations.calendar_import import calendar_changed
 from organisations.models import (
+    ApiToken,
     LocalAuthority,
     Membership,
     NonSchoolDay,
@@ -230,3 +234,31 @@ def non_school_day_add(*, la, school, day, kind: str, description: str = "") -> 
 def non_school_day_remove(*, day: NonSchoolDay) -> None:
     day.delete()
     calendar_changed(la=day.la)
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for a user who gave their password and a current code. The key is shown
+    once; only its hash is kept. It expires after APPROVISION_API_TOKEN_DAYS."""
+    key = secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        key_hash=api_token_hash(key),
+        prefix=key[:8],
+        created_at=now,
+        expires_at=now + timedelta(days=settings.APPROVISION_API_TOKEN_DAYS),
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    if token.user_id != by.pk:
+        raise UserAdministrationError("You can only revoke your own tokens")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])

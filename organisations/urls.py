@@ -11,6 +11,7 @@ urlpatterns = [
     path("sign-in/set-up/", views.SignInSetupView.as_view(), name="sign_in_setup"),
     path("sign-out/", LogoutView.as_view(), name="sign_out"),
     path("account/", views.AccountView.as_view(), name="account"),
+    path("account/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
     path("schools/", views.SchoolListView.as_view(), name="school_list"),
     path("schools/<str:urn>/", views.SchoolDetailView.as_view(), name="school_detail"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),

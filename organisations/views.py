@@ -51,6 +51,7 @@ from organisations.models import (
 from organisations.services import (
     CalendarError,
     UserAdministrationError,
+    api_token_revoke,
     non_school_day_add,
     non_school_day_remove,
     term_dates_set,
@@ -279,7 +280,20 @@ class AccountView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["devices"] = TOTPDevice.objects.filter(user=self.request.user, confirmed=True)
+        context["tokens"] = self.request.user.api_tokens.all()[:50]
+        context["token_days"] = settings.APPROVISION_API_TOKEN_DAYS
+        context["now"] = timezone.now()
         return context
+
+
+class TokenRevokeView(View):
+    """Revoke one of your own API tokens (another's is not found)."""
+
+    def post(self, request, pk):
+        token = get_object_or_404(request.user.api_tokens.all(), pk=pk)
+        api_token_revoke(token=token, by=request.user)
+        messages.success(request, f"Token {token.prefix}… revoked: it no longer works")
+        return redirect(f"{reverse('organisations:account')}#api-tokens")
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "placements",
     "panels",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sees each response after everything within: logs 401/403/404 and sign-in redirects.
+    "audit.middleware.DenialLogMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "organisations.middleware.SessionLimitsMiddleware",
     "organisations.middleware.RequireVerifiedMiddleware",
@@ -187,13 +190,35 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.VerifiedSessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerUserApiThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 25,
+    "DEFAULT_PAGINATION_CLASS": "api.paging.Paging",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "approvision API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "approvision API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Records of pupils, exclusions, AP referrals, panels, Fair Access, placements and "
+        "reports, scoped to the signed-in user's organisation. Every read of pupil-level data "
+        "is audited. Updates need If-Match with the ETag of the record read."
+    ),
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.errors.add_error_responses",
+    ],
+}
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
@@ -267,4 +292,12 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# API tokens live this many days; then the user asks for a new one (with a fresh TOTP code).
+APPROVISION_API_TOKEN_DAYS = int(os.environ.get("APPROVISION_API_TOKEN_DAYS", "30"))
+# Per-user limits: (requests, per seconds). Beyond them the answer is 429 with Retry-After.
+APPROVISION_RATE_LIMITS = {
+    "api": (int(os.environ.get("APPROVISION_API_RATE", "600")), 60),
+    "export": (int(os.environ.get("APPROVISION_EXPORT_RATE", "60")), 3600),
 }

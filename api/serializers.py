@@ -1,0 +1,349 @@
+"""What each resource shows. Field sets are fixed and tested (security bar G3): scope fields such
+as `la`, `school` or `is_staff` are never writable, and directors reach no pupil-level resource."""
+
+from rest_framework import serializers
+
+from cases.identifiers import upn_validator
+from cases.models import Exclusion, ExclusionReason, FairAccessCase, Pupil, Referral
+from cases.services import PUPIL_EDITABLE_FIELDS, REFERRAL_FIELDS
+from organisations.models import ProviderOrganisation, School
+from panels.models import PanelMeeting
+from placements.models import Placement, ProviderReturn, ReintegrationPlan, Review
+from reports.models import Report
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error: `detail` for the request as a whole, or a list of messages per field."""
+
+    detail = serializers.CharField(required=False)
+
+
+class SchoolSerializer(serializers.ModelSerializer):
+    la = serializers.CharField(source="la.code", read_only=True)
+    trust = serializers.CharField(source="trust.name", read_only=True, default=None)
+
+    class Meta:
+        model = School
+        fields = [
+            "id",
+            "urn",
+            "laestab",
+            "name",
+            "phase",
+            "type",
+            "la",
+            "trust",
+            "postcode",
+            "pupils_on_roll",
+            "is_open",
+        ]
+        read_only_fields = fields
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    la = serializers.CharField(source="la.code", read_only=True)
+
+    class Meta:
+        model = ProviderOrganisation
+        fields = ["id", "name", "kind", "la", "urn", "ukprn"]
+        read_only_fields = fields
+
+
+class PupilSerializer(serializers.ModelSerializer):
+    la = serializers.CharField(source="la.code", read_only=True)
+    current_school = serializers.SerializerMethodField()
+    home_la = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The DfE code of the home LA, if different"
+    )
+
+    class Meta:
+        model = Pupil
+        fields = [
+            "id",
+            "upn",
+            "la",
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_first_name",
+            "preferred_last_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "sen_status",
+            "primary_need",
+            "free_school_meals",
+            "looked_after",
+            "social_care",
+            "youth_justice",
+            "home_la",
+            "current_school",
+            "version",
+        ]
+        read_only_fields = ["id", "upn", "la", "home_la", "current_school", "version"]
+
+    def get_current_school(self, pupil) -> str | None:
+        """The URN of the school whose roll the pupil is on now."""
+        enrolments = getattr(pupil, "current_enrolments", None)
+        if enrolments is None:
+            enrolments = list(
+                pupil.enrolments.filter(left_on__isnull=True).select_related("school")
+            )
+        return enrolments[0].school.urn if enrolments else None
+
+
+class PupilCreateSerializer(PupilSerializer):
+    upn = serializers.CharField(max_length=20, validators=[upn_validator])
+    school = serializers.CharField(write_only=True, help_text="The URN of the school")
+    joined_on = serializers.DateField(write_only=True)
+
+    class Meta(PupilSerializer.Meta):
+        fields = [*PupilSerializer.Meta.fields, "school", "joined_on"]
+        read_only_fields = ["id", "la", "home_la", "current_school", "version"]
+
+
+class PupilUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pupil
+        fields = [name for name in PUPIL_EDITABLE_FIELDS if name != "home_la"]
+
+
+class ExclusionSerializer(serializers.ModelSerializer):
+    school = serializers.CharField(source="school.urn", read_only=True)
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExclusionReason.choices), min_length=1, max_length=3
+    )
+    pupil = serializers.PrimaryKeyRelatedField(queryset=Pupil.objects.none())
+
+    class Meta:
+        model = Exclusion
+        fields = [
+            "id",
+            "pupil",
+            "school",
+            "kind",
+            "start_date",
+            "end_date",
+            "sessions",
+            "reasons",
+            "decided_by",
+            "parents_notified_on",
+            "misses_public_exam",
+            "state",
+            "recorded_at",
+            "version",
+        ]
+        read_only_fields = ["id", "school", "state", "recorded_at", "version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["pupil"].queryset = Pupil.objects.visible_to(request.user)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    school = serializers.CharField(source="school.urn", read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "pupil",
+            "school",
+            "state",
+            *REFERRAL_FIELDS,
+            "submitted_at",
+            "accepted_at",
+            "outcome",
+            "created_at",
+            "version",
+        ]
+        read_only_fields = [
+            "id",
+            "pupil",
+            "school",
+            "state",
+            "submitted_at",
+            "accepted_at",
+            "outcome",
+            "created_at",
+            "version",
+        ]
+
+
+class PanelMeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PanelMeeting
+        fields = [
+            "id",
+            "date",
+            "start_time",
+            "location",
+            "cutoff",
+            "quorum",
+            "status",
+            "pack_issued_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class FairAccessCaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FairAccessCase
+        fields = [
+            "id",
+            "pupil",
+            "groups",
+            "unplaced_since",
+            "phase",
+            "year_group",
+            "home_district",
+            "referred_on",
+            "agreed_on",
+            "allocation_due",
+            "state",
+            "started_on",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    provider = serializers.PrimaryKeyRelatedField(read_only=True)
+    school = serializers.SlugRelatedField(slug_field="urn", read_only=True)
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "pupil",
+            "provider",
+            "school",
+            "source",
+            "tier",
+            "start_date",
+            "planned_end",
+            "ended_on",
+            "hours_per_week",
+            "part_time",
+            "weekly_cost",
+            "funding",
+            "dual_registered",
+            "next_review_due",
+            "state",
+            "end_reason",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ProviderReturnSerializer(serializers.ModelSerializer):
+    placement = serializers.PrimaryKeyRelatedField(queryset=Placement.objects.none())
+    period_end = serializers.DateField(required=False, allow_null=True)
+    sessions_possible = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100
+    )
+    sessions_attended = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100
+    )
+
+    class Meta:
+        model = ProviderReturn
+        fields = [
+            "id",
+            "placement",
+            "period",
+            "period_start",
+            "period_end",
+            "sessions_possible",
+            "sessions_attended",
+            "below_threshold_reason",
+            "progress",
+            "pupil_voice",
+            "submitted_at",
+        ]
+        read_only_fields = ["id", "submitted_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["placement"].queryset = Placement.objects.visible_to(request.user)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "placement",
+            "held_on",
+            "attendance_percent",
+            "progress",
+            "pupil_voice",
+            "parent_voice",
+            "decision",
+            "new_planned_end",
+            "notes",
+            "next_review_due",
+        ]
+        read_only_fields = fields
+
+
+class ReintegrationPlanSerializer(serializers.ModelSerializer):
+    school = serializers.SlugRelatedField(slug_field="urn", read_only=True)
+
+    class Meta:
+        model = ReintegrationPlan
+        fields = [
+            "id",
+            "placement",
+            "school",
+            "target_date",
+            "status",
+            "returned_on",
+            "outcome",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "period_start",
+            "period_end",
+            "requested_at",
+            "status",
+            "progress",
+            "finished_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_download(self, report) -> str | None:
+        """Where the PDF is, once it is done."""
+        if report.status != Report.Status.DONE:
+            return None
+        from django.urls import reverse
+
+        return reverse("reports:download", args=[report.pk])
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    otp_token = serializers.RegexField(r"^\d{6}$", help_text="The 6-digit code from the app")
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()

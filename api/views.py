@@ -1,0 +1,491 @@
+"""API v1: the same records, scoping, services and audit as the pages.
+
+Every queryset starts from the model's `visible_to(user)`; a record outside it answers 404. Reads
+of pupil-level records write one audit row per request. Updates need `If-Match` with the ETag
+of the record read (a stale one answers 412).
+"""
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, status, viewsets
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import serializers as s
+from api.paging import Paging
+from audit.models import PupilRead
+from audit.services import audit_pupil_read
+from cases.models import Exclusion, FairAccessCase, Pupil, Referral
+from cases.referral_views import _is_referrers_school
+from cases.services import (
+    CaseError,
+    DuplicatePupil,
+    StaleVersion,
+    current_school,
+    exclusion_record,
+    pupil_create,
+    pupil_update,
+    referral_update,
+)
+from cases.views import _pupil_the_user_may_change
+from organisations.models import ProviderOrganisation, School
+from organisations.services import api_token_issue, totp_verify
+from panels.models import PanelMeeting
+from placements.models import Placement, ProviderReturn, ReintegrationPlan, Review
+from placements.services import return_submit
+from placements.views import _provider_only
+from reports.models import Report
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "Send If-Match with the ETag of the record you read"
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "Someone else changed this record since you read it. Read it again and retry."
+    default_code = "precondition_failed"
+
+
+class RolePermission(BasePermission):
+    """The role's model permission for the action: view, add, change (rows: `visible_to`)."""
+
+    actions = {
+        "GET": "view",
+        "HEAD": "view",
+        "OPTIONS": "view",
+        "POST": "add",
+        "PUT": "change",
+        "PATCH": "change",
+        "DELETE": "delete",
+    }
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        model = view.queryset.model
+        action = self.actions.get(request.method, "delete")
+        return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+
+
+def etag(record) -> str:
+    return f'"{record.pk}-{record.version}"'
+
+
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="Field errors, or a rule the record broke"),
+    401: OpenApiResponse(s.ErrorSerializer, description="Not signed in, or the token is not valid"),
+    403: OpenApiResponse(s.ErrorSerializer, description="The role may not do this"),
+    404: OpenApiResponse(s.ErrorSerializer, description="No such record the user may see"),
+    412: OpenApiResponse(s.ErrorSerializer, description="If-Match does not match: stale copy"),
+    428: OpenApiResponse(s.ErrorSerializer, description="If-Match is missing"),
+    429: OpenApiResponse(s.ErrorSerializer, description="Too many requests: see Retry-After"),
+}
+
+
+def case_error(error: CaseError):
+    if isinstance(error, StaleVersion):
+        return PreconditionFailed()
+    field = error.field or "detail"
+    return exceptions.ValidationError({field: [str(error)]})
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    permission_classes = [RolePermission]
+    pagination_class = Paging
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    ordering = ["pk"]
+    # How to find the pupils in a page of records, for the read audit; None: not pupil-level.
+    pupil_of = None
+
+    def get_queryset(self):
+        return self.queryset.model.objects.visible_to(self.request.user).select_related(
+            *self.related
+        )
+
+    related = ()
+
+    def audit(self, records, action):
+        if self.pupil_of is not None and records:
+            audit_pupil_read(
+                request=self.request,
+                pupil_ids=[self.pupil_of(record) for record in records],
+                action=action,
+            )
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        self.audit(page, PupilRead.Action.API_LIST)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        self.audit([record], PupilRead.Action.API_GET)
+        response = Response(self.get_serializer(record).data)
+        if hasattr(record, "version"):
+            response["ETag"] = etag(record)
+        return response
+
+    def check_if_match(self, record):
+        given = self.request.headers.get("If-Match")
+        if not given:
+            raise PreconditionRequired()
+        if given.strip().removeprefix("W/") != etag(record):
+            raise PreconditionFailed()
+        return record.version
+
+
+def read_schema(serializer):
+    codes = (400, 401, 403, 404, 429)
+    return extend_schema_view(
+        list=extend_schema(responses={200: serializer(many=True), **{k: ERRORS[k] for k in codes}}),
+        retrieve=extend_schema(responses={200: serializer, **{k: ERRORS[k] for k in codes}}),
+    )
+
+
+def create_schema(request, response):
+    return extend_schema(
+        request=request,
+        responses={201: response, **{k: ERRORS[k] for k in (400, 401, 403, 404, 429)}},
+    )
+
+
+def update_schema(request, response):
+    return extend_schema(
+        request=request,
+        responses={200: response, **{k: ERRORS[k] for k in (400, 401, 403, 404, 412, 428, 429)}},
+    )
+
+
+class PupilFilter(filters.FilterSet):
+    upn = filters.CharFilter(field_name="upn", lookup_expr="iexact")
+    name = filters.CharFilter(method="by_name", help_text="Part of a first or last name")
+    sen_status = filters.ChoiceFilter(choices=Pupil.SenStatus.choices)
+
+    class Meta:
+        model = Pupil
+        fields = ["upn", "sen_status", "looked_after"]
+
+    def by_name(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(legal_last_name__icontains=value)
+            | Q(legal_first_name__icontains=value)
+            | Q(preferred_first_name__icontains=value)
+        )
+
+
+@read_schema(s.PupilSerializer)
+class PupilViewSet(ApiViewSet):
+    queryset = Pupil.objects.all()
+    serializer_class = s.PupilSerializer
+    filterset_class = PupilFilter
+    ordering_fields = ["legal_last_name", "date_of_birth", "created_at", "pk"]
+    ordering = ["legal_last_name", "legal_first_name", "pk"]
+    related = ("la", "home_la")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @staticmethod
+    def pupil_of(pupil):
+        return pupil.pk
+
+    def get_queryset(self):
+        return super().get_queryset().for_list().select_related("home_la")
+
+    @create_schema(s.PupilCreateSerializer, s.PupilSerializer)
+    def create(self, request):
+        given = s.PupilCreateSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        school = School.objects.visible_to(request.user).filter(urn=data.pop("school")).first()
+        if school is None:
+            raise exceptions.ValidationError(
+                {"school": ["No school you may add pupils to has that URN"]}
+            )
+        joined_on = data.pop("joined_on")
+        try:
+            pupil = pupil_create(by=request.user, school=school, joined_on=joined_on, **data)
+        except DuplicatePupil as error:
+            raise exceptions.ValidationError(
+                {"upn": ["A pupil with this UPN is already recorded"]}
+            ) from error
+        except CaseError as error:
+            raise case_error(error) from error
+        pupil = self.get_queryset().get(pk=pupil.pk)
+        response = Response(s.PupilSerializer(pupil).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag(pupil)
+        return response
+
+    @update_schema(s.PupilUpdateSerializer, s.PupilSerializer)
+    def partial_update(self, request, pk=None):
+        try:
+            pupil = _pupil_the_user_may_change(request.user, pk)
+        except PermissionDenied as error:
+            raise exceptions.PermissionDenied() from error
+        version = self.check_if_match(pupil)
+        given = s.PupilUpdateSerializer(pupil, data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        try:
+            pupil = pupil_update(
+                pupil=pupil, by=request.user, version=version, **given.validated_data
+            )
+        except CaseError as error:
+            raise case_error(error) from error
+        pupil = self.get_queryset().get(pk=pupil.pk)
+        response = Response(s.PupilSerializer(pupil).data)
+        response["ETag"] = etag(pupil)
+        return response
+
+
+class ExclusionFilter(filters.FilterSet):
+    school = filters.CharFilter(field_name="school__urn", help_text="The school's URN")
+    started_after = filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    started_before = filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Exclusion
+        fields = ["pupil", "kind", "state", "school", "started_after", "started_before"]
+
+
+@read_schema(s.ExclusionSerializer)
+class ExclusionViewSet(ApiViewSet):
+    queryset = Exclusion.objects.all()
+    serializer_class = s.ExclusionSerializer
+    filterset_class = ExclusionFilter
+    ordering_fields = ["start_date", "recorded_at", "pk"]
+    ordering = ["-start_date", "-pk"]
+    related = ("school",)
+    http_method_names = ["get", "post", "head", "options"]
+
+    @staticmethod
+    def pupil_of(exclusion):
+        return exclusion.pupil_id
+
+    @create_schema(s.ExclusionSerializer, s.ExclusionSerializer)
+    def create(self, request):
+        given = s.ExclusionSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        pupil = data.pop("pupil")
+        school = current_school(pupil)
+        # As on the page: only the school whose roll the pupil is on (or the LA) records it.
+        if (
+            school is None
+            or not School.objects.visible_to(request.user).filter(pk=school.pk).exists()
+        ):
+            raise exceptions.ValidationError(
+                {"pupil": ["You can only record exclusions of pupils on your school's roll"]}
+            )
+        try:
+            exclusion = exclusion_record(by=request.user, pupil=pupil, school=school, **data)
+        except CaseError as error:
+            raise case_error(error) from error
+        return Response(s.ExclusionSerializer(exclusion).data, status=status.HTTP_201_CREATED)
+
+
+@read_schema(s.ReferralSerializer)
+class ReferralViewSet(ApiViewSet):
+    queryset = Referral.objects.all()
+    serializer_class = s.ReferralSerializer
+    filterset_fields = ["pupil", "state", "reason"]
+    ordering_fields = ["created_at", "submitted_at", "pk"]
+    ordering = ["-created_at", "-pk"]
+    related = ("school",)
+    http_method_names = ["get", "patch", "head", "options"]
+
+    @staticmethod
+    def pupil_of(referral):
+        return referral.pupil_id
+
+    @update_schema(s.ReferralSerializer, s.ReferralSerializer)
+    def partial_update(self, request, pk=None):
+        referral = self.get_object()
+        if not _is_referrers_school(request.user, referral):
+            raise exceptions.PermissionDenied("Only the referring school changes its referral")
+        version = self.check_if_match(referral)
+        given = s.ReferralSerializer(referral, data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        try:
+            referral = referral_update(
+                referral=referral, by=request.user, version=version, **given.validated_data
+            )
+        except CaseError as error:
+            raise case_error(error) from error
+        referral = self.get_queryset().get(pk=referral.pk)
+        response = Response(s.ReferralSerializer(referral).data)
+        response["ETag"] = etag(referral)
+        return response
+
+
+@read_schema(s.PanelMeetingSerializer)
+class PanelMeetingViewSet(ApiViewSet):
+    queryset = PanelMeeting.objects.all()
+    serializer_class = s.PanelMeetingSerializer
+    filterset_fields = ["status", "date"]
+    ordering_fields = ["date", "pk"]
+    ordering = ["-date", "-pk"]
+
+
+@read_schema(s.FairAccessCaseSerializer)
+class FairAccessCaseViewSet(ApiViewSet):
+    queryset = FairAccessCase.objects.all()
+    serializer_class = s.FairAccessCaseSerializer
+    filterset_fields = ["state", "phase", "pupil"]
+    ordering_fields = ["referred_on", "allocation_due", "pk"]
+    ordering = ["-referred_on", "-pk"]
+
+    @staticmethod
+    def pupil_of(case):
+        return case.pupil_id
+
+
+@read_schema(s.PlacementSerializer)
+class PlacementViewSet(ApiViewSet):
+    queryset = Placement.objects.all()
+    serializer_class = s.PlacementSerializer
+    filterset_fields = ["state", "provider", "pupil", "tier", "funding"]
+    ordering_fields = ["start_date", "next_review_due", "pk"]
+    ordering = ["-start_date", "-pk"]
+    related = ("school",)
+
+    @staticmethod
+    def pupil_of(placement):
+        return placement.pupil_id
+
+
+class _OfPlacement(ApiViewSet):
+    """Returns, reviews and plans: the ones of placements the user may see."""
+
+    related = ("placement",)
+
+    def get_queryset(self):
+        visible = Placement.objects.visible_to(self.request.user)
+        return self.queryset.model.objects.filter(placement__in=visible).select_related(
+            *self.related
+        )
+
+    @staticmethod
+    def pupil_of(record):
+        return record.placement.pupil_id
+
+
+@read_schema(s.ProviderReturnSerializer)
+class ProviderReturnViewSet(_OfPlacement):
+    queryset = ProviderReturn.objects.all()
+    serializer_class = s.ProviderReturnSerializer
+    filterset_fields = ["placement", "period"]
+    ordering_fields = ["period_start", "pk"]
+    ordering = ["-period_start", "-pk"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    @create_schema(s.ProviderReturnSerializer, s.ProviderReturnSerializer)
+    def create(self, request):
+        given = s.ProviderReturnSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        placement = data.pop("placement")
+        try:
+            _provider_only(request.user, placement)
+        except PermissionDenied as error:
+            raise exceptions.PermissionDenied("Only the provider sends its returns") from error
+        data.setdefault("period_end", None)
+        data.setdefault("sessions_possible", None)
+        data.setdefault("sessions_attended", None)
+        try:
+            sent = return_submit(placement=placement, by=request.user, **data)
+        except CaseError as error:
+            raise case_error(error) from error
+        return Response(s.ProviderReturnSerializer(sent).data, status=status.HTTP_201_CREATED)
+
+
+@read_schema(s.ReviewSerializer)
+class ReviewViewSet(_OfPlacement):
+    queryset = Review.objects.all()
+    serializer_class = s.ReviewSerializer
+    filterset_fields = ["placement", "decision"]
+    ordering_fields = ["held_on", "pk"]
+    ordering = ["-held_on", "-pk"]
+
+
+@read_schema(s.ReintegrationPlanSerializer)
+class ReintegrationPlanViewSet(_OfPlacement):
+    queryset = ReintegrationPlan.objects.all()
+    serializer_class = s.ReintegrationPlanSerializer
+    filterset_fields = ["placement", "status"]
+    ordering_fields = ["target_date", "pk"]
+    related = ("placement", "school")
+
+
+@read_schema(s.ProviderSerializer)
+class ProviderViewSet(ApiViewSet):
+    queryset = ProviderOrganisation.objects.all()
+    serializer_class = s.ProviderSerializer
+    filterset_fields = ["kind"]
+    ordering_fields = ["name", "pk"]
+    ordering = ["name", "pk"]
+    related = ("la",)
+
+
+@read_schema(s.SchoolSerializer)
+class SchoolViewSet(ApiViewSet):
+    queryset = School.objects.all()
+    serializer_class = s.SchoolSerializer
+    filterset_fields = ["urn", "phase", "type", "is_open"]
+    ordering_fields = ["name", "urn", "pk"]
+    ordering = ["name", "pk"]
+    related = ("la", "trust")
+
+
+@read_schema(s.ReportSerializer)
+class ReportViewSet(ApiViewSet):
+    queryset = Report.objects.all()
+    serializer_class = s.ReportSerializer
+    filterset_fields = ["kind", "status"]
+    ordering_fields = ["requested_at", "pk"]
+    ordering = ["-requested_at", "-pk"]
+
+
+class TokenView(APIView):
+    """Exchange a username, password and current TOTP code for an API token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    @extend_schema(
+        request=s.TokenRequestSerializer,
+        responses={201: s.TokenSerializer, 400: ERRORS[400], 401: ERRORS[401], 429: ERRORS[429]},
+        auth=[],
+    )
+    def post(self, request):
+        given = s.TokenRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        # django-axes counts failures per username and IP and answers 429 once locked.
+        user = authenticate(request._request, username=data["username"], password=data["password"])
+        if getattr(request._request, "axes_locked_out", False):
+            return Response(
+                {"detail": "Too many failed attempts. Try again in 15 minutes."}, status=429
+            )
+        if user is None or not totp_verify(
+            user=user, code=data["otp_token"], request=request._request
+        ):
+            raise exceptions.AuthenticationFailed("The username, password or code is not right")
+        with transaction.atomic():
+            token, key = api_token_issue(user=user, name=data.get("name", ""))
+        return Response(
+            {"token": key, "expires_at": token.expires_at}, status=status.HTTP_201_CREATED
+        )
+
+    def get_authenticate_header(self, request):
+        return "Token"
