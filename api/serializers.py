@@ -20,7 +20,9 @@ class ErrorSerializer(serializers.Serializer):
 
 class SchoolSerializer(serializers.ModelSerializer):
     la = serializers.CharField(source="la.code", read_only=True)
-    trust = serializers.CharField(source="trust.name", read_only=True, default=None)
+    trust = serializers.CharField(
+        source="trust.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = School
@@ -53,7 +55,10 @@ class PupilSerializer(serializers.ModelSerializer):
     la = serializers.CharField(source="la.code", read_only=True)
     current_school = serializers.SerializerMethodField()
     home_la = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="The DfE code of the home LA, if different"
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The DfE code of the home LA, if different",
     )
 
     class Meta:

@@ -35,6 +35,7 @@ from cases.services import (
 from cases.views import _pupil_the_user_may_change
 from organisations.models import ProviderOrganisation, School
 from organisations.services import api_token_issue, totp_verify
+from organisations.views import locked_out
 from panels.models import PanelMeeting
 from placements.models import Placement, ProviderReturn, ReintegrationPlan, Review
 from placements.services import return_submit
@@ -101,6 +102,7 @@ def case_error(error: CaseError):
 class ApiViewSet(viewsets.GenericViewSet):
     permission_classes = [RolePermission]
     pagination_class = Paging
+    lookup_value_regex = r"[0-9]{1,18}"
     filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
     ordering = ["pk"]
     # How to find the pupils in a page of records, for the read audit; None: not pupil-level.
@@ -247,7 +249,21 @@ class PupilViewSet(ApiViewSet):
         return response
 
 
+def by_id(field: str, help_text: str):
+    """Filter by an id as a number: an id the user cannot see gives an empty list, not an error
+    that would say whether it exists."""
+    return filters.NumberFilter(field_name=field, help_text=help_text)
+
+
+def filter_for(model, fields: list[str], ids: list[str]):
+    """A FilterSet on `fields`, the foreign keys among them (`ids`) taken as plain numbers."""
+    attrs = {name: by_id(f"{name}_id", f"The {name}'s id") for name in ids}
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}Filter", (filters.FilterSet,), attrs)
+
+
 class ExclusionFilter(filters.FilterSet):
+    pupil = by_id("pupil_id", "A pupil's id")
     school = filters.CharFilter(field_name="school__urn", help_text="The school's URN")
     started_after = filters.DateFilter(field_name="start_date", lookup_expr="gte")
     started_before = filters.DateFilter(field_name="start_date", lookup_expr="lte")
@@ -297,7 +313,7 @@ class ExclusionViewSet(ApiViewSet):
 class ReferralViewSet(ApiViewSet):
     queryset = Referral.objects.all()
     serializer_class = s.ReferralSerializer
-    filterset_fields = ["pupil", "state", "reason"]
+    filterset_class = filter_for(Referral, ["pupil", "state", "reason"], ids=["pupil"])
     ordering_fields = ["created_at", "submitted_at", "pk"]
     ordering = ["-created_at", "-pk"]
     related = ("school",)
@@ -340,7 +356,7 @@ class PanelMeetingViewSet(ApiViewSet):
 class FairAccessCaseViewSet(ApiViewSet):
     queryset = FairAccessCase.objects.all()
     serializer_class = s.FairAccessCaseSerializer
-    filterset_fields = ["state", "phase", "pupil"]
+    filterset_class = filter_for(FairAccessCase, ["state", "phase", "pupil"], ids=["pupil"])
     ordering_fields = ["referred_on", "allocation_due", "pk"]
     ordering = ["-referred_on", "-pk"]
 
@@ -353,7 +369,9 @@ class FairAccessCaseViewSet(ApiViewSet):
 class PlacementViewSet(ApiViewSet):
     queryset = Placement.objects.all()
     serializer_class = s.PlacementSerializer
-    filterset_fields = ["state", "provider", "pupil", "tier", "funding"]
+    filterset_class = filter_for(
+        Placement, ["state", "provider", "pupil", "tier", "funding"], ids=["provider", "pupil"]
+    )
     ordering_fields = ["start_date", "next_review_due", "pk"]
     ordering = ["-start_date", "-pk"]
     related = ("school",)
@@ -383,7 +401,7 @@ class _OfPlacement(ApiViewSet):
 class ProviderReturnViewSet(_OfPlacement):
     queryset = ProviderReturn.objects.all()
     serializer_class = s.ProviderReturnSerializer
-    filterset_fields = ["placement", "period"]
+    filterset_class = filter_for(ProviderReturn, ["placement", "period"], ids=["placement"])
     ordering_fields = ["period_start", "pk"]
     ordering = ["-period_start", "-pk"]
     http_method_names = ["get", "post", "head", "options"]
@@ -412,7 +430,7 @@ class ProviderReturnViewSet(_OfPlacement):
 class ReviewViewSet(_OfPlacement):
     queryset = Review.objects.all()
     serializer_class = s.ReviewSerializer
-    filterset_fields = ["placement", "decision"]
+    filterset_class = filter_for(Review, ["placement", "decision"], ids=["placement"])
     ordering_fields = ["held_on", "pk"]
     ordering = ["-held_on", "-pk"]
 
@@ -421,7 +439,7 @@ class ReviewViewSet(_OfPlacement):
 class ReintegrationPlanViewSet(_OfPlacement):
     queryset = ReintegrationPlan.objects.all()
     serializer_class = s.ReintegrationPlanSerializer
-    filterset_fields = ["placement", "status"]
+    filterset_class = filter_for(ReintegrationPlan, ["placement", "status"], ids=["placement"])
     ordering_fields = ["target_date", "pk"]
     related = ("placement", "school")
 
@@ -474,9 +492,7 @@ class TokenView(APIView):
         # django-axes counts failures per username and IP and answers 429 once locked.
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if getattr(request._request, "axes_locked_out", False):
-            return Response(
-                {"detail": "Too many failed attempts. Try again in 15 minutes."}, status=429
-            )
+            return locked_out(request._request)
         if user is None or not totp_verify(
             user=user, code=data["otp_token"], request=request._request
         ):

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import InterfaceError, OperationalError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
@@ -209,6 +209,12 @@ class SignInSetupView(_PendingSignInMixin, FormView):
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' lockout page: the same for every username, known or not (security bar G9)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/v1/"):
+        return JsonResponse(
+            {"detail": f"Too many failed attempts. Try again in {minutes} minutes."},
+            status=settings.AXES_HTTP_RESPONSE_CODE,
+            headers={"Retry-After": str(minutes * 60)},
+        )
     return render(
         request,
         "organisations/locked_out.html",
@@ -301,7 +307,18 @@ class AccessibilityView(TemplateView):
     template_name = "organisations/accessibility.html"
 
 
+API_ERRORS = {
+    403: "You may not do this",
+    404: "Not found",
+    500: "Something went wrong on our side",
+    503: "The service is unavailable. Try again shortly.",
+}
+
+
 def _error(request, template: str, status: int) -> HttpResponse:
+    # The API answers in JSON, even for a URL no route matches.
+    if request.path.startswith("/api/v1/") and not request.path.startswith("/api/v1/docs/"):
+        return JsonResponse({"detail": API_ERRORS[status]}, status=status)
     # Rendered without the request or context processors: an error page must not need the database.
     body = loader.get_template(template).render({"service_name": settings.SERVICE_NAME})
     return HttpResponse(body, status=status)
