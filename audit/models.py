@@ -1,6 +1,7 @@
 """Who read which pupil's record: one row per read, never the data itself (security bar G12)."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
@@ -34,7 +35,10 @@ class PupilRead(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["user_id", "-at"])]
+        indexes = [
+            models.Index(fields=["user_id", "-at"]),
+            GinIndex(fields=["pupil_ids"], name="pupilread_pupil_ids"),
+        ]
 
     def __str__(self):
         return f"{self.username} {self.get_action_display().lower()} at {self.at:%Y-%m-%d %H:%M}"

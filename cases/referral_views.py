@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.forms import EvidenceForm, ReferralForm, ReferralMessageForm
@@ -214,6 +215,7 @@ class EvidenceDownloadView(PermissionRequiredMixin, View):
 
     permission_required = "cases.view_referral"
 
+    @export_limited
     def get(self, request, pk):
         document = get_object_or_404(
             EvidenceDocument.objects.filter(

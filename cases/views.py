@@ -171,6 +171,8 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
             and school is not None
             and getattr(user.membership_or_none(), "school_id", None) == school.pk,
             "can_record": user.has_perm("cases.add_exclusion") and school_is_users,
+            # The LA is the data controller: its officers answer subject access requests.
+            "data_rights": user.role == Role.LA_OFFICER,
             # Fair Access is for a child on no school's roll.
             "can_open_fair_access": user.has_perm("cases.add_fairaccesscase") and school is None,
             "fair_access_cases": FairAccessCase.objects.visible_to(user).filter(pupil=pupil),

@@ -112,6 +112,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "organisations.view_user",
         "organisations.add_user",
         "organisations.change_user",
+        # Who looked at which pupil: the read audit, searchable, never editable.
+        "audit.view_pupilread",
     ],
     # Panel members see the meetings they sit on; the chair among them runs it.
     Role.PANEL_MEMBER: [

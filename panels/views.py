@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.services import CaseError
@@ -76,11 +77,7 @@ def _runs_meeting(user, meeting) -> bool:
 
 
 def _audit_items(request, items) -> None:
-    pupils = [
-        i.referral.pupil_id if i.referral_id else i.exclusion.pupil_id
-        for i in items
-        if i.referral_id or i.exclusion_id
-    ]
+    pupils = [item.pupil.pk for item in items if item.pupil is not None]
     if pupils:
         audit_pupil_read(request=request, pupil_ids=pupils, action=PupilRead.Action.LIST)
 
@@ -280,6 +277,7 @@ class ItemEditView(PermissionRequiredMixin, View):
 class PackDownloadView(PermissionRequiredMixin, View):
     permission_required = "panels.view_panelmeeting"
 
+    @export_limited
     def get(self, request, pk):
         meeting = _meeting(request.user, pk)
         if not meeting.pack:
@@ -485,6 +483,7 @@ class MinutesView(PermissionRequiredMixin, TemplateView):
 class MinutesPdfView(PermissionRequiredMixin, View):
     permission_required = "panels.view_panelmeeting"
 
+    @export_limited
     def get(self, request, pk):
         version = get_object_or_404(
             MinutesVersion.objects.filter(

@@ -17,7 +17,11 @@ LA_REPORT_ROLES = (Role.LA_OFFICER, Role.DIRECTOR, Role.PANEL_MEMBER)
 class ReportQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in LA_REPORT_ROLES:
-            return self.filter(la_id=membership.la_id, school__isnull=True, trust__isnull=True)
+            reports = self.filter(la_id=membership.la_id, school__isnull=True, trust__isnull=True)
+            if membership.role == Role.DIRECTOR:
+                # Directors see aggregates only: a panel pack names pupils.
+                reports = reports.exclude(kind=Report.Kind.PANEL_PACK)
+            return reports
         if membership.role == Role.SCHOOL_STAFF:
             return self.filter(school_id=membership.school_id)
         if membership.role == Role.TRUST_LEAD:

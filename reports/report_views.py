@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from organisations.calendar import school_year_of
@@ -20,7 +21,7 @@ from organisations.roles import Role
 from placements.models import Placement
 from reports.figures import la_figures
 from reports.models import LA_REPORT_ROLES, Report
-from reports.services import report_request, term_of
+from reports.services import report_pupil_ids, report_request, term_of
 
 EXPORTABLE = (
     "by_reason",
@@ -104,10 +105,17 @@ class ReportDetailView(PermissionRequiredMixin, TemplateView):
 class ReportDownloadView(PermissionRequiredMixin, View):
     permission_required = "reports.view_report"
 
+    @export_limited
     def get(self, request, pk):
         report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
         if report.status != Report.Status.DONE:
             raise Http404
+        # Every download is on record; a panel pack's with the pupils on its agenda.
+        audit_pupil_read(
+            request=request,
+            pupil_ids=report_pupil_ids(report),
+            action=PupilRead.Action.DOWNLOAD_PDF,
+        )
         return FileResponse(
             report.file.open("rb"),
             as_attachment=True,
@@ -121,12 +129,14 @@ class TableExportView(PermissionRequiredMixin, View):
 
     permission_required = "reports.view_report"
 
+    @export_limited
     def get(self, request, table):
         if table not in EXPORTABLE:
             raise Http404
         la = _la(request.user)
         figures = la_figures(la, school_year_of(timezone.localdate()))
         shown = figures[table].suppressed()
+        audit_pupil_read(request=request, pupil_ids=[], action=PupilRead.Action.EXPORT)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
         writer = csv.writer(response)
@@ -144,6 +154,7 @@ class CensusExtractView(PermissionRequiredMixin, View):
 
     permission_required = "placements.change_placement"
 
+    @export_limited
     def get(self, request):
         membership = request.user.membership_or_none()
         if membership is None or membership.role != Role.LA_OFFICER:

@@ -265,12 +265,25 @@ def _monitoring(report: Report) -> bytes:
     return render_pdf(html)
 
 
-def _panel_pack(report: Report) -> bytes:
-    meeting = (
+def _pack_meeting(report: Report) -> PanelMeeting | None:
+    return (
         PanelMeeting.objects.filter(la=report.la, date__gte=report.period_start)
         .order_by("date")
         .first()
     )
+
+
+def report_pupil_ids(report: Report) -> list[int]:
+    """The pupils a report names (a panel pack's agenda), for the read audit of its download."""
+    if report.kind != Report.Kind.PANEL_PACK:
+        return []
+    meeting = _pack_meeting(report)
+    items = meeting.items.for_agenda() if meeting else []
+    return [item.pupil.pk for item in items if item.pupil is not None]
+
+
+def _panel_pack(report: Report) -> bytes:
+    meeting = _pack_meeting(report)
     _beat(report, 30, "Gathering the agenda")
     items = list(meeting.items.for_agenda()) if meeting else []
     html = render_to_string(

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "placements",
     "panels",
     "reports",
+    "rights",
     "api",
 ]
 
@@ -262,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.scheduled",
         "schedule": crontab(hour=5, minute=30, day_of_month="20", month_of_year="12,3,7"),
         "args": ["board"],
+    },
+    # Records past their retention period are deleted nightly (legal holds excepted).
+    "rights-retention": {
+        "task": "rights.tasks.retention",
+        "schedule": crontab(hour=3, minute=15),
     },
     "reports-sweep": {
         "task": "reports.tasks.sweep",

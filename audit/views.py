@@ -1,0 +1,74 @@
+"""The LA administrator's audit search: who looked at this pupil, and what has this person read."""
+
+from django import forms
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.views.generic import ListView
+
+from audit.models import Denial, PupilRead
+from cases.identifiers import upn_normalise
+from cases.models import Pupil
+from organisations.models import User
+
+
+class AuditSearchForm(forms.Form):
+    upn = forms.CharField(label="Pupil's UPN", required=False, max_length=20)
+    username = forms.CharField(label="Username", required=False, max_length=150)
+    action = forms.ChoiceField(
+        label="What they did", required=False, choices=[("", "Anything"), *PupilRead.Action.choices]
+    )
+
+
+def reads_visible_to(user, *, pupil_id=None):
+    """The audit rows an LA administrator may search: reads of their LA's pupils (whoever read
+    them), and reads by the people they administer."""
+    membership = user.membership_or_none()
+    if membership is None or membership.la_id is None:
+        return PupilRead.objects.none()
+    if pupil_id is not None:
+        return PupilRead.objects.filter(pupil_ids__contains=[pupil_id])
+    people = User.objects.visible_to(user).values("pk")
+    return PupilRead.objects.filter(user_id__in=people)
+
+
+class AuditSearchView(PermissionRequiredMixin, ListView):
+    permission_required = "audit.view_pupilread"
+    template_name = "audit/search.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.form = AuditSearchForm(self.request.GET or None)
+        self.pupil = None
+        self.not_found = False
+        if not self.form.is_valid():
+            return PupilRead.objects.none()
+        data = self.form.cleaned_data
+        la_id = self.request.user.membership.la_id
+        if data["upn"]:
+            self.pupil = (
+                Pupil.objects.filter(upn=upn_normalise(data["upn"]))
+                .filter(la_id=la_id)
+                .only("pk", "upn")
+                .first()
+            )
+            if self.pupil is None:
+                self.not_found = True
+                return PupilRead.objects.none()
+        rows = reads_visible_to(self.request.user, pupil_id=self.pupil.pk if self.pupil else None)
+        if data["username"]:
+            rows = rows.filter(username__iexact=data["username"])
+        if data["action"]:
+            rows = rows.filter(action=data["action"])
+        return rows.order_by("-at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        denials = Denial.objects.filter(
+            user_id__in=User.objects.visible_to(self.request.user).values("pk")
+        ).order_by("-at")[:20]
+        return {
+            **super().get_context_data(**kwargs),
+            "form": self.form,
+            "pupil": self.pupil,
+            "not_found": self.not_found,
+            "searched": self.form.is_bound,
+            "denials": denials,
+        }
