@@ -31,6 +31,7 @@ from cases.models import (
     FairAccessCase,
     Pupil,
 )
+from cases.pupil_import import pupil_import
 from cases.services import (
     PUPIL_EDITABLE_FIELDS,
     CaseError,
@@ -44,6 +45,7 @@ from cases.services import (
     pupil_update,
     school_year_suspension_days,
 )
+from organisations.import_views import CsvImportView
 from organisations.models import School
 from organisations.roles import Role
 from organisations.views import SearchMixin
@@ -471,3 +473,20 @@ def _pupil_the_user_may_change(user, pk) -> Pupil:
         if school is None or not School.objects.visible_to(user).filter(pk=school.pk).exists():
             raise PermissionDenied
     return pupil
+
+
+class PupilImportView(PermissionRequiredMixin, CsvImportView):
+    """A school (or the LA) loads pupils and exclusions from its information system's export."""
+
+    permission_required = ("cases.add_pupil", "cases.add_exclusion")
+    template_name = "cases/pupil_import.html"
+    kind = "pupils"
+
+    def check(self, content):
+        return pupil_import(user=self.request.user, content=content, apply=False)
+
+    def apply(self, content):
+        return pupil_import(user=self.request.user, content=content, apply=True)
+
+    def done_url(self):
+        return reverse("cases:pupil_list")

@@ -300,8 +300,16 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             "pex_quota",
             "pex_quota_charge",
             "inset_days_are_school_days",
+            "retain_pupil_records_to_age",
+            "retain_sen_records_to_age",
         ]
         labels = {"inset_days_are_school_days": "INSET days count as school days in deadlines"}
+        help_texts = {
+            "retain_pupil_records_to_age": "Records are deleted after this birthday (usually 25)",
+            "retain_sen_records_to_age": (
+                "For a pupil who has ever had special educational needs (usually 31)"
+            ),
+        }
         error_messages = {
             field: {
                 "required": "Enter a number",
@@ -314,6 +322,8 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
                 "review_interval_weeks",
                 "attendance_threshold",
                 "caseload_grace_days",
+                "retain_pupil_records_to_age",
+                "retain_sen_records_to_age",
             )
         }
 
@@ -327,5 +337,7 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             Field.text("pex_quota", field_width=Fixed.FIVE),
             Field.text("pex_quota_charge", field_width=Fixed.TEN),
             Field.checkbox("inset_days_are_school_days"),
+            Field.text("retain_pupil_records_to_age", field_width=Fixed.FIVE),
+            Field.text("retain_sen_records_to_age", field_width=Fixed.FIVE),
             Submit("save", "Save the settings"),
         )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", views.AccountView.as_view(), name="account"),
     path("account/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
     path("schools/", views.SchoolListView.as_view(), name="school_list"),
+    path("schools/import/", views.SchoolImportView.as_view(), name="school_import"),
     path("schools/<str:urn>/", views.SchoolDetailView.as_view(), name="school_detail"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("users/", views.UserListView.as_view(), name="user_list"),

@@ -41,6 +41,7 @@ from organisations.forms import (
     TermForm,
     UserAddForm,
 )
+from organisations.import_views import CsvImportView
 from organisations.models import (
     LocalAuthority,
     NonSchoolDay,
@@ -48,6 +49,7 @@ from organisations.models import (
     Term,
     User,
 )
+from organisations.school_import import school_import_apply, school_import_check
 from organisations.services import (
     CalendarError,
     UserAdministrationError,
@@ -623,3 +625,26 @@ class LocalAuthoritySettingsView(PermissionRequiredMixin, FormView):
         form.save()
         messages.success(self.request, "Settings saved")
         return redirect("organisations:la_settings")
+
+
+class SchoolImportView(PermissionRequiredMixin, CsvImportView):
+    """An LA administrator loads or refreshes the LA's schools from the DfE register."""
+
+    permission_required = "organisations.add_school"
+    template_name = "organisations/school_import.html"
+    kind = "schools"
+
+    def la(self) -> LocalAuthority:
+        return LocalAuthority.objects.get(pk=self.request.user.membership.la_id)
+
+    def check(self, content):
+        return school_import_check(la=self.la(), content=content)
+
+    def apply(self, content):
+        checked = school_import_check(la=self.la(), content=content)
+        if checked.ok:
+            school_import_apply(la=self.la(), checked=checked)
+        return checked
+
+    def done_url(self):
+        return reverse("organisations:school_list")

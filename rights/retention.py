@@ -51,10 +51,11 @@ def _delete_pupil(pupil_id: int) -> tuple[int, int]:
                 if stored:
                     stored.delete(save=False)
                     files += 1
+        records += model._base_manager.filter(pk__in=ids).delete()[0]
+        # After the delete, which itself writes a last "deleted" history row.
         historical = history_model(model)
         if historical is not None:
             records += historical.objects.filter(id__in=ids).delete()[0]
-        records += model._base_manager.filter(pk__in=ids).delete()[0]
     return records, files
 
 

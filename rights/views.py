@@ -55,6 +55,7 @@ class HoldForm(forms.Form):
         help_text="For example, a claim, an inquiry or a safeguarding review",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={"required": "Enter why the records must be kept"},
     )
 
     def __init__(self, *args, **kwargs):
