@@ -10,6 +10,9 @@ PUBLIC = {
     "organisations:sign_in_setup",
     "organisations:accessibility",
     "admin_login_redirect",
+    # The API's way in (password + TOTP code) and its description (no data).
+    "api:token",
+    "api:schema",
 }
 
 
@@ -31,13 +34,32 @@ def _example_path(route: str) -> str:
     return "/" + path.split("(")[0].split("<")[0]
 
 
+def _api(name) -> bool:
+    return (name or "").startswith("api:")
+
+
 def test_only_the_listed_routes_are_public():
     public = {
         name
         for _, name, callback in _walk(get_resolver().url_patterns)
-        if not getattr(callback, "login_required", True) and not (name or "").startswith("admin:")
+        if not getattr(callback, "login_required", True)
+        and not (name or "").startswith("admin:")
+        and not (_api(name) and name not in PUBLIC)
     }
     assert public == PUBLIC
+
+
+def test_every_other_api_route_answers_401_to_anonymous_callers(client, db):
+    checked = 0
+    for route, name, _ in _walk(get_resolver().url_patterns):
+        if not _api(name) or name in PUBLIC:
+            continue
+        path = _example_path(route.replace("(?P<pk>[0-9]{1,18})", "1"))
+        for method in ("get", "post", "patch"):
+            response = getattr(client, method)(path, content_type="application/json")
+            assert response.status_code in (401, 405), (method, path, response.status_code)
+        checked += 1
+    assert checked >= 24
 
 
 def test_the_admin_sign_in_leads_to_the_one_sign_in_page(client, db):
@@ -49,7 +71,7 @@ def test_the_admin_sign_in_leads_to_the_one_sign_in_page(client, db):
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_other_route(client, db):
     checked = 0
     for route, name, callback in _walk(get_resolver().url_patterns):
-        if name in PUBLIC or not getattr(callback, "login_required", True):
+        if name in PUBLIC or not getattr(callback, "login_required", True) or _api(name):
             continue
         response = client.get(_example_path(route))
         assert response.status_code in (302, 404), (route, response.status_code)

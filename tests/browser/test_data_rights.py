@@ -1,0 +1,139 @@
+"""Data rights and the API in the browser: API tokens on the account page and the API docs; an
+officer's subject access export and legal hold; the administrator's audit search and schools
+import; a SENCO's import from their information system. axe finds nothing on every page."""
+
+import io
+import zipfile
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.models import Pupil
+from rights.models import LegalHold
+from tests.browser.test_exclusions import signed_in_home
+from tests.conftest import totp_code
+from tests.factories import make_upn
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_api_token_on_the_account_page_and_the_api_docs(page, accounts, assert_accessible):
+    account = accounts["senco"]
+    signed_in_home(page, account, assert_accessible)
+    TOTPDevice.objects.filter(user__username="senco").update(last_t=-1)
+    answer = page.request.post(
+        "/api/v1/auth/token/",
+        data={
+            "username": "senco",
+            "password": account["password"],
+            "otp_token": totp_code(account["totp_secret"]),
+            "name": "Our MIS link",
+        },
+    )
+    assert answer.status == 201
+    key = answer.json()["token"]
+    listed = page.request.get("/api/v1/pupils/", headers={"Authorization": f"Token {key}"})
+    assert listed.status == 200 and listed.json()["count"] > 0
+
+    page.goto("/account/")
+    table = page.get_by_role("table", name="Your tokens")
+    assert "Our MIS link" in table.inner_text() and "Active" in table.inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Revoke token {key[:8]}").click()
+    assert "Revoked" in page.get_by_role("table", name="Your tokens").inner_text()
+    assert_accessible(page)
+    refused = page.request.get("/api/v1/pupils/", headers={"Authorization": f"Token {key}"})
+    assert refused.status == 401
+
+    page.get_by_role("link", name="approvision API").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "approvision API, version 1"
+    assert "PATCH /api/v1/pupils/{id}/" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+
+def test_officer_exports_a_pupils_records_and_places_a_legal_hold(
+    page, accounts, assert_accessible
+):
+    signed_in_home(page, accounts["officer"], assert_accessible)
+    pupil = Pupil.objects.filter(exclusions__isnull=False).order_by("pk").first()
+    page.goto(f"/pupils/{pupil.pk}/")
+    page.get_by_role("link", name="Subject access export").click()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the export").click()
+    archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))  # noqa: SIM115
+    assert {"subject-access.pdf", "subject-access.json"} <= set(archive.namelist())
+
+    page.goto(f"/pupils/{pupil.pk}/")
+    page.get_by_role("link", name="Legal hold").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Place a legal hold").click()
+    assert "Enter why the records must be kept" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Why must these records be kept?").fill("A claim against the council")
+    page.get_by_role("button", name="Place a legal hold").click()
+    assert "On hold" in page.locator("main").inner_text()
+    assert_accessible(page)
+    assert LegalHold.objects.active().filter(pupil=pupil).exists()
+
+    # The administrator sees who has looked at this pupil.
+    signed_in_home(page, accounts["admin"], assert_accessible)
+    page.get_by_role("link", name="Audit log").click()
+    assert_accessible(page)
+    page.get_by_label("Pupil's UPN").fill(pupil.upn)
+    page.get_by_role("button", name="Search").click()
+    results = page.locator("main").inner_text()
+    assert "officer" in results and "Subject access export" in results
+    assert_accessible(page)
+
+
+def test_admin_imports_schools_and_senco_imports_pupils(page, accounts, assert_accessible):
+    signed_in_home(page, accounts["admin"], assert_accessible)
+    page.goto("/schools/")
+    page.get_by_role("link", name="Import schools from the DfE register").click()
+    assert_accessible(page)
+    header = (
+        "URN,LA (code),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (name),"
+        "PhaseOfEducation (name),Trusts (name)\n"
+    )
+    la_code = Pupil.objects.first().la.code
+    broken = header + f"12345,{la_code},4901,Short URN School,Community school,Secondary,\n"
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "schools.csv", "mimeType": "text/csv", "buffer": broken.encode()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    assert "must be 6 digits" in page.get_by_role("table").inner_text()
+    assert_accessible(page)
+    good = header + f"199901,{la_code},4901,Meadow Park School,Community school,Secondary,\n"
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "schools.csv", "mimeType": "text/csv", "buffer": good.encode()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    assert "The file has no problems" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import 1 change").click()
+    assert "Imported: 1 added" in page.locator("main").inner_text()
+
+    signed_in_home(page, accounts["senco"], assert_accessible)
+    page.goto("/pupils/")
+    page.get_by_role("link", name="Import from your school information system").click()
+    assert_accessible(page)
+    urn = (
+        page.evaluate("1")
+        and Pupil.objects.filter(enrolments__school__name="Harbridge Academy")
+        .values_list("enrolments__school__urn", flat=True)
+        .first()
+    )
+    upn = make_upn(la_code, 88001)
+    rows = (
+        "UPN,Legal Surname,Legal Forename,DOB,Gender,School URN,Admission Date\n"
+        f"{upn},Imported,Iris,01/02/2012,F,{urn},03/09/2023\n"
+    )
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "mis.csv", "mimeType": "text/csv", "buffer": rows.encode()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import 1 change").click()
+    assert "Imported: 1 added" in page.locator("main").inner_text()
+    assert Pupil.objects.filter(upn=upn).exists()
