@@ -37,7 +37,7 @@ NAVIGATION = [
     ),
     ("Users", "organisations:user_list", "organisations.view_user", ("organisations:user",)),
     ("Reports", "reports:list", "reports.add_report", ("reports:list", "reports:detail")),
-    ("Audit log", "audit:search", "audit.view_pupilread", ("audit:",)),
+    ("Audit log", "rights:audit_search", "audit.view_pupilread", ("rights:audit",)),
     (
         "Settings",
         "organisations:la_settings",

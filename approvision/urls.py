@@ -25,7 +25,6 @@ urlpatterns = [
     path("api/v1/docs/", ApiDocsView.as_view(), name="api_docs"),
     path("api/v1/", include("api.urls")),
     path("", include("reports.urls")),
-    path("", include("audit.urls")),
     path("", include("rights.urls")),
     path("", include("organisations.urls")),
     path("", include("providers.urls")),

@@ -53,6 +53,10 @@ PAGES = [
     ("SENCO's pupils", "senco", "/pupils/"),
     ("User list (LA admin)", "admin", "/users/"),
     ("Your account", "officer", "/account/"),
+    ("API: pupils", "officer", "/api/v1/pupils/"),
+    ("API: exclusions", "officer", "/api/v1/exclusions/"),
+    ("API: placements", "provider", "/api/v1/placements/"),
+    ("Audit log", "admin", "/audit/?username=officer"),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rights import views
+from rights import audit_views, views
 
 app_name = "rights"
 
@@ -11,4 +11,5 @@ urlpatterns = [
         name="subject_access",
     ),
     path("pupils/<int:pk>/legal-hold/", views.LegalHoldView.as_view(), name="legal_hold"),
+    path("audit/", audit_views.AuditSearchView.as_view(), name="audit_search"),
 ]

@@ -10,6 +10,8 @@ export DATABASE_URL REDIS_URL APPROVISION_STARTED
 export DJANGO_SETTINGS_MODULE=approvision.settings.production
 export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
+# The bench signs every simulated user in as the same few accounts: lift the per-user API limit.
+export APPROVISION_API_RATE=1000000
 export APPROVISION_VAR_DIR="$PWD/var/bench"
 export DJANGO_STATIC_ROOT="$PWD/var/bench/static"
 port=${BENCH_PORT:-8765}

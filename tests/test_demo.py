@@ -122,3 +122,16 @@ def test_demo_has_a_year_of_fair_access_history_with_schools_over_and_under_thei
     difference = {s.name: taken.get(s.name, 0) - total * s.pupils_on_roll / size for s in schools}
     assert difference["Kelmscott High School"] >= 3
     assert difference["Harbridge Academy"] <= -3
+
+
+def test_demo_has_a_former_pupil_kept_past_retention_under_a_legal_hold(db):
+    from datetime import date
+
+    from rights.models import LegalHold
+    from rights.retention import retention_due, retention_run
+
+    call_command("load_demo", *SMALL)
+    hold = LegalHold.objects.active().select_related("pupil").get()
+    assert hold.pupil in retention_due(date.today())
+    run = retention_run(date.today())
+    assert run.held >= 1 and Pupil.objects.filter(pk=hold.pupil_id).exists()

@@ -247,3 +247,17 @@ def test_the_schema_and_docs_page(world, sign_in, client):
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert "If-Match" in docs.content.decode()
+
+
+def test_exports_are_limited_per_user_and_each_is_logged(world, sign_in, client, settings):
+    settings.APPROVISION_RATE_LIMITS = {**settings.APPROVISION_RATE_LIMITS, "export": (2, 3600)}
+    sign_in(world["users"]["la_officer"])
+    before = PupilRead.objects.count()
+    codes = [client.get("/reports/ap-census.csv").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    refused = client.get("/reports/ap-census.csv")
+    assert int(refused["Retry-After"]) >= 1
+    assert "downloaded a lot recently" in refused.content.decode()
+    # The two exports are in the audit; the refused ones are not exports.
+    assert PupilRead.objects.count() == before + 2
+    assert set(PupilRead.objects.values_list("action", flat=True)) == {PupilRead.Action.EXPORT}

@@ -80,7 +80,15 @@ def test_each_role_sees_only_the_navigation_it_can_use(page, demo_accounts, asse
         sign_in(page, account, assert_accessible)
         page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)
         seen[username] = page.locator(".govuk-service-navigation__list").inner_text().split("\n")
-    assert seen["admin"] == ["Home", "Providers", "Schools", "Term dates", "Users", "Settings"]
+    assert seen["admin"] == [
+        "Home",
+        "Providers",
+        "Schools",
+        "Term dates",
+        "Users",
+        "Audit log",
+        "Settings",
+    ]
     # Provider staff see their caseload: its pupils, their referrals and placements.
     assert seen["provider"] == ["Home", "Pupils", "Referrals", "Placements", "Providers"]
     # And what the navigation does not offer is refused, on a page in the service's style.

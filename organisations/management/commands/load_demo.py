@@ -8,7 +8,7 @@ from organisations.demo import DemoContext
 
 # Each app that has demo records gives a `demo.load(context, var_dir=...)`; they run in the order
 # imports run, so each can build on the records of the ones before.
-DEMO_APPS = ["organisations", "providers", "cases", "placements", "panels", "reports"]
+DEMO_APPS = ["organisations", "providers", "cases", "placements", "panels", "reports", "rights"]
 
 
 class Command(BaseCommand):

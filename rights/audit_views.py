@@ -1,4 +1,5 @@
-"""The LA administrator's audit search: who looked at this pupil, and what has this person read."""
+"""The LA administrator's search of the read audit (audit/ keeps the log; this later app reads
+it beside the pupils): who looked at this pupil, and what has this person read."""
 
 from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -32,7 +33,7 @@ def reads_visible_to(user, *, pupil_id=None):
 
 class AuditSearchView(PermissionRequiredMixin, ListView):
     permission_required = "audit.view_pupilread"
-    template_name = "audit/search.html"
+    template_name = "rights/audit_search.html"
     paginate_by = 50
 
     def get_queryset(self):
