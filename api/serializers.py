@@ -63,27 +63,7 @@ class PupilSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pupil
-        fields = [
-            "id",
-            "upn",
-            "la",
-            "legal_first_name",
-            "legal_last_name",
-            "preferred_first_name",
-            "preferred_last_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "sen_status",
-            "primary_need",
-            "free_school_meals",
-            "looked_after",
-            "social_care",
-            "youth_justice",
-            "home_la",
-            "current_school",
-            "version",
-        ]
+        fields = ["id", "upn", "la", *PUPIL_EDITABLE_FIELDS, "current_school", "version"]
         read_only_fields = ["id", "upn", "la", "home_la", "current_school", "version"]
 
     def get_current_school(self, pupil) -> str | None:

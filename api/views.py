@@ -142,6 +142,21 @@ class ApiViewSet(viewsets.GenericViewSet):
             response["ETag"] = etag(record)
         return response
 
+    def versioned_update(self, record, given_as, change):
+        """PATCH a versioned record: If-Match first, then the fields, then the service (which
+        locks the row and checks the version again); the answer carries the new ETag."""
+        version = self.check_if_match(record)
+        given = given_as(record, data=self.request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        try:
+            record = change(record, by=self.request.user, version=version, **given.validated_data)
+        except CaseError as error:
+            raise case_error(error) from error
+        record = self.get_queryset().get(pk=record.pk)
+        response = Response(self.get_serializer(record).data)
+        response["ETag"] = etag(record)
+        return response
+
     def check_if_match(self, record):
         given = self.request.headers.get("If-Match")
         if not given:
@@ -239,19 +254,9 @@ class PupilViewSet(ApiViewSet):
             pupil = _pupil_the_user_may_change(request.user, pk)
         except PermissionDenied as error:
             raise exceptions.PermissionDenied() from error
-        version = self.check_if_match(pupil)
-        given = s.PupilUpdateSerializer(pupil, data=request.data, partial=True)
-        given.is_valid(raise_exception=True)
-        try:
-            pupil = pupil_update(
-                pupil=pupil, by=request.user, version=version, **given.validated_data
-            )
-        except CaseError as error:
-            raise case_error(error) from error
-        pupil = self.get_queryset().get(pk=pupil.pk)
-        response = Response(s.PupilSerializer(pupil).data)
-        response["ETag"] = etag(pupil)
-        return response
+        return self.versioned_update(
+            pupil, s.PupilUpdateSerializer, lambda record, **c: pupil_update(pupil=record, **c)
+        )
 
 
 def by_id(field: str, help_text: str):
@@ -335,19 +340,11 @@ class ReferralViewSet(ApiViewSet):
         referral = self.get_object()
         if not _is_referrers_school(request.user, referral):
             raise exceptions.PermissionDenied("Only the referring school changes its referral")
-        version = self.check_if_match(referral)
-        given = s.ReferralSerializer(referral, data=request.data, partial=True)
-        given.is_valid(raise_exception=True)
-        try:
-            referral = referral_update(
-                referral=referral, by=request.user, version=version, **given.validated_data
-            )
-        except CaseError as error:
-            raise case_error(error) from error
-        referral = self.get_queryset().get(pk=referral.pk)
-        response = Response(s.ReferralSerializer(referral).data)
-        response["ETag"] = etag(referral)
-        return response
+        return self.versioned_update(
+            referral,
+            s.ReferralSerializer,
+            lambda record, **c: referral_update(referral=record, **c),
+        )
 
 
 @read_schema(s.PanelMeetingSerializer)
