@@ -193,3 +193,19 @@ def test_legal_hold_page(held_world, sign_in, client):
     assert LegalHold.objects.active().get().reason == "Inquiry"
     client.post(f"/pupils/{pupil.pk}/legal-hold/", {"lift": "1"})
     assert not LegalHold.objects.active().exists()
+
+
+def test_the_nightly_task_runs_retention_and_clears_spent_rate_windows(held_world):
+    from datetime import timedelta
+
+    from audit.models import RateCount
+    from rights.models import RetentionRun
+    from rights.tasks import retention
+
+    now = timezone.now()
+    RateCount.objects.create(key="api:1", window_start=now - timedelta(days=2), count=5)
+    RateCount.objects.create(key="api:1", window_start=now, count=1)
+    result = retention.delay().get()
+    assert set(result) == {"pupils", "records", "held"}
+    assert RetentionRun.objects.count() == 1
+    assert list(RateCount.objects.values_list("count", flat=True)) == [1]
