@@ -1,5 +1,5 @@
 # approvision. `make run` serves the demo; `make test` runs the whole suite. Both set up what is missing.
-.PHONY: run test bench setup otp lint format lock
+.PHONY: run test bench drills backup restore setup otp lint format lock
 
 run:
 	@scripts/run.sh
@@ -10,6 +10,19 @@ test:
 # Latency, throughput and query counts of the key pages: var/bench/results.{json,md}.
 bench:
 	@scripts/bench.sh
+
+# Fault drills: a worker killed mid-report, PostgreSQL restarted under load, Redis stopped, and a
+# backup restored and compared table by table: var/drills/results.md.
+drills:
+	@scripts/drills.sh
+
+# A pg_dump of the database with a manifest of every table's rows and checksum (var/backups/).
+backup:
+	@scripts/backup.sh
+
+# Restore the newest backup (or BACKUP=...) into TARGET (default approvision_restored), compared.
+restore:
+	@scripts/restore.sh "$(BACKUP)" "$(or $(TARGET),approvision_restored)"
 
 setup:
 	@scripts/setup.sh --test

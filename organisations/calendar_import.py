@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
+from approvision.tasks import queue
 from organisations.models import LocalAuthority, NonSchoolDay, School, Term
 
 COLUMNS = ["school_year", "urn", "type", "name", "start", "end", "description"]
@@ -160,7 +161,5 @@ def calendar_changed(*, la: LocalAuthority) -> None:
     Found by name in Celery's registry: the cases app owns deadlines, and organisations does not
     import it.
     """
-    from celery import current_app
-
-    task = current_app.tasks["cases.tasks.deadlines_refresh"]
-    transaction.on_commit(lambda: task.delay(la_id=la.pk))
+    # With Redis down the nightly recount (02:30) catches up instead.
+    transaction.on_commit(lambda: queue("cases.tasks.deadlines_refresh", la_id=la.pk))

@@ -13,13 +13,13 @@ import socket
 import time
 from datetime import date, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from approvision.tasks import queue
 from cases.models import Deadline
 from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority, User
@@ -85,7 +85,8 @@ def report_request(
 
 
 def enqueue(report_id: int) -> None:
-    current_app.tasks["reports.tasks.produce"].delay(report_id)
+    # With Redis down the report stays queued; the sweeper sends it once Redis is back.
+    queue("reports.tasks.produce", report_id)
 
 
 def _claim(report_id: int) -> Report | None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Project-local PostgreSQL and Redis on loopback, with their data under var/.
-#   scripts/services.sh start PROFILE   (PROFILE: run, test or bench) prints the variables to export
+#   scripts/services.sh start PROFILE   (PROFILE: run, test, bench or drill) prints the variables to
+#                                       export
 #   scripts/services.sh stop PROFILE    stops what this invocation's start started (from the
 #                                       APPROVISION_STARTED variable start printed), nothing else
 # DATABASE_URL / REDIS_URL already set: that service is not started here.
@@ -13,7 +14,8 @@ case "$profile" in
   run) pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799} ;;
   test) pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809} ;;
   bench) pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819} ;;
-  *) echo "profile must be run, test or bench" >&2; exit 2 ;;
+  drill) pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829} ;;
+  *) echo "profile must be run, test, bench or drill" >&2; exit 2 ;;
 esac
 dir="$PWD/var/$profile"
 mkdir -p "$dir"
@@ -95,5 +97,5 @@ case "$action" in
       *" redis "*) redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true ;;
     esac
     ;;
-  *) echo "usage: scripts/services.sh start|stop run|test|bench" >&2; exit 2 ;;
+  *) echo "usage: scripts/services.sh start|stop run|test|bench|drill" >&2; exit 2 ;;
 esac
