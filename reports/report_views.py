@@ -19,7 +19,7 @@ from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority
 from organisations.roles import Role
 from placements.models import Placement
-from reports.figures import la_figures
+from reports.figures import la_figures_recent
 from reports.models import LA_REPORT_ROLES, Report
 from reports.services import report_pupil_ids, report_request, term_of
 
@@ -134,7 +134,7 @@ class TableExportView(PermissionRequiredMixin, View):
         if table not in EXPORTABLE:
             raise Http404
         la = _la(request.user)
-        figures = la_figures(la, school_year_of(timezone.localdate()))
+        figures = la_figures_recent(la, school_year_of(timezone.localdate()))
         shown = figures[table].suppressed()
         audit_pupil_read(request=request, pupil_ids=[], action=PupilRead.Action.EXPORT)
         response = HttpResponse(content_type="text/csv; charset=utf-8")

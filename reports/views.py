@@ -15,12 +15,14 @@ from placements.models import Placement, PupilMove
 from placements.services import alerts
 from reports.charts import bar_chart
 from reports.figures import (
+    FIGURES_CACHE_SECONDS,
     SMALL,
     SUPPRESSED,
     Table,
     chart_values,
     current_school_year,
     la_figures,
+    la_figures_recent,
     per_100,
 )
 from reports.report_views import EXPORTABLE
@@ -144,7 +146,7 @@ class HomeView(TemplateView):
 
 def _director(la) -> dict:
     """The director's dashboard: the LA's figures this school year, suppressed, with charts."""
-    figures = la_figures(la, current_school_year())
+    figures = la_figures_recent(la, current_school_year())
     headline = figures["headline"]
     return {
         "figures": figures,
@@ -176,10 +178,20 @@ def _accountability(user, membership) -> dict:
     if la is None:
         return {}
     year = current_school_year()
-    own = la_figures(la, year, schools=schools.filter(la=la), full=False)
+    # The school's or trust's own figures, recounted at most every 5 minutes like the LA's.
+    scope = (
+        f"school:{membership.school_id}" if membership.school_id else f"trust:{membership.trust_id}"
+    )
+    own = cache.get_or_set(
+        f"own-figures:{scope}:{la.pk}:{year}",
+        lambda: la_figures(la, year, schools=schools.filter(la=la), full=False),
+        FIGURES_CACHE_SECONDS,
+    )
     # The LA-wide comparator is the same for every school: kept for 5 minutes.
     whole = cache.get_or_set(
-        f"la-comparator:{la.pk}:{year}", lambda: la_figures(la, year, full=False), 300
+        f"la-comparator:{la.pk}:{year}",
+        lambda: la_figures(la, year, full=False),
+        FIGURES_CACHE_SECONDS,
     )
     measures = [
         ("Suspensions", "headline", "suspensions"),
