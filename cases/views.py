@@ -144,7 +144,8 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
         )
         today = timezone.localdate()
         days = school_year_suspension_days(pupil, today)
-        school = current_school(pupil)
+        # The school whose roll they are on now, from the roll history already read.
+        school = next((e.school for e in enrolments if e.left_on is None), None)
         # Whether the school whose roll they are on is one this user works with.
         school_is_users = (
             school is not None and School.objects.visible_to(user).filter(pk=school.pk).exists()

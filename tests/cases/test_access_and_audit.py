@@ -203,6 +203,28 @@ def test_list_pages_run_a_fixed_number_of_queries(
             client.get(url)
 
 
+def test_the_case_file_runs_at_most_20_queries_however_many_exclusions(
+    world, cases, sign_in, django_assert_max_num_queries
+):
+    client = sign_in(world["users"]["la_officer"])
+    url = reverse("cases:pupil_detail", args=[cases["moved"].pk])
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url).status_code == 200
+    for day in (16, 17, 18, 19, 20, 23):  # school days
+        exclusion_record(
+            by=world["users"]["la_officer"],
+            pupil=cases["moved"],
+            school=world["maintained"],
+            kind=Exclusion.Kind.LUNCHTIME,
+            start_date=date(2026, 11, day),
+            reasons=["DB"],
+            decided_by="Head",
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
 def test_pupil_details_change_with_history_and_a_stale_edit_is_refused(world, cases, sign_in):
     client = sign_in(world["users"]["la_officer"])
     pupil = cases["stays"]
