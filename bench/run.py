@@ -2,21 +2,21 @@
 
 Runs against gunicorn with the production settings (behind a pretend TLS proxy: the bench sends
 X-Forwarded-Proto: https) and the database `make bench` prepared. For each page: median and 95th
-percentile latency and requests a second at 1 and 10 concurrent users, and the SQL queries the
-page runs (counted in-process with the same code). Writes var/bench/results.json and results.md.
+percentile latency and requests a second at 1, 10 and 50 concurrent users (locust, headless,
+bounded in time), the SQL queries the page runs (counted in-process with the same code) and the
+time of that bare SQL. Writes var/bench/results.json and results.md.
 """
 
 import argparse
 import base64
+import csv
 import http.client
 import json
 import os
 import platform
-import statistics
+import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -117,35 +117,31 @@ class Session:
 
 
 def measure(session: Session, path: str, users: int, seconds: float) -> dict:
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
-
-    def worker():
-        nonlocal errors
-        mine, bad = [], 0
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            status, _, _ = session.request("GET", path)
-            mine.append((time.perf_counter() - started) * 1000)
-            bad += status >= 400
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
-    begun = time.monotonic()
-    with ThreadPoolExecutor(users) as pool:
-        for _ in range(users):
-            pool.submit(worker)
-    elapsed = time.monotonic() - begun
-    latencies.sort()
+    """Locust, headless and bounded in time: `users` simulated users asking for the page without
+    pause, signed in with the session's cookies. Median and 95th percentile from locust's stats."""
+    stats = OUT / "locust" / f"{abs(hash((path, session.port, users)))}"
+    stats.parent.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "BENCH_PATH": path,
+        "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in session.cookies.items()),
+    }
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
+         "--headless", "--users", str(users), "--spawn-rate", str(users),
+         "--run-time", f"{max(1, round(seconds))}s", "--host", f"http://127.0.0.1:{session.port}",
+         "--csv", str(stats), "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "5"],
+        env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    with open(f"{stats}_stats.csv", newline="") as handle:
+        total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
+    requests = int(total["Request Count"])
     return {
-        "requests": len(latencies),
-        "errors": errors,
-        "median_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 1),
-        "per_second": round(len(latencies) / elapsed, 1),
+        "requests": requests,
+        "errors": int(total["Failure Count"]),
+        "median_ms": float(total["50%"] or 0),
+        "p95_ms": float(total["95%"] or 0),
+        "per_second": round(float(total["Requests/s"]), 1),
     }
 
 
@@ -256,7 +252,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seconds", type=float, default=3.0, help="per page and concurrency")
-    parser.add_argument("--users", default="1,10", help="concurrency levels")
+    parser.add_argument("--users", default="1,10,50", help="concurrency levels")
     args = parser.parse_args()
     levels = [int(n) for n in args.users.split(",")]
 
