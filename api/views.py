@@ -23,9 +23,7 @@ from audit.services import audit_pupil_read
 from cases.models import Exclusion, FairAccessCase, Pupil, Referral
 from cases.referral_views import _is_referrers_school
 from cases.services import (
-    CaseError,
     DuplicatePupil,
-    StaleVersion,
     current_school,
     exclusion_record,
     pupil_create,
@@ -95,13 +93,6 @@ ERRORS = {
 }
 
 
-def case_error(error: CaseError):
-    if isinstance(error, StaleVersion):
-        return PreconditionFailed()
-    field = error.field or "detail"
-    return exceptions.ValidationError({field: [str(error)]})
-
-
 class ApiViewSet(viewsets.GenericViewSet):
     permission_classes = [RolePermission]
     pagination_class = Paging
@@ -144,14 +135,12 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def versioned_update(self, record, given_as, change):
         """PATCH a versioned record: If-Match first, then the fields, then the service (which
-        locks the row and checks the version again); the answer carries the new ETag."""
+        locks the row and checks the version again); the answer carries the new ETag. A rule the
+        service refuses (CaseError, StaleVersion) is answered by api.errors as 400 or 412."""
         version = self.check_if_match(record)
         given = given_as(record, data=self.request.data, partial=True)
         given.is_valid(raise_exception=True)
-        try:
-            record = change(record, by=self.request.user, version=version, **given.validated_data)
-        except CaseError as error:
-            raise case_error(error) from error
+        record = change(record, by=self.request.user, version=version, **given.validated_data)
         record = self.get_queryset().get(pk=record.pk)
         response = Response(self.get_serializer(record).data)
         response["ETag"] = etag(record)
@@ -241,8 +230,6 @@ class PupilViewSet(ApiViewSet):
             raise exceptions.ValidationError(
                 {"upn": ["A pupil with this UPN is already recorded"]}
             ) from error
-        except CaseError as error:
-            raise case_error(error) from error
         pupil = self.get_queryset().get(pk=pupil.pk)
         response = Response(s.PupilSerializer(pupil).data, status=status.HTTP_201_CREATED)
         response["ETag"] = etag(pupil)
@@ -312,10 +299,7 @@ class ExclusionViewSet(ApiViewSet):
             raise exceptions.ValidationError(
                 {"pupil": ["You can only record exclusions of pupils on your school's roll"]}
             )
-        try:
-            exclusion = exclusion_record(by=request.user, pupil=pupil, school=school, **data)
-        except CaseError as error:
-            raise case_error(error) from error
+        exclusion = exclusion_record(by=request.user, pupil=pupil, school=school, **data)
         return Response(s.ExclusionSerializer(exclusion).data, status=status.HTTP_201_CREATED)
 
 
@@ -423,10 +407,7 @@ class ProviderReturnViewSet(_OfPlacement):
         data.setdefault("period_end", None)
         data.setdefault("sessions_possible", None)
         data.setdefault("sessions_attended", None)
-        try:
-            sent = return_submit(placement=placement, by=request.user, **data)
-        except CaseError as error:
-            raise case_error(error) from error
+        sent = return_submit(placement=placement, by=request.user, **data)
         return Response(s.ProviderReturnSerializer(sent).data, status=status.HTTP_201_CREATED)
 
 
