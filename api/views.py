@@ -20,8 +20,8 @@ from api import serializers as s
 from api.paging import Paging
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
+from cases.access import is_referrers_school, pupil_the_user_may_change
 from cases.models import Exclusion, FairAccessCase, Pupil, Referral
-from cases.referral_views import _is_referrers_school
 from cases.services import (
     DuplicatePupil,
     current_school,
@@ -30,14 +30,13 @@ from cases.services import (
     pupil_update,
     referral_update,
 )
-from cases.views import _pupil_the_user_may_change
 from organisations.models import ProviderOrganisation, School
 from organisations.services import api_token_issue, totp_verify
 from organisations.views import locked_out
 from panels.models import PanelMeeting
+from placements.access import provider_only
 from placements.models import Placement, ProviderReturn, ReintegrationPlan, Review
 from placements.services import return_submit
-from placements.views import _provider_only
 from reports.models import Report
 
 
@@ -238,7 +237,7 @@ class PupilViewSet(ApiViewSet):
     @update_schema(s.PupilUpdateSerializer, s.PupilSerializer)
     def partial_update(self, request, pk=None):
         try:
-            pupil = _pupil_the_user_may_change(request.user, pk)
+            pupil = pupil_the_user_may_change(request.user, pk)
         except PermissionDenied as error:
             raise exceptions.PermissionDenied() from error
         return self.versioned_update(
@@ -322,7 +321,7 @@ class ReferralViewSet(ApiViewSet):
     @update_schema(s.ReferralSerializer, s.ReferralSerializer)
     def partial_update(self, request, pk=None):
         referral = self.get_object()
-        if not _is_referrers_school(request.user, referral):
+        if not is_referrers_school(request.user, referral):
             raise exceptions.PermissionDenied("Only the referring school changes its referral")
         return self.versioned_update(
             referral,
@@ -401,7 +400,7 @@ class ProviderReturnViewSet(_OfPlacement):
         data = dict(given.validated_data)
         placement = data.pop("placement")
         try:
-            _provider_only(request.user, placement)
+            provider_only(request.user, placement)
         except PermissionDenied as error:
             raise exceptions.PermissionDenied("Only the provider sends its returns") from error
         data.setdefault("period_end", None)

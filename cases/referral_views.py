@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
+from cases.access import is_referrers_school
 from cases.forms import EvidenceForm, ReferralForm, ReferralMessageForm
 from cases.models import EvidenceDocument, Pupil, Referral
 from cases.services import (
@@ -34,11 +35,6 @@ def _referral(user, pk) -> Referral:
     return get_object_or_404(
         Referral.objects.visible_to(user).select_related("pupil", "school", "referrer"), pk=pk
     )
-
-
-def _is_referrers_school(user, referral) -> bool:
-    membership = user.membership_or_none()
-    return membership is not None and membership.school_id == referral.school_id
 
 
 class ReferralListView(PermissionRequiredMixin, ListView):
@@ -91,7 +87,7 @@ class ReferralDetailView(PermissionRequiredMixin, TemplateView):
             pupil_ids=[referral.pupil_id],
             action=PupilRead.Action.VIEW_REFERRAL,
         )
-        own_school = _is_referrers_school(user, referral)
+        own_school = is_referrers_school(user, referral)
         officer = user.has_perm("cases.change_referral") and not own_school
         state = Referral.State
         return {
@@ -117,7 +113,7 @@ class ReferralEditView(PermissionRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.has_perm(self.permission_required):
             self.referral = _referral(request.user, kwargs["pk"])
-            if not _is_referrers_school(request.user, self.referral):
+            if not is_referrers_school(request.user, self.referral):
                 raise Http404
             if not self.referral.is_editable:
                 messages.info(request, "This referral has been submitted")
@@ -199,7 +195,7 @@ class EvidenceRemoveView(PermissionRequiredMixin, View):
             ),
             pk=pk,
         )
-        if not _is_referrers_school(request.user, document.referral):
+        if not is_referrers_school(request.user, document.referral):
             raise Http404
         try:
             evidence_remove(document=document, by=request.user)
@@ -251,7 +247,7 @@ class ReferralCheckView(PermissionRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.has_perm(self.permission_required):
             self.referral = _referral(request.user, kwargs["pk"])
-            if not _is_referrers_school(request.user, self.referral):
+            if not is_referrers_school(request.user, self.referral):
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -339,7 +335,7 @@ class ReferralStepView(PermissionRequiredMixin, FormView):
             raise Http404
         if request.user.has_perm(STEPS[kwargs["step"]][0]):
             self.referral = _referral(request.user, kwargs["pk"])
-            own_school = _is_referrers_school(request.user, self.referral)
+            own_school = is_referrers_school(request.user, self.referral)
             if (STEPS[kwargs["step"]][1] == "school") != own_school:
                 raise Http404
         return super().dispatch(request, *args, **kwargs)

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
+from cases.access import pupil_the_user_may_change
 from cases.clocks import SUSPENSION_CAP_DAYS, SUSPENSION_WARNING_DAYS
 from cases.forms import (
     DeadlineFilterForm,
@@ -404,7 +404,7 @@ class PupilEditView(PermissionRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.has_perm(self.permission_required):
-            self.pupil = _pupil_the_user_may_change(request.user, kwargs["pk"])
+            self.pupil = pupil_the_user_may_change(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -434,7 +434,7 @@ class PupilLeaveView(PermissionRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.has_perm(self.permission_required):
-            self.pupil = _pupil_the_user_may_change(request.user, kwargs["pk"])
+            self.pupil = pupil_the_user_may_change(request.user, kwargs["pk"])
             self.school = current_school(self.pupil)
             if self.school is None:
                 messages.info(request, "They are not on a school's roll")
@@ -463,17 +463,6 @@ class PupilLeaveView(PermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Recorded that {self.pupil.name} left {self.school.name}")
         return redirect("cases:pupil_detail", pk=self.pupil.pk)
-
-
-def _pupil_the_user_may_change(user, pk) -> Pupil:
-    """LA staff change their LA's pupils; a school only those on its roll now."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(user), pk=pk)
-    membership = user.membership_or_none()
-    if membership and membership.role in (Role.SCHOOL_STAFF, Role.TRUST_LEAD):
-        school = current_school(pupil)
-        if school is None or not School.objects.visible_to(user).filter(pk=school.pk).exists():
-            raise PermissionDenied
-    return pupil
 
 
 class PupilImportView(PermissionRequiredMixin, CsvImportView):

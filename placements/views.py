@@ -15,6 +15,7 @@ from cases.models import Pupil
 from cases.services import CaseError
 from organisations.models import ProviderOrganisation
 from organisations.roles import Role
+from placements.access import provider_only
 from placements.forms import (
     AnswerForm,
     EndForm,
@@ -236,12 +237,6 @@ class _PlacementFormView(PermissionRequiredMixin, FormView):
         raise NotImplementedError
 
 
-def _provider_only(user, placement):
-    membership = user.membership_or_none()
-    if membership is None or membership.provider_id != placement.provider_id:
-        raise PermissionDenied
-
-
 class AnswerView(_PlacementFormView):
     permission_required = "placements.change_placement"
     form_class = AnswerForm
@@ -249,7 +244,7 @@ class AnswerView(_PlacementFormView):
     success_message = "Your answer has been sent"
 
     def check(self, user):
-        _provider_only(user, self.placement)
+        provider_only(user, self.placement)
 
     def get_initial(self):
         return {**super().get_initial(), "sessions": self.placement.sessions}
@@ -275,7 +270,7 @@ class EndView(_PlacementFormView):
         if user.role not in (Role.LA_OFFICER, Role.PROVIDER_STAFF):
             raise PermissionDenied
         if user.role == Role.PROVIDER_STAFF:
-            _provider_only(user, self.placement)
+            provider_only(user, self.placement)
 
     def act(self, data):
         placement_end(placement=self.placement, by=self.request.user, **data)
@@ -288,7 +283,7 @@ class ReturnView(_PlacementFormView):
     success_message = "Return sent"
 
     def check(self, user):
-        _provider_only(user, self.placement)
+        provider_only(user, self.placement)
 
     def get_initial(self):
         return {"period": "week", "period_start": week_start(timezone.localdate())}
@@ -401,7 +396,7 @@ class AttendanceView(PermissionRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.has_perm(self.permission_required):
             self.placement = _placement(request.user, kwargs["pk"])
-            _provider_only(request.user, self.placement)
+            provider_only(request.user, self.placement)
         return super().dispatch(request, *args, **kwargs)
 
     def week(self) -> date:

@@ -1,0 +1,26 @@
+"""Who may change which case records, beyond seeing them (`visible_to`): one place for the
+pages and the API, so both refuse the same things."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from cases.models import Pupil
+from cases.services import current_school
+from organisations.models import School
+from organisations.roles import Role
+
+
+def pupil_the_user_may_change(user, pk) -> Pupil:
+    """LA staff change their LA's pupils; a school only those on its roll now."""
+    pupil = get_object_or_404(Pupil.objects.visible_to(user), pk=pk)
+    membership = user.membership_or_none()
+    if membership and membership.role in (Role.SCHOOL_STAFF, Role.TRUST_LEAD):
+        school = current_school(pupil)
+        if school is None or not School.objects.visible_to(user).filter(pk=school.pk).exists():
+            raise PermissionDenied
+    return pupil
+
+
+def is_referrers_school(user, referral) -> bool:
+    membership = user.membership_or_none()
+    return membership is not None and membership.school_id == referral.school_id
