@@ -9,11 +9,13 @@ first. Full schools take part (domain.md section 3: no school is exempt for bein
 refusal never moves a school down the list.
 """
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from cases.models import (
@@ -202,14 +204,48 @@ def ledger(
     return list(rows.values())
 
 
+def ledger_version() -> tuple:
+    """Changes whenever anything the ledger counts changes: the newest history row of each
+    model it reads (every change through the services writes one), and the year-group places
+    (which keep no history). A handful of index-only MAX queries."""
+    stamps = [
+        model.history.aggregate(newest=Max("history_id"))["newest"]
+        for model in (FairAccessAllocation, FairAccessCase, Exclusion, Enrolment, Pupil, School)
+    ]
+    places = YearGroupPlaces.objects.aggregate(
+        n=Count("pk"), capacity=Sum("capacity"), on_roll=Sum("on_roll"), newest=Max("pk")
+    )
+    return (*stamps, *places.values())
+
+
+LEDGER_CACHE_SECONDS = 300
+
+
+def ledger_recent(schools: list[School], year_group: int, today: date) -> list[LedgerRow]:
+    """The ledger, kept while none of its records change (and 5 minutes at most): reading it
+    costs tens of milliseconds for a large LA, and the Fair Access page shows it every time."""
+    ids = ",".join(str(s.pk) for s in schools)
+    key = hashlib.sha256(
+        f"{ids}|{year_group}|{window_start(today)}|{ledger_version()}".encode()
+    ).hexdigest()
+    return cache.get_or_set(
+        f"fa-ledger:{key}", lambda: ledger(schools, year_group, today), LEDGER_CACHE_SECONDS
+    )
+
+
 def recommend(case: FairAccessCase, today: date | None = None) -> list[Recommendation]:
     today = today or timezone.localdate()
     schools = candidate_schools(case.la, case.phase, case.home_district)
-    return rank(
-        ledger(schools, case.year_group, today, case),
-        case.year_label,
-        case.home_district.upper(),
+    refused = set(
+        FairAccessAllocation.objects.filter(
+            case=case, answer=FairAccessAllocation.Answer.REFUSED
+        ).values_list("school_id", flat=True)
     )
+    rows = [
+        replace(row, refused_this_child=row.school_id in refused)
+        for row in ledger_recent(schools, case.year_group, today)
+    ]
+    return rank(rows, case.year_label, case.home_district.upper())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -278,3 +278,27 @@ def test_cases_waiting_for_the_panel_go_on_its_agenda_once_and_again_after_a_ref
     assert items.count() == 3
     meeting(14)  # still to be discussed at the one before: not twice
     assert items.count() == 3
+
+
+def test_the_kept_ledger_follows_every_change_it_counts(fa):
+    """The recommendation's ledger is cached while nothing it counts changes: an admission, a
+    school's places or a refusal of this child shows at once."""
+    today = timezone.localdate()
+    case = _agreed(fa)
+    before = {r.row.name: r.row for r in recommend(case)}
+    admitted = PupilFactory(
+        la=fa["home"], date_of_birth=fa["pupil"].date_of_birth, looked_after=True
+    )
+    Enrolment.objects.create(
+        pupil=admitted, school=fa["schools"]["kestrel"], joined_on=today - timedelta(days=5)
+    )
+    after = {r.row.name: r.row for r in recommend(case)}
+    assert after["Kestrel Academy"].vulnerable_admitted == (
+        before["Kestrel Academy"].vulnerable_admitted + 1
+    )
+    YearGroupPlaces.objects.create(
+        school=fa["schools"]["harbridge"], year_group=case.year_group, capacity=200, on_roll=190
+    )
+    assert {r.row.name: r.row for r in recommend(case)}["Harbridge Academy"].places_free == 10
+    # The same records twice: the second reading is the kept one, and equal.
+    assert [r.row for r in recommend(case)] == [r.row for r in recommend(case)]
