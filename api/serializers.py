@@ -225,12 +225,12 @@ class PlacementSerializer(serializers.ModelSerializer):
 
 class ProviderReturnSerializer(serializers.ModelSerializer):
     placement = serializers.PrimaryKeyRelatedField(queryset=Placement.objects.none())
-    period_end = serializers.DateField(required=False, allow_null=True)
+    period_end = serializers.DateField(allow_null=True, default=None)
     sessions_possible = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=100
+        allow_null=True, min_value=0, max_value=100, default=None
     )
     sessions_attended = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=100
+        allow_null=True, min_value=0, max_value=100, default=None
     )
 
     class Meta:

@@ -5,6 +5,28 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
+from organisations.roles import Role
+from organisations.scoping import ScopedQuerySet
+
+
+class ByAdministeredUsersQuerySet(ScopedQuerySet):
+    """An LA administrator sees the audit rows of the people they administer (by user id: the
+    log keeps plain values, never foreign keys). Nobody else searches the log."""
+
+    def for_member(self, user, membership):
+        if membership.role != Role.LA_ADMIN:
+            return self.none()
+        from organisations.models import User
+
+        return self.filter(user_id__in=User.objects.visible_to(user).values("pk"))
+
+
+class PupilReadQuerySet(ByAdministeredUsersQuerySet):
+    def about(self, pupil_id: int):
+        """Every read of one pupil's data, whoever made it: for an LA administrator answering
+        "who looked at this pupil?" about a pupil of their own LA."""
+        return self.model.objects.filter(pupil_ids__contains=[pupil_id])
+
 
 class PupilRead(models.Model):
     class Action(models.TextChoices):
@@ -33,6 +55,8 @@ class PupilRead(models.Model):
     ip_address = models.GenericIPAddressField(null=True)
     request_id = models.CharField(max_length=64, blank=True)
 
+    objects = PupilReadQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         indexes = [
@@ -57,6 +81,8 @@ class Denial(models.Model):
     path = models.CharField(max_length=500)
     status = models.PositiveSmallIntegerField()
     ip_address = models.GenericIPAddressField(null=True)
+
+    objects = ByAdministeredUsersQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
-from cases.access import pupil_the_user_may_change
+from cases.access import pupil_the_user_may_change, recording_school, works_with_school
 from cases.clocks import SUSPENSION_CAP_DAYS, SUSPENSION_WARNING_DAYS
 from cases.forms import (
     DeadlineFilterForm,
@@ -61,16 +61,7 @@ class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
         return queryset.order_by("legal_last_name", "legal_first_name", "pk")
 
     def filter_by(self, queryset, q):
-        # Every word must match a name, or be the UPN: "jade kowalski" finds Jade Kowalski.
-        for word in q.split():
-            queryset = queryset.filter(
-                Q(legal_first_name__icontains=word)
-                | Q(legal_last_name__icontains=word)
-                | Q(preferred_first_name__icontains=word)
-                | Q(preferred_last_name__icontains=word)
-                | Q(upn__iexact=word)
-            )
-        return queryset
+        return queryset.search(q)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,9 +138,7 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
         # The school whose roll they are on now, from the roll history already read.
         school = next((e.school for e in enrolments if e.left_on is None), None)
         # Whether the school whose roll they are on is one this user works with.
-        school_is_users = (
-            school is not None and School.objects.visible_to(user).filter(pk=school.pk).exists()
-        )
+        school_is_users = works_with_school(user, school)
         return {
             **super().get_context_data(**kwargs),
             "pupil": pupil,
@@ -231,12 +220,9 @@ class ExclusionCreateView(PermissionRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=kwargs["pk"])
-        self.school = current_school(self.pupil)
         # Only the school whose roll the pupil is on (or the LA) records their exclusions.
-        if (
-            self.school is None
-            or not School.objects.visible_to(request.user).filter(pk=self.school.pk).exists()
-        ):
+        self.school = recording_school(request.user, self.pupil)
+        if self.school is None:
             return redirect("cases:pupil_detail", pk=self.pupil.pk)
         return super().dispatch(request, *args, **kwargs)
 

@@ -3,6 +3,7 @@ checked. The checked file waits in private storage, named by a random token, unt
 
 import secrets
 
+from crispy_forms_gds.layout import Field, Submit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -24,8 +25,6 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from crispy_forms_gds.layout import Field, Submit
-
         self.helper = gds_helper(Field("file"), Submit("check", "Check the file"))
 
     def clean_file(self):

@@ -229,6 +229,13 @@ class Placement(models.Model):
         )
 
 
+class OfPlacementQuerySet(models.QuerySet):
+    """Returns, reviews and reintegration plans: those of the placements the user may see."""
+
+    def visible_to(self, user):
+        return self.filter(placement__in=Placement.objects.visible_to(user))
+
+
 class AttendanceMark(models.Model):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="marks")
     day = models.DateField()
@@ -274,6 +281,7 @@ class ProviderReturn(models.Model):
     )
     submitted_at = models.DateTimeField(default=timezone.now)
 
+    objects = OfPlacementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -325,6 +333,7 @@ class Review(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    objects = OfPlacementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -367,6 +376,7 @@ class ReintegrationPlan(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
+    objects = OfPlacementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -8,7 +8,6 @@ from django.views.generic import ListView
 from audit.models import Denial, PupilRead
 from cases.identifiers import upn_normalise
 from cases.models import Pupil
-from organisations.models import User
 
 
 class AuditSearchForm(forms.Form):
@@ -17,18 +16,6 @@ class AuditSearchForm(forms.Form):
     action = forms.ChoiceField(
         label="What they did", required=False, choices=[("", "Anything"), *PupilRead.Action.choices]
     )
-
-
-def reads_visible_to(user, *, pupil_id=None):
-    """The audit rows an LA administrator may search: reads of their LA's pupils (whoever read
-    them), and reads by the people they administer."""
-    membership = user.membership_or_none()
-    if membership is None or membership.la_id is None:
-        return PupilRead.objects.none()
-    if pupil_id is not None:
-        return PupilRead.objects.filter(pupil_ids__contains=[pupil_id])
-    people = User.objects.visible_to(user).values("pk")
-    return PupilRead.objects.filter(user_id__in=people)
 
 
 class AuditSearchView(PermissionRequiredMixin, ListView):
@@ -54,7 +41,12 @@ class AuditSearchView(PermissionRequiredMixin, ListView):
             if self.pupil is None:
                 self.not_found = True
                 return PupilRead.objects.none()
-        rows = reads_visible_to(self.request.user, pupil_id=self.pupil.pk if self.pupil else None)
+        # By UPN: every read of that pupil of the administrator's LA, whoever made it; otherwise
+        # the reads of the people they administer.
+        if self.pupil is not None:
+            rows = PupilRead.objects.about(self.pupil.pk)
+        else:
+            rows = PupilRead.objects.visible_to(self.request.user)
         if data["username"]:
             rows = rows.filter(username__iexact=data["username"])
         if data["action"]:
@@ -62,9 +54,7 @@ class AuditSearchView(PermissionRequiredMixin, ListView):
         return rows.order_by("-at", "-pk")
 
     def get_context_data(self, **kwargs):
-        denials = Denial.objects.filter(
-            user_id__in=User.objects.visible_to(self.request.user).values("pk")
-        ).order_by("-at")[:20]
+        denials = Denial.objects.visible_to(self.request.user).order_by("-at")[:20]
         return {
             **super().get_context_data(**kwargs),
             "form": self.form,

@@ -74,6 +74,19 @@ class PupilQuerySet(ScopedQuerySet):
         )
         return self.filter(pk__in=ids)
 
+    def search(self, q: str):
+        """Every word must match a name, or be the UPN: "jade kowalski" finds Jade Kowalski."""
+        pupils = self
+        for word in q.split():
+            pupils = pupils.filter(
+                Q(legal_first_name__icontains=word)
+                | Q(legal_last_name__icontains=word)
+                | Q(preferred_first_name__icontains=word)
+                | Q(preferred_last_name__icontains=word)
+                | Q(upn__iexact=word)
+            )
+        return pupils
+
     def for_list(self):
         return self.select_related("la").prefetch_related(
             models.Prefetch(
