@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from psycopg2 import sql
 
 from cases.models import (
     Enrolment,
@@ -207,15 +208,19 @@ def ledger(
 def ledger_version() -> tuple:
     """Changes whenever anything the ledger counts changes: the newest history row of each
     model it reads (every change through the services writes one), and the year-group places
-    (which keep no history). A handful of index-only MAX queries."""
-    stamps = [
-        model.history.aggregate(newest=Max("history_id"))["newest"]
+    (which keep no history). One query of index-only MAXes."""
+    newest = [
+        sql.SQL("(SELECT max(history_id) FROM {})").format(
+            sql.Identifier(model.history.model._meta.db_table)
+        )
         for model in (FairAccessAllocation, FairAccessCase, Exclusion, Enrolment, Pupil, School)
     ]
-    places = YearGroupPlaces.objects.aggregate(
-        n=Count("pk"), capacity=Sum("capacity"), on_roll=Sum("on_roll"), newest=Max("pk")
-    )
-    return (*stamps, *places.values())
+    places = sql.SQL(
+        "(SELECT concat_ws(',', count(*), sum(capacity), sum(on_roll), max(id)) FROM {})"
+    ).format(sql.Identifier(YearGroupPlaces._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT {}").format(sql.SQL(", ").join([*newest, places])))
+        return cursor.fetchone()
 
 
 LEDGER_CACHE_SECONDS = 300
