@@ -112,7 +112,7 @@ def _exclusion(row: dict) -> dict | None:
     }
 
 
-def _one_row(number, row, *, user, schools, result, pupils_seen):
+def _one_row(number, row, *, user, schools, result, pupils_seen, rows_seen):
     upn = upn_normalise(row["UPN"])
     try:
         upn_validator(upn)
@@ -124,9 +124,9 @@ def _one_row(number, row, *, user, schools, result, pupils_seen):
     details = _details(row)
     exclusion = _exclusion(row)
     key = (upn, exclusion["kind"], exclusion["start_date"]) if exclusion else (upn,)
-    if key in result.plan:
-        raise RowProblem(f"This row repeats row {result.plan[key]}")
-    result.plan[key] = number
+    if key in rows_seen:
+        raise RowProblem(f"This row repeats row {rows_seen[key]}")
+    rows_seen[key] = number
     if upn in pupils_seen:
         earlier_number, earlier = pupils_seen[upn]
         if earlier != details:
@@ -171,12 +171,13 @@ def _one_row(number, row, *, user, schools, result, pupils_seen):
 def pupil_import(*, user, content: bytes, apply: bool) -> ImportResult:
     """Check (apply=False) or apply a file. Either way every row goes through the services; only
     an apply with no problems is committed."""
-    result = ImportResult(plan={})
+    result = ImportResult()
     rows = read_rows(content, COLUMNS, result)
     if not result.ok:
         return result
     schools = {s.urn: s for s in School.objects.visible_to(user).filter(is_open=True)}
     pupils_seen: dict[str, tuple[int, dict]] = {}
+    rows_seen: dict[tuple, int] = {}
     try:
         with transaction.atomic():
             for number, row in rows:
@@ -189,6 +190,7 @@ def pupil_import(*, user, content: bytes, apply: bool) -> ImportResult:
                             schools=schools,
                             result=result,
                             pupils_seen=pupils_seen,
+                            rows_seen=rows_seen,
                         )
                 except (RowProblem, CaseError) as problem:
                     result.error(number, str(problem))

@@ -16,11 +16,12 @@ MAX_ROWS = 20000
 @dataclass
 class ImportResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
-    rows: list[tuple[int, dict]] = field(default_factory=list)
     added: int = 0
     changed: int = 0
     unchanged: int = 0
     skipped: int = 0
+    # What applying the file will write (the schools import; the pupils import applies through
+    # the services as it checks).
     plan: list = field(default_factory=list)
 
     @property
