@@ -10,11 +10,12 @@ same file again changes nothing.
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 
 from approvision.tasks import queue
+from organisations.csv_import import parse_date
 from organisations.models import LocalAuthority, NonSchoolDay, School, Term
 
 COLUMNS = ["school_year", "urn", "type", "name", "start", "end", "description"]
@@ -31,15 +32,6 @@ class CalendarImport:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _date(text: str) -> date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"“{text}” is not a date: write it like 2026-09-01 or 01/09/2026")
 
 
 def calendar_import_check(*, la: LocalAuthority, content: bytes) -> CalendarImport:
@@ -78,8 +70,8 @@ def calendar_import_check(*, la: LocalAuthority, content: bytes) -> CalendarImpo
                 continue
         kind = (row.get("type") or "").strip().lower()
         try:
-            start = _date(row.get("start") or "")
-            end = _date(row["end"]) if (row.get("end") or "").strip() else None
+            start = parse_date(row.get("start") or "")
+            end = parse_date(row["end"]) if (row.get("end") or "").strip() else None
         except ValueError as error:
             result.errors.append((number, str(error)))
             continue

@@ -70,9 +70,10 @@ def read_rows(content: bytes, required: list[str], result: ImportResult) -> list
 
 
 def parse_date(text: str) -> date:
+    """A date written 03/09/2026, 2026-09-03 or 03-09-2026."""
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            return datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
     raise ValueError(f"“{text[:20]}” is not a date: write it like 03/09/2026")
