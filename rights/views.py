@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Field, Submit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -93,8 +93,15 @@ class LegalHoldView(FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        LegalHold.objects.create(
-            pupil=self.pupil, reason=form.cleaned_data["reason"], placed_by=self.request.user
-        )
+        try:
+            with transaction.atomic():
+                LegalHold.objects.create(
+                    pupil=self.pupil,
+                    reason=form.cleaned_data["reason"],
+                    placed_by=self.request.user,
+                )
+        except IntegrityError:
+            # Someone placed one at the same moment: the pupil is on hold either way.
+            return redirect("rights:legal_hold", pk=self.pupil.pk)
         messages.success(self.request, "Legal hold placed: these records will not be deleted")
         return redirect("rights:legal_hold", pk=self.pupil.pk)

@@ -209,3 +209,21 @@ def test_the_nightly_task_runs_retention_and_clears_spent_rate_windows(held_worl
     assert set(result) == {"pupils", "records", "held"}
     assert RetentionRun.objects.count() == 1
     assert list(RateCount.objects.values_list("count", flat=True)) == [1]
+
+
+def test_a_second_hold_placed_at_the_same_moment_is_not_an_error(held_world, sign_in, client):
+    pupil = _history(held_world, date(2005, 3, 1))
+    officer = held_world["users"]["la_officer"]
+    sign_in(officer)
+    page = client.get(f"/pupils/{pupil.pk}/legal-hold/")  # the form, before anyone placed one
+    assert page.status_code == 200
+    LegalHold.objects.create(pupil=pupil, reason="First", placed_by=officer)
+    from rights.views import HoldForm, LegalHoldView
+
+    view = LegalHoldView()
+    view.setup(page.wsgi_request, pk=pupil.pk)
+    view.pupil = pupil
+    form = HoldForm({"reason": "Second"})
+    assert form.is_valid()
+    assert view.form_valid(form).status_code == 302
+    assert LegalHold.objects.active().get().reason == "First"
