@@ -35,7 +35,7 @@ PAGES = [
     ("Provider home", "provider", "/"),
     ("School list", "officer", "/schools/"),
     ("School list, search", "officer", "/schools/?q=primary"),
-    ("School record", "officer", "/schools/150101/"),
+    ("School record", "officer", "/schools/{urn}/"),
     ("Pupil list", "officer", "/pupils/"),
     ("Pupil list, search", "officer", "/pupils/?q=smith"),
     ("Case file", "officer", "/pupils/{case_file}/"),
@@ -56,7 +56,7 @@ PAGES = [
     ("API: pupils", "officer", "/api/v1/pupils/"),
     ("API: exclusions", "officer", "/api/v1/exclusions/"),
     ("API: placements", "provider", "/api/v1/placements/"),
-    ("Audit log", "admin", "/audit/?username=officer"),
+    ("Audit log", "admin", "/audit/?username={officer}"),
 ]
 
 
@@ -160,7 +160,7 @@ def sql_floor_ms(connection, queries: list[str], repeats: int = 5) -> float:
     return round(best, 1)
 
 
-def query_counts() -> dict[str, dict]:
+def query_counts(accounts: dict[str, dict]) -> dict[str, dict]:
     """The SQL each page runs, counted in-process against the same database, and its floor."""
     from django.db import connection
     from django.test import Client
@@ -168,13 +168,11 @@ def query_counts() -> dict[str, dict]:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from organisations.models import User
-
     counts = {}
     for label, username, path in PAGES:
         client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
         if username:
-            user = User.objects.get(username=username)
+            user = accounts[username]["user"]
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
             session = client.session
             session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
@@ -187,35 +185,116 @@ def query_counts() -> dict[str, dict]:
     return counts
 
 
-def _resolve_paths() -> None:
-    """Fill in the ids a path needs: the case file of a demo pupil with open deadlines."""
-    import django
+# The bench's accounts in the generated LA, one a role: (name, role, which organisation).
+ACCOUNTS = [
+    ("officer", "la_officer", "la"),
+    ("admin", "la_admin", "la"),
+    ("panel", "panel_member", "la"),
+    ("director", "director", "la"),
+    ("senco", "school_staff", "school"),
+    ("trust", "trust_lead", "trust"),
+    ("provider", "provider_staff", "provider"),
+]
 
-    django.setup()
+
+def bench_accounts(la) -> dict[str, dict]:
+    """One account a role in the generated LA, at its busiest places: the secondary school with
+    the most exclusions, the trust with the most schools, the provider with the most live
+    placements. Fresh passwords and sign-in keys each run (nothing kept on disk)."""
+    import secrets
+
+    from django.db.models import Count, Q
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from organisations.models import User
+    from organisations.services import membership_set
+    from placements.models import Placement
+
+    organisations = {
+        "la": la,
+        "school": la.schools.filter(phase="secondary")
+        .annotate(n=Count("exclusions"))
+        .order_by("-n", "pk")
+        .first(),
+        "trust": la.schools.exclude(trust=None)
+        .values("trust")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "trust")[0]["trust"],
+        "provider": la.providers.annotate(
+            n=Count("placements", filter=Q(placements__state__in=Placement.LIVE_STATES))
+        )
+        .order_by("-n", "pk")
+        .first(),
+    }
+    from organisations.models import Trust
+
+    organisations["trust"] = Trust.objects.get(pk=organisations["trust"])
+    accounts = {}
+    for name, role, kind in ACCOUNTS:
+        username = f"bench{la.code}.{name}"
+        password = secrets.token_urlsafe(16)
+        secret = secrets.token_bytes(20)
+        user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "Bench"})
+        user.set_password(password)
+        user.save()
+        membership_set(user=user, role=role, organisation=organisations[kind])
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name="Bench", key=secret.hex(), confirmed=True)
+        accounts[name] = {
+            "username": username,
+            "password": password,
+            "totp_secret": base64.b32encode(secret).decode(),
+            "user": user,
+            "organisation": organisations[kind],
+        }
+    return accounts
+
+
+def _resolve_paths(accounts: dict[str, dict]) -> None:
+    """Fill in the ids a path needs, in the generated LA: the senco's school, its pupil with the
+    most exclusions, next week's panel, a Fair Access case waiting for a school, a live placement
+    of the provider."""
+    from django.db.models import Count
+
     from cases.models import FairAccessCase, Pupil
     from panels.models import PanelMeeting
     from placements.models import Placement
 
+    la = accounts["officer"]["organisation"]
+    school = accounts["senco"]["organisation"]
     ids = {
-        "fair_access": FairAccessCase.objects.filter(state="agreed").order_by("pk").first().pk,
+        "urn": school.urn,
+        "fair_access": FairAccessCase.objects.filter(la=la, state="agreed").order_by("pk")[0].pk,
         "placement": Placement.objects.filter(
-            provider__members__user__username="provider", state__in=["active", "offered"]
+            provider=accounts["provider"]["organisation"], state__in=Placement.LIVE_STATES
         )
-        .order_by("pk")
-        .first()
+        .order_by("pk")[0]
         .pk,
-        "case_file": Pupil.objects.get(legal_first_name="Kai", legal_last_name="Thompson").pk,
-        "meeting": PanelMeeting.objects.filter(status="planned").order_by("date").first().pk,
+        "case_file": Pupil.objects.filter(enrolments__school=school)
+        .annotate(n=Count("exclusions"))
+        .order_by("-n", "pk")[0]
+        .pk,
+        "meeting": PanelMeeting.objects.filter(la=la, status="planned").order_by("date")[0].pk,
+        "officer": accounts["officer"]["username"],
     }
     for index, (label, username, path) in enumerate(PAGES):
         PAGES[index] = (label, username, path.format(**ids))
 
 
+def describe(la) -> str:
+    from cases.models import Exclusion, Pupil
+    from placements.models import Placement
+
+    return (
+        f"{Pupil.objects.filter(la=la).count():,} pupils, {la.schools.count()} schools, "
+        f"{Exclusion.objects.filter(pupil__la=la).count():,} exclusions, "
+        f"{Placement.objects.filter(pupil__la=la).count():,} placements"
+    )
+
+
 def report_times() -> dict[str, float]:
     """How long the board and monitoring reports take to produce, start to finished PDF."""
     from datetime import date
-
-    from django.db.models import Sum
 
     from organisations.models import LocalAuthority, User
     from reports.models import Report
@@ -226,8 +305,7 @@ def report_times() -> dict[str, float]:
     runs = [("929", "the demo LA", director)]
     large = LocalAuthority.objects.filter(code="990").first()
     if large is not None:
-        pupils = large.schools.aggregate(n=Sum("pupils_on_roll"))["n"]
-        runs.append(("990", f"the generated LA ({pupils:,} pupils, 600 schools, 5 years)", None))
+        runs.append(("990", f"the generated LA ({describe(large)})", None))
     for code, which, requester in runs:
         la = LocalAuthority.objects.get(code=code)
         for kind, title in (("board", "Termly board report"), ("monitoring", "Monitoring report")):
@@ -248,22 +326,29 @@ def report_times() -> dict[str, float]:
 
 
 def main():
-    _resolve_paths()
+    import django
+
+    django.setup()
+    from organisations.models import LocalAuthority
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seconds", type=float, default=3.0, help="per page and concurrency")
     parser.add_argument("--users", default="1,10,50", help="concurrency levels")
+    parser.add_argument("--la", default="990", help="the generated LA's code")
     args = parser.parse_args()
     levels = [int(n) for n in args.users.split(",")]
 
-    accounts = {a["username"]: a for a in json.loads((OUT / "demo-accounts.json").read_text())}
+    la = LocalAuthority.objects.get(code=args.la)
+    accounts = bench_accounts(la)
+    _resolve_paths(accounts)
     sessions: dict[str | None, Session] = {None: Session("127.0.0.1", args.port)}
     for _, username, _ in PAGES:
         if username and username not in sessions:
             sessions[username] = Session("127.0.0.1", args.port)
             sessions[username].sign_in(accounts[username])
 
-    counts = query_counts()
+    counts = query_counts(accounts)
     rows = []
     for label, username, path in PAGES:
         row = {"page": label, "path": path, **counts[label]}
@@ -278,8 +363,8 @@ def main():
     result = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine,
-        "data": "pages signed in as the demo LA's accounts (30 schools, about 900 pupils with "
-        "1,800 exclusions), in a database that also holds the generated 200,000-pupil LA",
+        "data": f"pages signed in as one account a role in the generated LA {la.code} "
+        f"({describe(la)}), its school, trust and provider the busiest",
         "seconds_per_measurement": args.seconds,
         "pages": rows,
         "reports_seconds": report_seconds,

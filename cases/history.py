@@ -25,6 +25,8 @@ def _shown(value) -> str:
 def history_entries(records) -> list[dict]:
     """Newest first, as the records come (order a history queryset newest first)."""
     records = list(records)
+    if not records:  # bulk-loaded (migrated) records have no history rows
+        return []
     entries = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         model = newer.instance_type

@@ -5,6 +5,9 @@ from django.core.management import call_command
 
 from cases.models import Exclusion, FairAccessCase, Pupil
 from organisations.models import LocalAuthority
+from organisations.roles import Role
+from organisations.services import membership_set
+from panels.models import AgendaItem, PanelMeeting
 from placements.models import Placement, ProviderReturn
 from reports.figures import la_figures
 
@@ -26,7 +29,7 @@ def _summary(code):
     )
 
 
-def test_the_generator_makes_a_realistic_la_the_same_way_for_a_seed():
+def test_the_generator_makes_a_realistic_la_the_same_way_for_a_seed(django_user_model):
     call_command("generate_la", *ARGS, "--seed", "7", "--code", "990")
     call_command("generate_la", *ARGS, "--seed", "7", "--code", "991")
     first, second = _summary("990"), _summary("991")
@@ -39,6 +42,22 @@ def test_the_generator_makes_a_realistic_la_the_same_way_for_a_seed():
     assert placements and returns and cases
     figures = la_figures(LocalAuthority.objects.get(code="990"), 2025)
     assert figures["headline"]["suspensions"] > 0
+    # Next week's panel has its agenda; some Fair Access cases wait for a school; a provider's
+    # staff see the pupils of its live placements (and only those).
+    la = LocalAuthority.objects.get(code="990")
+    meeting = PanelMeeting.objects.get(la=la, status=PanelMeeting.Status.PLANNED)
+    assert meeting.items.filter(kind=AgendaItem.Kind.REFERRAL).count() == 8
+    assert FairAccessCase.objects.filter(la=la, state=FairAccessCase.State.AGREED).exists()
+    live = Placement.objects.filter(pupil__la=la, state__in=Placement.LIVE_STATES).first()
+    staff = django_user_model.objects.create(username="generated.provider")
+    membership_set(user=staff, role=Role.PROVIDER_STAFF, organisation=live.provider)
+    seen = set(Pupil.objects.visible_to(staff).values_list("pk", flat=True))
+    assert live.pupil_id in seen
+    assert seen == set(
+        Placement.objects.filter(
+            provider=live.provider, state__in=Placement.LIVE_STATES
+        ).values_list("pupil_id", flat=True)
+    )
     # A second run with the same code changes nothing.
     call_command("generate_la", *ARGS, "--seed", "7", "--code", "990")
     assert _summary("990") == first

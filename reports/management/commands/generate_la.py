@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 from stdnum.gb import upn as stdnum_upn
 
 from cases.models import (
@@ -41,6 +42,7 @@ from organisations.models import (
 from organisations.roles import Role
 from organisations.services import membership_set
 from panels.models import AgendaItem, Decision, PanelMeeting
+from panels.services import agenda_build
 from placements.models import (
     ALL_SESSIONS,
     FollowUp,
@@ -49,6 +51,7 @@ from placements.models import (
     ReintegrationPlan,
     Review,
 )
+from placements.services import caseload_group
 from providers.models import DueDiligence, ProviderProfile
 
 BATCH = 5000
@@ -109,7 +112,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.rng = random.Random(options["seed"])
         self.today = options["today"] or timezone.localdate()
-        self.progress = Progress(sys.stderr, 7)
+        self.progress = Progress(sys.stderr, 8)
         with transaction.atomic():
             self.generate(code, options["pupils"], options["schools"], options["years"])
         with connection.cursor() as cursor:
@@ -151,6 +154,8 @@ class Command(BaseCommand):
         self.progress.step("referrals, panels and placements")
         self._fair_access()
         self.progress.step("Fair Access cases")
+        self._next_panel()
+        self.progress.step("next week's panel")
 
     def _schools(self, count: int, pupils: int) -> None:
         rng, la = self.rng, self.la
@@ -499,6 +504,15 @@ class Command(BaseCommand):
                         created_by=officer,
                     )
                 )
+        # The provider's staff see the pupils of its live placements (their caseload).
+        live = {}
+        for placement in made:
+            if placement.state != Placement.State.ENDED:
+                live.setdefault(placement.provider, []).append(placement.pupil_id)
+        for provider, pupil_ids in live.items():
+            assign_perm(
+                "cases.view_pupil", caseload_group(provider), Pupil.objects.filter(pk__in=pupil_ids)
+            )
         ProviderReturn.objects.bulk_create(returns, batch_size=BATCH)
         Review.objects.bulk_create(reviews, batch_size=BATCH)
         plans = ReintegrationPlan.objects.bulk_create(plans, batch_size=BATCH)
@@ -518,6 +532,41 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
 
+    def _next_panel(self) -> None:
+        """Next week's panel: referrals accepted before its cut-off, and its agenda built as the
+        officer would (with the new permanent exclusions' checks and live Fair Access cases)."""
+        rng, officer, today = self.rng, self.officer, self.today
+        day = today + timedelta(days=7 + (3 - today.weekday()) % 7)  # a Thursday a week away
+        meeting = PanelMeeting.objects.create(
+            la=self.la,
+            date=day,
+            start_time=clock(13),
+            cutoff=timezone.make_aware(datetime.combine(day - timedelta(days=7), clock(12))),
+            quorum=3,
+        )
+        secondary = [s for s in self.schools if s.phase == "secondary" and self.roll.get(s.pk)]
+        for n in range(8):
+            school = rng.choice(secondary)
+            submitted = meeting.cutoff - timedelta(days=5, hours=n)
+            Referral.objects.create(
+                pupil=rng.choice(self.roll[school.pk]),
+                school=school,
+                referrer=officer,
+                reason="exclusion",
+                needs="Social, emotional and mental health needs.",
+                interventions="Key adult; reduced timetable; mentoring.",
+                attendance_percent=Decimal(rng.randint(50, 90)),
+                risk_assessment="Low to medium risk.",
+                provision_requested="tier_2",
+                consent_given=True,
+                consent_given_by="Parent",
+                state=Referral.State.ACCEPTED,
+                submitted_at=submitted,
+                accepted_at=submitted + timedelta(days=2),
+                created_at=submitted,
+            )
+        agenda_build(meeting=meeting)
+
     def _fair_access(self) -> None:
         rng, officer, today = self.rng, self.officer, self.today
         secondary = [s for s in self.schools if s.phase == "secondary"]
@@ -526,7 +575,7 @@ class Command(BaseCommand):
         for year in self.years:
             for _ in range(max(5, len(self.pupils) // 500)):
                 referred = date(year, 9, 15) + timedelta(days=rng.randrange(280))
-                if referred > today - timedelta(days=30):
+                if referred > today - timedelta(days=3):
                     continue
                 serial += 1
                 year_group = rng.randint(7, 11)
@@ -551,6 +600,7 @@ class Command(BaseCommand):
         created = Pupil.objects.bulk_create([p for p, _, _ in pupils], batch_size=BATCH)
         for pupil, (_, referred, year_group) in zip(created, pupils, strict=True):
             agreed = referred + timedelta(days=3)
+            live = referred > today - timedelta(days=30)  # agreed, a school still to find
             cases.append(
                 FairAccessCase(
                     la=self.la,
@@ -564,14 +614,16 @@ class Command(BaseCommand):
                     referred_on=referred,
                     agreed_on=agreed,
                     allocation_due=agreed + timedelta(days=28),
-                    state=FairAccessCase.State.STARTED,
-                    started_on=agreed + timedelta(days=14),
+                    state=FairAccessCase.State.AGREED if live else FairAccessCase.State.STARTED,
+                    started_on=None if live else agreed + timedelta(days=14),
                     created_by=officer,
                 )
             )
         cases = FairAccessCase.objects.bulk_create(cases, batch_size=BATCH)
         enrolments = []
         for case in cases:
+            if case.state == FairAccessCase.State.AGREED:
+                continue
             school = rng.choice(secondary)
             allocations.append(
                 FairAccessAllocation(
