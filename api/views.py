@@ -22,7 +22,8 @@ from api.paging import Paging
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.access import is_referrers_school, pupil_the_user_may_change, recording_school
-from cases.models import Exclusion, FairAccessCase, Pupil, Referral
+from cases.identifiers import upn_normalise
+from cases.models import NAME_ORDER, SEARCHED_NAME_ORDER, Exclusion, FairAccessCase, Pupil, Referral
 from cases.services import (
     DuplicatePupil,
     exclusion_record,
@@ -167,7 +168,7 @@ def update_schema(request, response):
 
 
 class PupilFilter(filters.FilterSet):
-    upn = filters.CharFilter(field_name="upn", lookup_expr="iexact")
+    upn = filters.CharFilter(method="by_upn", help_text="The UPN (any case, spaces ignored)")
     q = filters.CharFilter(
         method="by_words", help_text="Words of a name (each must match), or a UPN, as on the page"
     )
@@ -176,6 +177,9 @@ class PupilFilter(filters.FilterSet):
     class Meta:
         model = Pupil
         fields = ["upn", "sen_status", "looked_after"]
+
+    def by_upn(self, queryset, name, value):
+        return queryset.filter(upn=upn_normalise(value))
 
     def by_words(self, queryset, name, value):
         return queryset.search(value)
@@ -187,11 +191,17 @@ class PupilViewSet(ApiViewSet):
     serializer_class = s.PupilSerializer
     filterset_class = PupilFilter
     ordering_fields = ["legal_last_name", "date_of_birth", "created_at", "pk"]
-    ordering = ["legal_last_name", "legal_first_name", "pk"]
     related = ("la", "home_la")
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     pupil_of = attrgetter("pk")
+
+    @property
+    def ordering(self):
+        """Name order; a search's results in name order case-blind (see SEARCHED_NAME_ORDER)."""
+        request = getattr(self, "request", None)
+        searched = request is not None and request.query_params.get("q", "").strip()
+        return SEARCHED_NAME_ORDER if searched else NAME_ORDER
 
     def get_queryset(self):
         return super().get_queryset().for_list().select_related("home_la")

@@ -257,7 +257,7 @@ def _resolve_paths(accounts: dict[str, dict]) -> None:
     from django.db.models import Count
 
     from cases.models import FairAccessCase, Pupil
-    from panels.models import PanelMeeting
+    from panels.models import PanelMeeting, PanelMember
     from placements.models import Placement
 
     la = accounts["officer"]["organisation"]
@@ -277,6 +277,10 @@ def _resolve_paths(accounts: dict[str, dict]) -> None:
         "meeting": PanelMeeting.objects.filter(la=la, status="planned").order_by("date")[0].pk,
         "officer": accounts["officer"]["username"],
     }
+    # The panel member chairs next week's panel (the live page is for those who sit on it).
+    PanelMember.objects.get_or_create(
+        meeting_id=ids["meeting"], user=accounts["panel"]["user"], defaults={"role": "chair"}
+    )
     for index, (label, username, path) in enumerate(PAGES):
         PAGES[index] = (label, username, path.format(**ids))
 

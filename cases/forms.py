@@ -4,6 +4,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Hidden, Size,
 from django import forms
 from django.utils import timezone
 
+from approvision.forms import ModelChoiceField
 from cases.identifiers import upn_normalise, upn_validator
 from cases.models import (
     Deadline,
@@ -96,14 +97,14 @@ class PupilForm(forms.Form):
     free_school_meals = forms.BooleanField(required=False, label="Eligible for free school meals")
     looked_after = forms.BooleanField(required=False, label="Looked after by a local authority")
     youth_justice = forms.BooleanField(required=False, label="Involved with youth justice services")
-    home_la = forms.ModelChoiceField(
+    home_la = ModelChoiceField(
         queryset=LocalAuthority.objects.order_by("name"),
         required=False,
         label="Home local authority (optional)",
         help_text="Only if they live in a different local authority from their school",
         empty_label="The same as the school's",
     )
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         queryset=School.objects.none(),
         label="School",
         error_messages={"required": "Select the school whose roll they are on"},
@@ -301,7 +302,7 @@ class DeadlineFilterForm(forms.Form):
         ("open", "All open"),
     ]
     when = forms.ChoiceField(choices=WHEN, required=False, label="Due")
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         queryset=School.objects.none(), required=False, empty_label="All schools"
     )
     kind = forms.ChoiceField(
@@ -344,7 +345,7 @@ class LeaveSchoolForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select why they left"},
     )
-    to_school = forms.ModelChoiceField(
+    to_school = ModelChoiceField(
         queryset=School.objects.none(),
         required=False,
         label="The school they moved to (optional)",
@@ -568,7 +569,7 @@ class FairAccessAgreeForm(forms.Form):
 
 
 class FairAccessAllocateForm(forms.Form):
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label="School asked to admit the child",
         queryset=School.objects.none(),
         empty_label="Select a school",

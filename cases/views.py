@@ -24,6 +24,8 @@ from cases.forms import (
 )
 from cases.history import history_entries
 from cases.models import (
+    NAME_ORDER,
+    SEARCHED_NAME_ORDER,
     Deadline,
     Enrolment,
     Exclusion,
@@ -57,11 +59,11 @@ class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
     template_name = "cases/pupil_list.html"
 
     def get_queryset(self):
-        queryset = self.searched(Pupil.objects.visible_to(self.request.user).for_list())
-        return queryset.order_by("legal_last_name", "legal_first_name", "pk")
+        pupils = Pupil.objects.visible_to(self.request.user).for_list().order_by(*NAME_ORDER)
+        return self.searched(pupils)
 
     def filter_by(self, queryset, q):
-        return queryset.search(q)
+        return queryset.search(q).order_by(*SEARCHED_NAME_ORDER)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

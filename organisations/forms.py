@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import (
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from approvision.forms import ModelChoiceField
 from organisations.models import (
     LocalAuthority,
     NonSchoolDay,
@@ -116,13 +117,13 @@ class UserAddForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select a role"},
     )
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         queryset=School.objects.none(), required=False, help_text="For school staff"
     )
-    trust = forms.ModelChoiceField(
+    trust = ModelChoiceField(
         queryset=Trust.objects.none(), required=False, help_text="For trust leads"
     )
-    provider = forms.ModelChoiceField(
+    provider = ModelChoiceField(
         queryset=ProviderOrganisation.objects.none(),
         required=False,
         help_text="For provider staff. Local authority roles join your local authority.",
@@ -242,7 +243,7 @@ class NonSchoolDayForm(forms.Form):
         error_messages={"required": "Select the type of day"},
     )
     description = forms.CharField(max_length=200, required=False, label="Description (optional)")
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         queryset=School.objects.none(),
         required=False,
         label="School (optional)",

@@ -1,6 +1,7 @@
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Size, Submit
 from django import forms
 
+from approvision.forms import ModelChoiceField
 from organisations.forms import date_field, gds_helper
 from organisations.models import ProviderOrganisation, User
 from panels.models import Decision, PanelMember
@@ -20,7 +21,7 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=5000,
     )
-    provider = forms.ModelChoiceField(
+    provider = ModelChoiceField(
         queryset=ProviderOrganisation.objects.none(),
         required=False,
         empty_label="Select a provider",
@@ -78,7 +79,7 @@ class DecisionForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label="Action", max_length=500, required=False)
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         queryset=User.objects.none(), empty_label="Select who will do it", label="Owner"
     )
     due_on = date_field("Due by")
@@ -155,7 +156,7 @@ class MeetingForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    user = forms.ModelChoiceField(
+    user = ModelChoiceField(
         queryset=User.objects.none(), label="Person", empty_label="Select a person"
     )
     role = forms.ChoiceField(

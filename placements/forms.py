@@ -1,6 +1,7 @@
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Size, Submit
 from django import forms
 
+from approvision.forms import ModelChoiceField
 from organisations.forms import date_field, gds_helper
 from organisations.models import ProviderOrganisation, School
 from placements.models import (
@@ -58,7 +59,7 @@ def _version():
 class PlacementForm(forms.Form):
     """An officer arranging a placement, or a school telling the LA about AP it commissioned."""
 
-    provider = forms.ModelChoiceField(
+    provider = ModelChoiceField(
         queryset=ProviderOrganisation.objects.none(),
         empty_label="Select a provider",
         error_messages={"required": "Select the provider"},
@@ -284,7 +285,7 @@ class EndForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label="School the pupil returns to",
         queryset=School.objects.none(),
         empty_label="Select a school",
@@ -397,13 +398,13 @@ class MoveForm(forms.Form):
         error_messages={"required": "Select the kind of move"},
     )
     start_date = date_field("Start date")
-    to_school = forms.ModelChoiceField(
+    to_school = ModelChoiceField(
         label="School (a managed move, or an off-site direction to a school)",
         queryset=School.objects.none(),
         required=False,
         empty_label="Select a school",
     )
-    to_provider = forms.ModelChoiceField(
+    to_provider = ModelChoiceField(
         label="Provider (an off-site direction)",
         queryset=ProviderOrganisation.objects.none(),
         required=False,

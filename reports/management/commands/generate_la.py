@@ -60,8 +60,23 @@ PEX_PER_PUPIL = 0.0012
 REASONS = ["PA", "VP", "VA", "DM", "BU", "RA", "DR", "MT", "DA", "SM", "PP", "AP"]
 ETHNICITIES = [("WBRI", 70), ("WOTH", 6), ("MWBC", 2), ("BAFR", 4), ("BCRB", 1), ("AIND", 3),
                ("APKN", 4), ("CHNE", 1), ("MOTH", 3), ("WROM", 1), ("OOTH", 5)]  # fmt: skip
-FIRST = ["Alex", "Sam", "Jordan", "Taylor", "Riley", "Casey", "Morgan", "Jamie", "Charlie", "Robin"]
-LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel"]
+# Common names in English schools (so a search for one surname finds about 1% of pupils).
+FIRST = """Oliver George Harry Noah Jack Leo Arthur Muhammad Oscar Charlie Jacob Thomas Henry
+William
+Freddie Alfie Theo Archie Joshua James Ethan Isaac Lucas Mason Logan Max Daniel Riley Tyler Kai
+Jayden Dylan Harrison Reuben Samuel Joseph Adam Ryan Liam Kian Olivia Amelia Isla Ava Ivy Freya Lily
+Florence Mia Willow Rosie Sophia Isabella Grace Daisy Sienna Poppy Elsie Emily Ella Evie Ruby Chloe
+Jessica Millie Phoebe Lola Amelie Maisie Layla Zara Aisha Maryam Hannah Leah Megan Jade Courtney
+Keira Summer Alex Sam Jordan Taylor Casey Morgan Jamie Robin""".split()  # noqa: SIM905
+LAST = """Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson
+Thompson
+Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner Martin
+Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson
+Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook Carter Richardson Bailey Collins Bell
+Shaw Murphy Miller Cox Richards Khan Marshall Anderson Simpson Ellis Adams Singh Begum Wilkinson
+Foster Chapman Powell Webb Rogers Gray Mason Ali Hunt Hussain Campbell Matthews Owen Palmer Holmes
+Mills Barnes Knight Lloyd Butler Russell Barker Fisher Stevens Jenkins Murray Dixon Harvey Kowalski
+Nowak Okafor Adeyemi Mensah Nguyen Chen Popescu Ahmed""".split()  # noqa: SIM905
 
 
 def _terms(school_year: int) -> list[tuple[str, date, date]]:
@@ -572,31 +587,34 @@ class Command(BaseCommand):
         secondary = [s for s in self.schools if s.phase == "secondary"]
         serial = 0
         cases, allocations, pupils = [], [], []
-        for year in self.years:
-            for _ in range(max(5, len(self.pupils) // 500)):
-                referred = date(year, 9, 15) + timedelta(days=rng.randrange(280))
-                if referred > today - timedelta(days=3):
-                    continue
-                serial += 1
-                year_group = rng.randint(7, 11)
-                born = date(year - year_group - 5, 9, 1) + timedelta(days=rng.randrange(365))
-                body = (
-                    f"{self.la.code}9{serial // 1000 % 1000:03d}{year % 100:02d}{serial % 1000:03d}"
+        per_year = max(5, len(self.pupils) // 500)
+        # Each year's cases, and this month's: agreed, a school still to find.
+        dates = [
+            (year, date(year, 9, 15) + timedelta(days=rng.randrange(280)))
+            for year in self.years
+            for _ in range(per_year)
+        ] + [(self.years[-1], today - timedelta(days=rng.randint(3, 25))) for _ in range(3)]
+        for year, referred in dates:
+            if referred > today - timedelta(days=3):
+                continue
+            serial += 1
+            year_group = rng.randint(7, 11)
+            born = date(year - year_group - 5, 9, 1) + timedelta(days=rng.randrange(365))
+            body = f"{self.la.code}9{serial // 1000 % 1000:03d}{year % 100:02d}{serial % 1000:03d}"
+            pupils.append(
+                (
+                    Pupil(
+                        la=self.la,
+                        upn=stdnum_upn.calc_check_digit(body) + body,
+                        legal_first_name=rng.choice(FIRST),
+                        legal_last_name=rng.choice(LAST),
+                        date_of_birth=born,
+                        sex=rng.choice("MF"),
+                    ),
+                    referred,
+                    year_group,
                 )
-                pupils.append(
-                    (
-                        Pupil(
-                            la=self.la,
-                            upn=stdnum_upn.calc_check_digit(body) + body,
-                            legal_first_name=rng.choice(FIRST),
-                            legal_last_name=rng.choice(LAST),
-                            date_of_birth=born,
-                            sex=rng.choice("MF"),
-                        ),
-                        referred,
-                        year_group,
-                    )
-                )
+            )
         created = Pupil.objects.bulk_create([p for p, _, _ in pupils], batch_size=BATCH)
         for pupil, (_, referred, year_group) in zip(created, pupils, strict=True):
             agreed = referred + timedelta(days=3)
