@@ -145,6 +145,26 @@ def measure(session: Session, path: str, users: int, seconds: float) -> dict:
     }
 
 
+MAX_QUERIES = 20
+P95_TARGET_MS = 150
+FLOOR_TIMES = 5
+FLOOR_MIN_MS = 2.0
+
+
+def targets(row: dict) -> dict[str, bool | None]:
+    """Whether a page meets the issue's targets: at most 20 queries, p95 under 150 ms at 10
+    users, and its unloaded median within 5 times its bare SQL (None: not measured)."""
+    ten = row.get("users_10")
+    one = row.get("users_1")
+    return {
+        "queries": row["queries"] <= MAX_QUERIES,
+        "p95": None if ten is None else ten["p95_ms"] < P95_TARGET_MS,
+        "floor": None
+        if one is None
+        else one["median_ms"] <= FLOOR_TIMES * max(row["floor_ms"], FLOOR_MIN_MS),
+    }
+
+
 def sql_floor_ms(connection, queries: list[str], repeats: int = 5) -> float:
     """The bare SQL a page needs: its reads, run again straight on the database (no Django, no
     templates), best of a few runs. A page's time over this is what the application adds."""
@@ -362,6 +382,8 @@ def main():
         print(f"  {label}: {row[f'users_{levels[-1]}']['p95_ms']} ms p95 at {levels[-1]} users")
 
     report_seconds = report_times()
+    for row in rows:
+        row["targets"] = targets(row)
 
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     result = {
@@ -378,11 +400,20 @@ def main():
     header = "| page | queries | bare SQL ms | " + " | ".join(
         f"{u} user{'s' * (u > 1)}: median / p95 ms, req/s" for u in levels
     )
+    met = {
+        name: sum(row["targets"][name] is True for row in rows)
+        for name in ("queries", "p95", "floor")
+    }
     lines = [
         f"Measured {result['when']} on {machine}; {result['data']}.",
         "",
-        header + " |",
-        "|---|---|---|" + "---|" * len(levels),
+        f"Targets met (of {len(rows)} pages): at most {MAX_QUERIES} queries: {met['queries']}; "
+        f"p95 under {P95_TARGET_MS} ms at 10 users: {met['p95']}; median (1 user) within "
+        f"{FLOOR_TIMES} times the bare SQL (at least {FLOOR_MIN_MS} ms, a request's fixed cost): "
+        f"{met['floor']}. Marks in the table: q (queries), p (p95), f (floor) where missed.",
+        "",
+        header + " | missed |",
+        "|---|---|---|" + "---|" * len(levels) + "---|",
     ]
     for row in rows:
         cells = [
@@ -391,8 +422,15 @@ def main():
             + (f" ({row[f'users_{u}']['errors']} errors)" if row[f"users_{u}"]["errors"] else "")
             for u in levels
         ]
+        missed = "".join(
+            mark
+            for mark, name in (("q", "queries"), ("p", "p95"), ("f", "floor"))
+            if row["targets"][name] is False
+        )
         lines.append(
-            f"| {row['page']} | {row['queries']} | {row['floor_ms']} | " + " | ".join(cells) + " |"
+            f"| {row['page']} | {row['queries']} | {row['floor_ms']} | "
+            + " | ".join(cells)
+            + f" | {missed or '-'} |"
         )
     lines += [
         "",

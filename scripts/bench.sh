@@ -40,3 +40,19 @@ for _ in $(seq 50); do
 done
 
 $py bench/run.py --port "$port" "$@"
+
+# The restore time (RTO) at this size: back the bench database up, restore it beside itself,
+# compare every table, and add the times to the results.
+started=$(date +%s)
+backup=$(scripts/backup.sh bench | tail -1)
+took=$(( $(date +%s) - started ))
+dump=$(echo "$backup" | sed -E 's/^Backed up to ([^ ]+\.dump).*/\1/')
+restore=$(scripts/restore.sh "$dump" approvision_restored bench | tail -1)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+"$pg_bin/psql" -q "${DATABASE_URL%/*}/postgres" -c "DROP DATABASE IF EXISTS approvision_restored"
+rm -f "$dump" "${dump%.dump}".*.json
+{
+  echo
+  echo "Backup and restore of this database (make backup / make restore): ${backup%%; manifest*}," \
+    "in ${took} s. ${restore#Restored * into approvision_restored: }."
+} | tee -a var/bench/results.md

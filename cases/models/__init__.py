@@ -346,10 +346,16 @@ class ExclusionQuerySet(ScopedQuerySet):
             return self.none()
         # Its own records, and every exclusion of pupils on its roll now (their history).
         on_roll = Enrolment.objects.filter(school_id__in=schools, left_on__isnull=True)
+        # (Unordered: the model's default order would sort each half of the union for nothing.)
         ids = (
             Exclusion.objects.filter(school_id__in=schools)
+            .order_by()
             .values("pk")
-            .union(Exclusion.objects.filter(pupil_id__in=on_roll.values("pupil_id")).values("pk"))
+            .union(
+                Exclusion.objects.filter(pupil_id__in=on_roll.values("pupil_id"))
+                .order_by()
+                .values("pk")
+            )
         )
         return self.filter(pk__in=ids)
 
