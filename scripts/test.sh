@@ -16,4 +16,10 @@ status=0
 .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . || status=$?
 [ $status = 0 ] && { .venv/bin/pytest "$@" || status=$?; }
 scripts/services.sh stop test
+# The whole suite (no arguments) is followed by the quick fault drills (about 90 s): PostgreSQL
+# restarted under load, Redis stopped, a backup restored and compared; the worker drill is in it.
+if [ $status = 0 ] && [ $# = 0 ]; then
+  env -u DATABASE_URL -u REDIS_URL -u APPROVISION_STARTED -u APPROVISION_VAR_DIR \
+    -u DJANGO_SETTINGS_MODULE scripts/drills.sh --after-suite || status=$?
+fi
 exit $status
