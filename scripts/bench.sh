@@ -51,8 +51,9 @@ restore=$(scripts/restore.sh "$dump" approvision_restored bench | tail -1)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 "$pg_bin/psql" -q "${DATABASE_URL%/*}/postgres" -c "DROP DATABASE IF EXISTS approvision_restored"
 rm -f "$dump" "${dump%.dump}".*.json
+size=$(echo "$backup" | sed -E 's/.*\(([^)]+)\).*/\1/')
 {
   echo
-  echo "Backup and restore of this database (make backup / make restore): ${backup%%; manifest*}," \
-    "in ${took} s. ${restore#Restored * into approvision_restored: }."
+  echo "Backup and restore of this database (\`make backup\`, \`make restore\`): a $size dump" \
+    "in ${took} s; restored beside it, ${restore#Restored * into approvision_restored: } (the RTO)."
 } | tee -a var/bench/results.md
