@@ -373,23 +373,8 @@ class Command(BaseCommand):
                     datetime.combine(meeting.date - timedelta(days=12), clock(10))
                 )
                 referrals.append(
-                    Referral(
-                        pupil=pupil,
-                        school=school,
-                        referrer=officer,
-                        reason="exclusion",
-                        needs="Social, emotional and mental health needs.",
-                        interventions="Key adult; reduced timetable; mentoring.",
-                        attendance_percent=Decimal(rng.randint(50, 90)),
-                        risk_assessment="Low to medium risk.",
-                        provision_requested="tier_2",
-                        consent_given=True,
-                        consent_given_by="Parent",
-                        state=Referral.State.DECIDED,
-                        submitted_at=submitted,
-                        accepted_at=submitted + timedelta(days=2),
-                        outcome="Decided by the panel",
-                        created_at=submitted,
+                    self._referral(
+                        pupil, school, submitted, Referral.State.DECIDED, "Decided by the panel"
                     )
                 )
                 decisions.append(meeting)
@@ -550,7 +535,7 @@ class Command(BaseCommand):
     def _next_panel(self) -> None:
         """Next week's panel: referrals accepted before its cut-off, and its agenda built as the
         officer would (with the new permanent exclusions' checks and live Fair Access cases)."""
-        rng, officer, today = self.rng, self.officer, self.today
+        rng, today = self.rng, self.today
         day = today + timedelta(days=7 + (3 - today.weekday()) % 7)  # a Thursday a week away
         meeting = PanelMeeting.objects.create(
             la=self.la,
@@ -563,24 +548,30 @@ class Command(BaseCommand):
         for n in range(8):
             school = rng.choice(secondary)
             submitted = meeting.cutoff - timedelta(days=5, hours=n)
-            Referral.objects.create(
-                pupil=rng.choice(self.roll[school.pk]),
-                school=school,
-                referrer=officer,
-                reason="exclusion",
-                needs="Social, emotional and mental health needs.",
-                interventions="Key adult; reduced timetable; mentoring.",
-                attendance_percent=Decimal(rng.randint(50, 90)),
-                risk_assessment="Low to medium risk.",
-                provision_requested="tier_2",
-                consent_given=True,
-                consent_given_by="Parent",
-                state=Referral.State.ACCEPTED,
-                submitted_at=submitted,
-                accepted_at=submitted + timedelta(days=2),
-                created_at=submitted,
-            )
+            pupil = rng.choice(self.roll[school.pk])
+            self._referral(pupil, school, submitted, Referral.State.ACCEPTED).save()
         agenda_build(meeting=meeting)
+
+    def _referral(self, pupil, school, submitted, state, outcome="") -> Referral:
+        """A complete referral, submitted and accepted to panel two days later."""
+        return Referral(
+            pupil=pupil,
+            school=school,
+            referrer=self.officer,
+            reason="exclusion",
+            needs="Social, emotional and mental health needs.",
+            interventions="Key adult; reduced timetable; mentoring.",
+            attendance_percent=Decimal(self.rng.randint(50, 90)),
+            risk_assessment="Low to medium risk.",
+            provision_requested="tier_2",
+            consent_given=True,
+            consent_given_by="Parent",
+            state=state,
+            submitted_at=submitted,
+            accepted_at=submitted + timedelta(days=2),
+            outcome=outcome,
+            created_at=submitted,
+        )
 
     def _fair_access(self) -> None:
         rng, officer, today = self.rng, self.officer, self.today
