@@ -23,7 +23,7 @@ from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.access import is_referrers_school, pupil_the_user_may_change, recording_school
 from cases.identifiers import upn_normalise
-from cases.models import NAME_ORDER, SEARCHED_NAME_ORDER, Exclusion, FairAccessCase, Pupil, Referral
+from cases.models import NAME_ORDER, Exclusion, FairAccessCase, Pupil, Referral
 from cases.services import (
     DuplicatePupil,
     exclusion_record,
@@ -198,10 +198,10 @@ class PupilViewSet(ApiViewSet):
 
     @property
     def ordering(self):
-        """Name order; a search's results in name order case-blind (see SEARCHED_NAME_ORDER)."""
+        """Name order by default; a search (?q=) keeps the order Pupil search gives."""
         request = getattr(self, "request", None)
         searched = request is not None and request.query_params.get("q", "").strip()
-        return SEARCHED_NAME_ORDER if searched else NAME_ORDER
+        return () if searched else NAME_ORDER
 
     def get_queryset(self):
         return super().get_queryset().for_list().select_related("home_la")

@@ -25,7 +25,6 @@ from cases.forms import (
 from cases.history import history_entries
 from cases.models import (
     NAME_ORDER,
-    SEARCHED_NAME_ORDER,
     Deadline,
     Enrolment,
     Exclusion,
@@ -63,7 +62,7 @@ class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
         return self.searched(pupils)
 
     def filter_by(self, queryset, q):
-        return queryset.search(q).order_by(*SEARCHED_NAME_ORDER)
+        return queryset.search(q)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -101,11 +101,12 @@ class PupilQuerySet(ScopedQuerySet):
 
     def search(self, q: str):
         """Every word must match a name, or be the UPN: "jade kowalski" finds Jade Kowalski.
-        The names are matched as one upper-cased string, which a trigram index serves."""
+        The names are matched as one upper-cased string, which a trigram index serves; the
+        results come in SEARCHED_NAME_ORDER."""
         pupils = self.alias(search_names=SEARCH_NAMES)
         for word in q.split():
             pupils = pupils.filter(Q(search_names__contains=word.upper()) | Q(upn=word.upper()))
-        return pupils
+        return pupils.order_by(*SEARCHED_NAME_ORDER)
 
     def for_list(self):
         return self.select_related("la").prefetch_related(
