@@ -92,15 +92,20 @@ class Table:
 FIGURES_CACHE_SECONDS = 300
 
 
-def la_figures_recent(la, school_year: int) -> dict:
-    """The LA's full figures as the director's dashboard and its CSV downloads show them: counted
-    at most 5 minutes ago (each page says when), so a busy dashboard does not recount the year's
-    records on every request. Reports count afresh."""
+def la_figures_recent(
+    la, school_year: int, *, scope: str = "la", schools=None, full: bool = True
+) -> dict:
+    """`la_figures` as the dashboards show them: counted at most 5 minutes ago (each page says
+    when: `counted_at`), so a busy dashboard does not recount the year's records on every
+    request. `scope` names whose figures these are (the LA's, or "school:<id>", "trust:<id>"
+    with their `schools`) in the cache's key. Reports count afresh."""
 
     def count():
-        return {**la_figures(la, school_year), "counted_at": timezone.now()}
+        figures = la_figures(la, school_year, schools=schools, full=full)
+        return {**figures, "counted_at": timezone.now()}
 
-    return cache.get_or_set(f"la-figures:{la.pk}:{school_year}", count, FIGURES_CACHE_SECONDS)
+    key = f"figures:{scope}:{la.pk}:{school_year}:{'full' if full else 'headline'}"
+    return cache.get_or_set(key, count, FIGURES_CACHE_SECONDS)
 
 
 def la_figures(la, school_year: int, *, schools=None, full: bool = True) -> dict:

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -15,13 +14,11 @@ from placements.models import Placement, PupilMove
 from placements.services import alerts
 from reports.charts import bar_chart
 from reports.figures import (
-    FIGURES_CACHE_SECONDS,
     SMALL,
     SUPPRESSED,
     Table,
     chart_values,
     current_school_year,
-    la_figures,
     la_figures_recent,
     per_100,
 )
@@ -182,17 +179,9 @@ def _accountability(user, membership) -> dict:
     scope = (
         f"school:{membership.school_id}" if membership.school_id else f"trust:{membership.trust_id}"
     )
-    own = cache.get_or_set(
-        f"own-figures:{scope}:{la.pk}:{year}",
-        lambda: la_figures(la, year, schools=schools.filter(la=la), full=False),
-        FIGURES_CACHE_SECONDS,
-    )
-    # The LA-wide comparator is the same for every school: kept for 5 minutes.
-    whole = cache.get_or_set(
-        f"la-comparator:{la.pk}:{year}",
-        lambda: la_figures(la, year, full=False),
-        FIGURES_CACHE_SECONDS,
-    )
+    own = la_figures_recent(la, year, scope=scope, schools=schools.filter(la=la), full=False)
+    # The LA-wide comparator is the same for every school.
+    whole = la_figures_recent(la, year, full=False)
     measures = [
         ("Suspensions", "headline", "suspensions"),
         ("Permanent exclusions", "headline", "permanent"),
@@ -233,7 +222,13 @@ def _accountability(user, membership) -> dict:
             "charge": la.pex_quota_charge,
             "due": (la.pex_quota_charge or 0) * over,
         }
-    return {"table": table, "on_roll": own["headline"]["on_roll"], "la": la, "quota": quota}
+    return {
+        "table": table,
+        "on_roll": own["headline"]["on_roll"],
+        "la": la,
+        "quota": quota,
+        "counted_at": own["counted_at"],
+    }
 
 
 def _officer(user) -> dict:
