@@ -231,7 +231,7 @@ def bench_accounts(la) -> dict[str, dict]:
     from django.db.models import Count, Q
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from organisations.models import User
+    from organisations.models import Trust, User
     from organisations.services import membership_set
     from placements.models import Placement
 
@@ -241,19 +241,16 @@ def bench_accounts(la) -> dict[str, dict]:
         .annotate(n=Count("exclusions"))
         .order_by("-n", "pk")
         .first(),
-        "trust": la.schools.exclude(trust=None)
-        .values("trust")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "trust")[0]["trust"],
+        "trust": Trust.objects.filter(schools__la=la)
+        .annotate(n=Count("schools"))
+        .order_by("-n", "pk")
+        .first(),
         "provider": la.providers.annotate(
             n=Count("placements", filter=Q(placements__state__in=Placement.LIVE_STATES))
         )
         .order_by("-n", "pk")
         .first(),
     }
-    from organisations.models import Trust
-
-    organisations["trust"] = Trust.objects.get(pk=organisations["trust"])
     accounts = {}
     for name, role, kind in ACCOUNTS:
         username = f"bench{la.code}.{name}"
