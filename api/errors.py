@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
-from cases.services import CaseError, StaleVersion
+from approvision.records import Refused, StaleVersion
 
 
 def api_exception_handler(error, context):
@@ -12,7 +12,7 @@ def api_exception_handler(error, context):
         from api.views import PreconditionFailed
 
         error = PreconditionFailed()
-    elif isinstance(error, CaseError):
+    elif isinstance(error, Refused):
         error = exceptions.ValidationError({error.field or "detail": [str(error)]})
     elif isinstance(error, DjangoValidationError):
         error = exceptions.ValidationError(

@@ -133,7 +133,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     def versioned_update(self, record, given_as, change):
         """PATCH a versioned record: If-Match first, then the fields, then the service (which
         locks the row and checks the version again); the answer carries the new ETag. A rule the
-        service refuses (CaseError, StaleVersion) is answered by api.errors as 400 or 412."""
+        service refuses (Refused, StaleVersion) is answered by api.errors as 400 or 412."""
         version = self.check_if_match(record)
         given = given_as(record, data=self.request.data, partial=True)
         given.is_valid(raise_exception=True)

@@ -42,3 +42,10 @@ class ModelChoiceField(forms.ModelChoiceField):
     """A model choice drawn as a FastSelect: lists of schools and providers can be long."""
 
     widget = FastSelect
+
+
+def show_refusal(form: forms.Form, error: Exception) -> None:
+    """Put a service's refusal (approvision.records.Refused) on the field it names, or at the top
+    of the form when it names none the form has, so the error summary links to it."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, str(error))

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from psycopg2 import sql
 
+from approvision.records import Refused, lock_current
 from cases.models import (
     Enrolment,
     Exclusion,
@@ -27,7 +28,6 @@ from cases.models import (
     Pupil,
     YearGroupPlaces,
 )
-from cases.services import CaseError, lock_current
 from organisations.calendar import SchoolCalendar, long_date, school_year_of
 from organisations.models import School, User
 
@@ -272,28 +272,28 @@ def fair_access_open(
     """Open a case for an unplaced child in one or more of the 13 groups."""
     today = timezone.localdate()
     if not groups:
-        raise CaseError("Select at least one of the groups the child is in", field="groups")
+        raise Refused("Select at least one of the groups the child is in", field="groups")
     if pupil.sen_status == Pupil.SenStatus.EHCP:
-        raise CaseError(
+        raise Refused(
             "A child with an EHC plan is placed through the SEND process, not Fair Access",
             field="groups",
         )
     if unplaced_since > today:
-        raise CaseError("The date cannot be in the future", field="unplaced_since")
+        raise Refused("The date cannot be in the future", field="unplaced_since")
     if referred_on > today:
-        raise CaseError("The referral date cannot be in the future", field="referred_on")
+        raise Refused("The referral date cannot be in the future", field="referred_on")
     if not applications_tried.strip():
-        raise CaseError(
+        raise Refused(
             "Say which in-year applications were made, and what happened",
             field="applications_tried",
         )
     if pupil.enrolments.filter(left_on__isnull=True).exists():
-        raise CaseError("This child is on a school's roll: Fair Access is for unplaced children")
+        raise Refused("This child is on a school's roll: Fair Access is for unplaced children")
     if FairAccessCase.objects.filter(pupil=pupil, state__in=FairAccessCase.OPEN_STATES).exists():
-        raise CaseError("This child already has an open Fair Access case")
+        raise Refused("This child already has an open Fair Access case")
     year_group = pupil.year_group(today)
     if not 0 <= year_group <= 11:
-        raise CaseError("Fair Access is for children of compulsory school age")
+        raise Refused("Fair Access is for children of compulsory school age")
     return FairAccessCase.objects.create(
         la=pupil.la,
         pupil=pupil,
@@ -327,11 +327,11 @@ def fair_access_agree(
     counted on the LA's calendar."""
     case = _locked(case, version)
     if case.state != FairAccessCase.State.REFERRED:
-        raise CaseError("The panel has already agreed to consider this case")
+        raise Refused("The panel has already agreed to consider this case")
     if agreed_on > timezone.localdate():
-        raise CaseError("The date cannot be in the future", field="agreed_on")
+        raise Refused("The date cannot be in the future", field="agreed_on")
     if agreed_on < case.referred_on:
-        raise CaseError("The panel agreed after the referral", field="agreed_on")
+        raise Refused("The panel agreed after the referral", field="agreed_on")
     case.agreed_on = agreed_on
     case.allocation_due = (
         SchoolCalendar.for_la(case.la).nth_school_day_after(agreed_on, CLOCK_SCHOOL_DAYS).date
@@ -355,11 +355,11 @@ def fair_access_allocate(
     today = today or timezone.localdate()
     case = _locked(case, version)
     if case.state not in (FairAccessCase.State.AGREED, FairAccessCase.State.REFUSED):
-        raise CaseError("A school is allocated once the panel has agreed to consider the case")
+        raise Refused("A school is allocated once the panel has agreed to consider the case")
     if school.la_id != case.la_id:
-        raise CaseError("Select a school in the local authority", field="school")
+        raise Refused("Select a school in the local authority", field="school")
     if school.phase not in PHASES[case.phase] or school.type in SPECIAL_TYPES:
-        raise CaseError(
+        raise Refused(
             f"{school.name} is not a mainstream {case.get_phase_display().lower()} school: "
             f"this child needs a {case.get_phase_display().lower()} place",
             field="school",
@@ -368,12 +368,12 @@ def fair_access_allocate(
     position = next((r.rank for r in ranked if r.row.school_id == school.pk), None)
     if position != 1 and not reason.strip():
         first = ranked[0].row.name if ranked else "another school"
-        raise CaseError(
+        raise Refused(
             f"{first} is recommended first: give the panel's reason for choosing {school.name}",
             field="reason",
         )
     if case.allocations.filter(school=school).exists():
-        raise CaseError(f"{school.name} has already been asked to admit this child", field="school")
+        raise Refused(f"{school.name} has already been asked to admit this child", field="school")
     allocation = FairAccessAllocation.objects.create(
         case=case,
         school=school,
@@ -390,7 +390,7 @@ def fair_access_allocate(
 def _current(case: FairAccessCase) -> FairAccessAllocation:
     allocation = case.allocations.select_for_update().order_by("-allocated_on", "-pk").first()
     if allocation is None:
-        raise CaseError("No school has been asked yet")
+        raise Refused("No school has been asked yet")
     return allocation
 
 
@@ -407,16 +407,16 @@ def fair_access_answer(
     """The school answers: it admits the child from a start date, or refuses with its reason."""
     case = _locked(case, version)
     if case.state != FairAccessCase.State.ALLOCATED:
-        raise CaseError("This case is not waiting for a school's answer")
+        raise Refused("This case is not waiting for a school's answer")
     allocation = _current(case)
     membership = by.membership_or_none()
     if membership is not None and membership.school_id not in (None, allocation.school_id):
-        raise CaseError("Only the school asked can answer")
+        raise Refused("Only the school asked can answer")
     if accept:
         if start_date is None:
-            raise CaseError("Enter the date the child starts", field="start_date")
+            raise Refused("Enter the date the child starts", field="start_date")
         if start_date < allocation.allocated_on:
-            raise CaseError(
+            raise Refused(
                 "The start date cannot be before the allocation on "
                 f"{long_date(allocation.allocated_on)}",
                 field="start_date",
@@ -426,7 +426,7 @@ def fair_access_answer(
         case.state = FairAccessCase.State.ACCEPTED
     else:
         if not refusal_reason.strip():
-            raise CaseError("Give the reason for refusing", field="refusal_reason")
+            raise Refused("Give the reason for refusing", field="refusal_reason")
         allocation.answer = FairAccessAllocation.Answer.REFUSED
         allocation.refusal_reason = refusal_reason.strip()
         case.state = FairAccessCase.State.REFUSED
@@ -443,7 +443,7 @@ def fair_access_escalate(*, case: FairAccessCase, by: User, version: int) -> Fai
     asks the Secretary of State (through the ESFA)."""
     case = _locked(case, version)
     if case.state != FairAccessCase.State.REFUSED:
-        raise CaseError("Only a refusal can be escalated")
+        raise Refused("Only a refusal can be escalated")
     allocation = _current(case)
     academy = allocation.school.trust_id is not None
     allocation.escalation = (
@@ -470,17 +470,17 @@ def fair_access_direction_decided(
 ) -> FairAccessAllocation:
     case = _locked(case, version)
     if case.state != FairAccessCase.State.ESCALATED:
-        raise CaseError("This case has not been escalated")
+        raise Refused("This case has not been escalated")
     allocation = _current(case)
     if decided_on < allocation.escalated_on or decided_on > timezone.localdate():
-        raise CaseError(
+        raise Refused(
             "The decision comes after the escalation and not in the future", field="decided_on"
         )
     allocation.escalation_decided_on = decided_on
     allocation.directed = directed
     if directed:
         if start_date is None or start_date < decided_on:
-            raise CaseError("Enter a start date on or after the direction", field="start_date")
+            raise Refused("Enter a start date on or after the direction", field="start_date")
         allocation.answer = FairAccessAllocation.Answer.ACCEPTED
         allocation.start_date = start_date
         case.state = FairAccessCase.State.ACCEPTED
@@ -498,15 +498,15 @@ def fair_access_start(
     """The child starts: they join the school's roll and the case closes."""
     case = _locked(case, version)
     if case.state != FairAccessCase.State.ACCEPTED:
-        raise CaseError("The child starts once a school has admitted them")
+        raise Refused("The child starts once a school has admitted them")
     allocation = _current(case)
     if started_on < allocation.allocated_on:
-        raise CaseError(
+        raise Refused(
             f"The child cannot start before the allocation on {long_date(allocation.allocated_on)}",
             field="started_on",
         )
     if started_on > timezone.localdate():
-        raise CaseError("Record the start once it has happened", field="started_on")
+        raise Refused("Record the start once it has happened", field="started_on")
     Enrolment.objects.create(pupil=case.pupil, school=allocation.school, joined_on=started_on)
     case.started_on = started_on
     case.state = FairAccessCase.State.STARTED

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
+from approvision.forms import show_refusal
+from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.fair_access import (
@@ -33,7 +35,6 @@ from cases.forms import (
     FairAccessStartForm,
 )
 from cases.models import FairAccessCase, Pupil
-from cases.services import CaseError
 from organisations.models import LocalAuthority
 from organisations.roles import Role
 
@@ -94,8 +95,8 @@ class FairAccessOpenView(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             case = fair_access_open(pupil=self.pupil, by=self.request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Fair Access case opened: it goes on the next panel")
         return redirect("cases:fair_access_detail", pk=case.pk)
@@ -199,7 +200,7 @@ class FairAccessStepView(FairAccessDetailView):
                 fair_access_escalate(
                     case=case, by=request.user, version=int(request.POST.get("version", 0))
                 )
-            except (CaseError, ValueError) as error:
+            except (Refused, ValueError) as error:
                 messages.error(request, str(error) or "Try again")
             else:
                 messages.success(request, STEP_MESSAGES[name])
@@ -212,8 +213,8 @@ class FairAccessStepView(FairAccessDetailView):
             data = dict(form.cleaned_data)
             try:
                 self.act(name, case, data)
-            except CaseError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+            except Refused as error:
+                show_refusal(form, error)
             else:
                 messages.success(request, STEP_MESSAGES[name])
                 return redirect("cases:fair_access_detail", pk=case.pk)

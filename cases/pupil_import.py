@@ -16,15 +16,10 @@ school, category and start date: a second import of the same file changes nothin
 
 from django.db import transaction
 
+from approvision.records import Refused
 from cases.identifiers import upn_normalise, upn_validator
 from cases.models import LEGACY_REASONS, Exclusion, ExclusionReason, Pupil
-from cases.services import (
-    CaseError,
-    current_school,
-    exclusion_record,
-    pupil_create,
-    pupil_update,
-)
+from cases.services import current_school, exclusion_record, pupil_create, pupil_update
 from organisations.csv_import import ImportResult, parse_date, read_rows
 from organisations.models import School
 
@@ -192,7 +187,7 @@ def pupil_import(*, user, content: bytes, apply: bool) -> ImportResult:
                             pupils_seen=pupils_seen,
                             rows_seen=rows_seen,
                         )
-                except (RowProblem, CaseError) as problem:
+                except (RowProblem, Refused) as problem:
                     result.error(number, str(problem))
             if not apply or not result.ok:
                 raise _Rollback

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from approvision.records import Refused
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
@@ -16,7 +17,6 @@ from cases.forms import EvidenceForm, ReferralForm, ReferralMessageForm
 from cases.models import EvidenceDocument, Pupil, Referral
 from cases.services import (
     REFERRAL_FIELDS,
-    CaseError,
     evidence_add,
     evidence_remove,
     referral_accept,
@@ -69,7 +69,7 @@ class ReferralStartView(PermissionRequiredMixin, View):
         pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=pk)
         try:
             referral = referral_start(pupil=pupil, by=request.user)
-        except CaseError as error:
+        except Refused as error:
             messages.error(request, str(error))
             return redirect("cases:pupil_detail", pk=pk)
         return redirect("cases:referral_edit", pk=referral.pk)
@@ -146,7 +146,7 @@ class ReferralEditView(PermissionRequiredMixin, FormView):
                 version=form.cleaned_data["version"],
                 **data,
             )
-        except CaseError as error:
+        except Refused as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         if "draft" in self.request.POST:
@@ -173,7 +173,7 @@ class EvidenceUploadView(ReferralEditView):
                 name=upload.name,
                 content=upload.read(),
             )
-        except (UploadRefused, CaseError) as error:
+        except (UploadRefused, Refused) as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
         messages.success(self.request, f"{document.name} uploaded")
@@ -199,7 +199,7 @@ class EvidenceRemoveView(PermissionRequiredMixin, View):
             raise Http404
         try:
             evidence_remove(document=document, by=request.user)
-        except CaseError as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"{document.name} removed")
@@ -264,7 +264,7 @@ class ReferralCheckView(PermissionRequiredMixin, TemplateView):
             referral_submit(
                 referral=self.referral, by=request.user, version=int(request.POST.get("version", 0))
             )
-        except CaseError as error:
+        except Refused as error:
             missing = self.referral.missing_for_submission() or {"version": str(error)}
             return self.render_to_response(self.get_context_data(missing=missing))
         messages.success(
@@ -364,7 +364,7 @@ class ReferralStepView(PermissionRequiredMixin, FormView):
                 version=form.cleaned_data["version"],
                 **{keyword: form.cleaned_data["message"]},
             )
-        except CaseError as error:
+        except Refused as error:
             form.add_error("message" if error.field == "message" else None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, "Saved")

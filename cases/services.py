@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from approvision.records import Refused, StaleVersion, lock_current
 from cases.clocks import RULES, board_review_required, exclusion_clocks
 from cases.identifiers import upn_normalise
 from cases.models import (
@@ -26,26 +27,12 @@ from organisations.calendar import SchoolCalendar, school_year_of
 from organisations.models import School, User
 
 
-class CaseError(Exception):
-    """A request the rules refuse; the message says why, in words for the person who asked."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class DuplicatePupil(CaseError):
+class DuplicatePupil(Refused):
     def __init__(self, existing: Pupil):
         super().__init__("A pupil with this UPN already exists", field="upn")
         self.existing = existing
 
 
-class StaleVersion(CaseError):
-    def __init__(self):
-        super().__init__(
-            "Someone else changed this record while you were looking at it. "
-            "Check the latest version and try again."
-        )
 
 
 @transaction.atomic
@@ -73,9 +60,9 @@ def pupil_leave_school(
         Enrolment.objects.select_for_update().filter(pupil=pupil, left_on__isnull=True).first()
     )
     if current is None:
-        raise CaseError("This pupil is not on a school's roll")
+        raise Refused("This pupil is not on a school's roll")
     if on < current.joined_on:
-        raise CaseError("The leaving date cannot be before they joined", field="left_on")
+        raise Refused("The leaving date cannot be before they joined", field="left_on")
     current.left_on, current.leaving_reason = on, reason
     current.save(update_fields=["left_on", "leaving_reason"])
     if to_school is not None:
@@ -178,12 +165,12 @@ def _check_reasons(reasons: list[str], *, allow_legacy: bool) -> list[str]:
     allowed = set(ExclusionReason.values) | (set(LEGACY_REASONS) if allow_legacy else set())
     reasons = [r for r in reasons if r]
     if not 1 <= len(reasons) <= 3:
-        raise CaseError("Give between 1 and 3 reasons", field="reason_1")
+        raise Refused("Give between 1 and 3 reasons", field="reason_1")
     if len(set(reasons)) != len(reasons):
-        raise CaseError("Give each reason once", field="reason_2")
+        raise Refused("Give each reason once", field="reason_2")
     unknown = [r for r in reasons if r not in allowed]
     if unknown:
-        raise CaseError(f"{unknown[0]} is not a DfE reason code", field="reason_1")
+        raise Refused(f"{unknown[0]} is not a DfE reason code", field="reason_1")
     return reasons
 
 
@@ -215,16 +202,16 @@ def exclusion_record(
         end_date, sessions = start_date, 1
     else:
         if end_date is None:
-            raise CaseError("Enter the last day of the suspension", field="end_date")
+            raise Refused("Enter the last day of the suspension", field="end_date")
         if end_date < start_date:
-            raise CaseError(
+            raise Refused(
                 "The last day must be the same as or after the first day", field="end_date"
             )
         if not sessions:
-            raise CaseError("Enter how many half-day sessions it lasts", field="sessions")
+            raise Refused("Enter how many half-day sessions it lasts", field="sessions")
         most = 2 * calendar.school_days_between(start_date, end_date)
         if sessions > most:
-            raise CaseError(
+            raise Refused(
                 f"That is more sessions than the school holds between those dates ({most})",
                 field="sessions",
             )
@@ -271,7 +258,7 @@ def _move(
     representations: bool = False,
 ):
     if not exclusion.can_move_to(to):
-        raise CaseError(
+        raise Refused(
             f"An exclusion that is “{exclusion.get_state_display().lower()}” cannot become "
             f"“{Exclusion.State(to).label.lower()}”"
         )
@@ -287,7 +274,7 @@ def _move(
         exclusion.review_requested_on = on
     elif to == S.REVIEW_OUTCOME:
         if outcome not in Exclusion.ReviewOutcome.values:
-            raise CaseError("Select what the review panel decided", field="outcome")
+            raise Refused("Select what the review panel decided", field="outcome")
         exclusion.review_decided_on, exclusion.review_outcome = on, outcome
     elif to == S.CANCELLED:
         exclusion.cancelled_on = on
@@ -325,7 +312,7 @@ def exclusion_transition(
     if locked.version != version:
         raise StaleVersion()
     if on < locked.start_date:
-        raise CaseError("The date cannot be before the exclusion started", field="on")
+        raise Refused("The date cannot be before the exclusion started", field="on")
     # A person moving a notified exclusion to board review is recording parents' representations.
     _move(
         locked,
@@ -344,7 +331,7 @@ def exclusion_transition(
 def deadline_mark_met(*, deadline: Deadline, on: date, by: User) -> None:
     """Record that a duty was done (provision arranged); other deadlines are met by the record."""
     if deadline.kind not in (Deadline.Kind.LA_PROVISION, Deadline.Kind.SCHOOL_PROVISION):
-        raise CaseError("This deadline is met by recording the decision, not by hand")
+        raise Refused("This deadline is met by recording the decision, not by hand")
     deadline.met_on = on
     deadline.save(update_fields=["met_on"])
 
@@ -374,7 +361,7 @@ def referral_start(*, pupil: Pupil, by: User) -> Referral:
     """A draft referral from the school whose roll the pupil is on."""
     school = current_school(pupil)
     if school is None:
-        raise CaseError("Only a pupil on a school's roll can be referred")
+        raise Refused("Only a pupil on a school's roll can be referred")
     referral = Referral.objects.create(pupil=pupil, school=school, referrer=by)
     ReferralEvent.objects.create(
         referral=referral, to_state=Referral.State.DRAFT, message="Draft started", by=by
@@ -388,7 +375,7 @@ def referral_update(*, referral: Referral, by: User, version: int, **answers) ->
     if locked.version != version:
         raise StaleVersion()
     if not locked.is_editable:
-        raise CaseError("This referral has been submitted: it can no longer be changed")
+        raise Refused("This referral has been submitted: it can no longer be changed")
     for name in REFERRAL_FIELDS:
         if name in answers:
             setattr(locked, name, answers[name])
@@ -401,7 +388,7 @@ def referral_update(*, referral: Referral, by: User, version: int, **answers) ->
 
 def referral_move(referral: Referral, to: str, *, by: User, message: str = "") -> Referral:
     if not referral.can_move_to(to):
-        raise CaseError(
+        raise Refused(
             f"A referral that is “{referral.get_state_display().lower()}” cannot become "
             f"“{Referral.State(to).label.lower()}”"
         )
@@ -419,13 +406,6 @@ def referral_move(referral: Referral, to: str, *, by: User, message: str = "") -
     return referral
 
 
-def lock_current(queryset, pk: int, version: int | None):
-    """Lock a versioned row for this change, refusing it if someone changed it since the user
-    saw `version` (None: no check). Only the row itself is locked, so nullable joins are fine."""
-    locked = queryset.select_for_update(of=("self",)).get(pk=pk)
-    if version is not None and locked.version != version:
-        raise StaleVersion()
-    return locked
 
 
 def _locked_referral(referral: Referral, version: int | None) -> Referral:
@@ -439,7 +419,7 @@ def referral_submit(*, referral: Referral, by: User, version: int | None = None)
     missing = locked.missing_for_submission()
     if missing:
         field, message = next(iter(missing.items()))
-        raise CaseError(message, field=field)
+        raise Refused(message, field=field)
     answered = locked.state == Referral.State.MORE_INFO
     return referral_move(
         locked,
@@ -452,7 +432,7 @@ def referral_submit(*, referral: Referral, by: User, version: int | None = None)
 @transaction.atomic
 def referral_request_info(*, referral: Referral, by: User, question: str, version: int) -> Referral:
     if not question.strip():
-        raise CaseError("Say what information you need", field="message")
+        raise Refused("Say what information you need", field="message")
     return referral_move(
         _locked_referral(referral, version), Referral.State.MORE_INFO, by=by, message=question
     )
@@ -463,9 +443,9 @@ def referral_answer(*, referral: Referral, by: User, answer: str, version: int) 
     """The school answers what the LA asked, and the referral goes back to the LA."""
     locked = _locked_referral(referral, version)
     if locked.state != Referral.State.MORE_INFO:
-        raise CaseError("Nothing has been asked about this referral")
+        raise Refused("Nothing has been asked about this referral")
     if not answer.strip():
-        raise CaseError("Enter your answer", field="message")
+        raise Refused("Enter your answer", field="message")
     ReferralEvent.objects.create(
         referral=locked, from_state=locked.state, to_state=locked.state, message=answer, by=by
     )
@@ -475,7 +455,7 @@ def referral_answer(*, referral: Referral, by: User, answer: str, version: int) 
 @transaction.atomic
 def referral_signpost(*, referral: Referral, by: User, reason: str, version: int) -> Referral:
     if not reason.strip():
-        raise CaseError("Say where the school is signposted to, and why", field="message")
+        raise Refused("Say where the school is signposted to, and why", field="message")
     return referral_move(
         _locked_referral(referral, version), Referral.State.SIGNPOSTED, by=by, message=reason
     )
@@ -494,7 +474,7 @@ def referral_accept(*, referral: Referral, by: User, version: int, note: str = "
 @transaction.atomic
 def referral_withdraw(*, referral: Referral, by: User, reason: str, version: int) -> Referral:
     if not reason.strip():
-        raise CaseError("Say why the referral is withdrawn", field="message")
+        raise Refused("Say why the referral is withdrawn", field="message")
     return referral_move(
         _locked_referral(referral, version), Referral.State.WITHDRAWN, by=by, message=reason
     )
@@ -504,7 +484,7 @@ def referral_withdraw(*, referral: Referral, by: User, reason: str, version: int
 def evidence_add(*, referral: Referral, by: User, name: str, content: bytes) -> EvidenceDocument:
     """Keep a document only once it is the kind it claims and the virus scanner passes it."""
     if not referral.is_editable:
-        raise CaseError("Documents can only be added while the referral is a draft or answering")
+        raise Refused("Documents can only be added while the referral is a draft or answering")
     kind, scanned = upload_check(name, content)
     document = EvidenceDocument(
         referral=referral,
@@ -522,7 +502,7 @@ def evidence_add(*, referral: Referral, by: User, name: str, content: bytes) -> 
 @transaction.atomic
 def evidence_remove(*, document: EvidenceDocument, by: User) -> None:
     if not document.referral.is_editable:
-        raise CaseError("Documents can only be removed while the referral is a draft")
+        raise Refused("Documents can only be removed while the referral is a draft")
     storage, path = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(path))

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from approvision.forms import show_refusal
+from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.access import pupil_the_user_may_change, recording_school, works_with_school
@@ -35,7 +37,6 @@ from cases.models import (
 from cases.pupil_import import pupil_import
 from cases.services import (
     PUPIL_EDITABLE_FIELDS,
-    CaseError,
     DuplicatePupil,
     current_school,
     deadline_mark_met,
@@ -246,8 +247,8 @@ class ExclusionCreateView(PermissionRequiredMixin, FormView):
                 parents_notified_on=data.get("parents_notified_on"),
                 misses_public_exam=data["misses_public_exam"],
             )
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -312,8 +313,8 @@ class ExclusionTransitionView(_ExclusionMixin, FormView):
                 note=data["note"],
                 outcome=data.get("outcome") or "",
             )
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Saved. The deadlines have been updated.")
         return redirect("cases:exclusion_detail", pk=self.exclusion.pk)
@@ -377,7 +378,7 @@ class DeadlineMetView(PermissionRequiredMixin, View):
         deadline = get_object_or_404(Deadline.objects.visible_to(request.user).open(), pk=pk)
         try:
             deadline_mark_met(deadline=deadline, on=timezone.localdate(), by=request.user)
-        except CaseError as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"Recorded: {deadline.get_kind_display().lower()} arranged")
@@ -407,7 +408,7 @@ class PupilEditView(PermissionRequiredMixin, FormView):
             pupil_update(
                 pupil=self.pupil, by=self.request.user, version=form.cleaned_data["version"], **data
             )
-        except CaseError as error:
+        except Refused as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, "Details saved")
@@ -445,8 +446,8 @@ class PupilLeaveView(PermissionRequiredMixin, FormView):
                 by=self.request.user,
                 to_school=data["to_school"],
             )
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Recorded that {self.pupil.name} left {self.school.name}")
         return redirect("cases:pupil_detail", pk=self.pupil.pk)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from approvision.records import Refused
 from organisations.calendar_import import calendar_changed
 from organisations.models import (
     ApiToken,
@@ -87,15 +88,13 @@ def user_disable(*, user: User) -> None:
     _sessions_end(user=user)
 
 
-class UserAdministrationError(Exception):
-    """An administrator asked for something the rules do not allow; the message says why."""
 
 
 def _check_administers(*, by: User, user: User) -> None:
     if not User.objects.visible_to(by).filter(pk=user.pk).exists():
-        raise UserAdministrationError("You can only manage users in your local authority.")
+        raise Refused("You can only manage users in your local authority.")
     if user.pk == by.pk:
-        raise UserAdministrationError("You cannot do this to your own account.")
+        raise Refused("You cannot do this to your own account.")
 
 
 def one_time_password() -> str:
@@ -123,7 +122,7 @@ def user_add(
         "provider": ProviderOrganisation.objects.visible_to(by),
     }[ROLE_ORGANISATION_FIELD[Role(role)]]
     if not in_scope.filter(pk=organisation.pk).exists():
-        raise UserAdministrationError(
+        raise Refused(
             "You can only add users to organisations in your local authority."
         )
     password = one_time_password()
@@ -207,8 +206,6 @@ def totp_verify(*, user: User, code: str, request=None, confirm: bool = False) -
     return None
 
 
-class CalendarError(Exception):
-    pass
 
 
 @transaction.atomic
@@ -222,7 +219,7 @@ def term_dates_set(*, term: Term, start, end) -> Term:
 @transaction.atomic
 def non_school_day_add(*, la, school, day, kind: str, description: str = "") -> NonSchoolDay:
     if NonSchoolDay.objects.filter(la=la, school=school, date=day).exists():
-        raise CalendarError("That day is already a non-school day")
+        raise Refused("That day is already a non-school day")
     created = NonSchoolDay.objects.create(
         la=la, school=school, date=day, kind=kind, description=description
     )
@@ -258,7 +255,7 @@ def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 def api_token_revoke(*, token: ApiToken, by: User) -> None:
     if token.user_id != by.pk:
-        raise UserAdministrationError("You can only revoke your own tokens")
+        raise Refused("You can only revoke your own tokens")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

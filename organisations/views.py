@@ -27,6 +27,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from approvision.records import Refused
 from organisations.calendar import school_year_of
 from organisations.calendar_import import calendar_import_apply, calendar_import_check
 from organisations.forms import (
@@ -51,8 +52,6 @@ from organisations.models import (
 )
 from organisations.school_import import school_import_apply, school_import_check
 from organisations.services import (
-    CalendarError,
-    UserAdministrationError,
     api_token_revoke,
     non_school_day_add,
     non_school_day_remove,
@@ -365,7 +364,7 @@ class UserAddView(PermissionRequiredMixin, FormView):
                 email=data["email"],
                 job_title=data["job_title"],
             )
-        except UserAdministrationError as error:
+        except Refused as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         # Shown once on the next page, then gone: it is never stored anywhere else in clear.
@@ -457,7 +456,7 @@ class UserActionView(_AdministeredUserMixin, TemplateView):
         _, _, act, done = USER_ACTIONS[kwargs["action"]]
         try:
             result = act(request.user, person)
-        except UserAdministrationError as error:
+        except Refused as error:
             messages.error(request, str(error))
             return redirect("organisations:user_detail", pk=person.pk)
         if kwargs["action"] == "reset-password":
@@ -566,7 +565,7 @@ class NonSchoolDayAddView(_CalendarMixin, FormView):
                 kind=data["kind"],
                 description=data["description"],
             )
-        except CalendarError as error:
+        except Refused as error:
             form.add_error("date", str(error))
             return self.form_invalid(form)
         messages.success(self.request, f"{day} added. Deadlines will be recounted.")

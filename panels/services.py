@@ -11,8 +11,9 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from approvision.records import Refused, StaleVersion
 from cases.models import Exclusion, FairAccessCase, Referral
-from cases.services import CaseError, StaleVersion, referral_move
+from cases.services import referral_move
 from organisations.calendar import SchoolCalendar
 from organisations.models import User
 from panels.models import (
@@ -29,8 +30,6 @@ from panels.models import (
 from panels.pdf import render_pdf
 from placements.models import Placement, Review
 from placements.services import placement_offer
-
-PanelError = CaseError
 
 
 @transaction.atomic
@@ -72,7 +71,7 @@ def agenda_build(*, meeting: PanelMeeting) -> list[AgendaItem]:
     exclusion's 6th-day check, and items deferred from earlier panels (Staffordshire APP practice:
     every PEX is discussed and its 6th-day provision confirmed). Safe to run again."""
     if not meeting.agenda_open:
-        raise PanelError("The pack has been issued: the agenda can no longer change")
+        raise Refused("The pack has been issued: the agenda can no longer change")
     position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
     added = []
 
@@ -212,9 +211,9 @@ def _placements_for_panel(meeting: PanelMeeting) -> list[tuple[Placement, str]]:
 @transaction.atomic
 def agenda_item_add(*, meeting: PanelMeeting, title: str) -> AgendaItem:
     if not meeting.agenda_open:
-        raise PanelError("The pack has been issued: the agenda can no longer change")
+        raise Refused("The pack has been issued: the agenda can no longer change")
     if not title.strip():
-        raise PanelError("Enter what the item is about", field="title")
+        raise Refused("Enter what the item is about", field="title")
     position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
     return AgendaItem.objects.create(
         meeting=meeting, kind=AgendaItem.Kind.OTHER, title=title.strip(), position=position
@@ -225,7 +224,7 @@ def agenda_item_add(*, meeting: PanelMeeting, title: str) -> AgendaItem:
 def agenda_item_move(*, item: AgendaItem, up: bool) -> None:
     meeting = PanelMeeting.objects.select_for_update().get(pk=item.meeting_id)
     if not meeting.agenda_open:
-        raise PanelError("The pack has been issued: the agenda can no longer change")
+        raise Refused("The pack has been issued: the agenda can no longer change")
     items = list(meeting.items.order_by("position", "pk"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     swap = index - 1 if up else index + 1
@@ -240,7 +239,7 @@ def agenda_item_move(*, item: AgendaItem, up: bool) -> None:
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem) -> None:
     if not item.meeting.agenda_open:
-        raise PanelError("The pack has been issued: the agenda can no longer change")
+        raise Refused("The pack has been issued: the agenda can no longer change")
     item.delete()
 
 
@@ -249,9 +248,9 @@ def pack_issue(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
     """The pack: the agenda and a summary of each case, as a tagged PDF for members."""
     locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     if not locked.agenda_open:
-        raise PanelError("The pack has already been issued")
+        raise Refused("The pack has already been issued")
     if not locked.items.exists():
-        raise PanelError("The agenda is empty: build it or add items first")
+        raise Refused("The agenda is empty: build it or add items first")
     items = list(locked.items.for_agenda())
     html = render_to_string(
         "panels/pdf/pack.html", {"meeting": locked, "items": items, "members": locked.members.all()}
@@ -275,7 +274,7 @@ def _chair_or_officer(meeting: PanelMeeting, user: User) -> None:
     )
     is_chair = meeting.members.filter(user=user, role=PanelMember.Role.CHAIR).exists()
     if not (is_officer or is_chair):
-        raise PanelError(
+        raise Refused(
             "Only the chair or the local authority's officers record the panel's business"
         )
 
@@ -285,7 +284,7 @@ def meeting_start(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
     locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     _chair_or_officer(locked, by)
     if locked.status != PanelMeeting.Status.PACK_ISSUED:
-        raise PanelError("Issue the pack before the meeting starts")
+        raise Refused("Issue the pack before the meeting starts")
     locked.status = PanelMeeting.Status.IN_PROGRESS
     locked.version += 1
     locked.save(update_fields=["status", "version"])
@@ -296,7 +295,7 @@ def meeting_start(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
 def attendance_record(*, meeting: PanelMeeting, by: User, present: set[int]) -> None:
     _chair_or_officer(meeting, by)
     if meeting.locked:
-        raise PanelError("The minutes are approved: attendance can no longer change")
+        raise Refused("The minutes are approved: attendance can no longer change")
     for member in meeting.members.all():
         attended = member.pk in present
         if member.attended != attended:
@@ -386,15 +385,15 @@ def decision_record(
     meeting = locked.meeting
     _chair_or_officer(meeting, by)
     if not meeting.deciding:
-        raise PanelError("Decisions are recorded while the meeting runs")
+        raise Refused("Decisions are recorded while the meeting runs")
     if locked.status == AgendaItem.Status.DECIDED:
-        raise PanelError("This item has been decided")
+        raise Refused("This item has been decided")
     if not reason.strip():
-        raise PanelError("Give the reason for the decision", field="reason")
+        raise Refused("Give the reason for the decision", field="reason")
     Outcome = Decision.Outcome
     if outcome == Outcome.APPROVE:
         if locked.referral is None:
-            raise PanelError("Only a referral can be approved for a placement", field="outcome")
+            raise Refused("Only a referral can be approved for a placement", field="outcome")
         missing = [
             (provider, "provider", "Select the provider"),
             (tier, "tier", "Select the tier of the placement"),
@@ -404,11 +403,11 @@ def decision_record(
         ]
         for value, field, message in missing:
             if not value:
-                raise PanelError(message, field=field)
+                raise Refused(message, field=field)
         if start_date < timezone.localdate():
-            raise PanelError("The start date cannot be in the past", field="start_date")
+            raise Refused("The start date cannot be in the past", field="start_date")
         if first_review_date <= start_date:
-            raise PanelError("The first review must be after the start", field="first_review_date")
+            raise Refused("The first review must be after the start", field="first_review_date")
     decision = Decision.objects.create(
         item=locked,
         outcome=outcome,
@@ -475,11 +474,11 @@ def action_add(
 ) -> Action:
     _chair_or_officer(meeting, by)
     if meeting.locked:
-        raise PanelError("The minutes are approved: add a later amendment instead")
+        raise Refused("The minutes are approved: add a later amendment instead")
     if not description.strip():
-        raise PanelError("Say what is to be done", field="description")
+        raise Refused("Say what is to be done", field="description")
     if due_on < meeting.date:
-        raise PanelError("The due date cannot be before the meeting", field="due_on")
+        raise Refused("The due date cannot be before the meeting", field="due_on")
     return Action.objects.create(
         meeting=meeting, item=item, description=description.strip(), owner=owner, due_on=due_on
     )
@@ -500,11 +499,11 @@ def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
     """The chair approves the minutes: they are stored as a PDF and lock the meeting."""
     locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     if not locked.members.filter(user=by, role=PanelMember.Role.CHAIR).exists():
-        raise PanelError("Only the chair approves the minutes")
+        raise Refused("Only the chair approves the minutes")
     if locked.locked:
-        raise PanelError("The minutes are already approved: record a correction as an amendment")
+        raise Refused("The minutes are already approved: record a correction as an amendment")
     if locked.items.filter(status=AgendaItem.Status.PENDING).exists():
-        raise PanelError("Every item needs a decision before the minutes are approved")
+        raise Refused("Every item needs a decision before the minutes are approved")
     html = render_to_string("panels/pdf/minutes.html", minutes_context(locked))
     number = locked.minutes.count() + 1
     version = MinutesVersion(meeting=locked, number=number, html=html, approved_by=by)
@@ -522,9 +521,9 @@ def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
 def minutes_amend(*, meeting: PanelMeeting, by: User, text: str) -> MinutesAmendment:
     _chair_or_officer(meeting, by)
     if not meeting.locked:
-        raise PanelError("Change the minutes directly until they are approved")
+        raise Refused("Change the minutes directly until they are approved")
     if not text.strip():
-        raise PanelError("Enter the correction", field="text")
+        raise Refused("Enter the correction", field="text")
     return MinutesAmendment.objects.create(meeting=meeting, text=text.strip(), by=by)
 
 
@@ -534,9 +533,9 @@ def meeting_create(
 ) -> PanelMeeting:
     """A one-off meeting (an extra panel in a busy week, or one in the holidays)."""
     if on < timezone.localdate():
-        raise PanelError("The meeting cannot be in the past", field="date")
+        raise Refused("The meeting cannot be in the past", field="date")
     if cutoff.date() > on:
-        raise PanelError("The referrals cut-off must be on or before the meeting", field="cutoff")
+        raise Refused("The referrals cut-off must be on or before the meeting", field="cutoff")
     return PanelMeeting.objects.create(
         la=la, date=on, start_time=start_time, cutoff=cutoff, location=location, quorum=quorum
     )
@@ -576,11 +575,11 @@ def member_candidates(meeting: PanelMeeting):
 def member_add(*, meeting: PanelMeeting, by: User, user: User, role: str) -> PanelMember:
     _chair_or_officer(meeting, by)
     if meeting.locked:
-        raise PanelError("The minutes are approved: membership can no longer change")
+        raise Refused("The minutes are approved: membership can no longer change")
     if not member_candidates(meeting).filter(pk=user.pk).exists():
-        raise PanelError("Choose someone who works with this local authority's panel", field="user")
+        raise Refused("Choose someone who works with this local authority's panel", field="user")
     if role == PanelMember.Role.CHAIR and meeting.members.filter(role=role).exists():
-        raise PanelError("The meeting already has a chair", field="role")
+        raise Refused("The meeting already has a chair", field="role")
     return PanelMember.objects.create(meeting=meeting, user=user, role=role)
 
 
@@ -588,5 +587,5 @@ def member_add(*, meeting: PanelMeeting, by: User, user: User, role: str) -> Pan
 def member_remove(*, member: PanelMember, by: User) -> None:
     _chair_or_officer(member.meeting, by)
     if member.meeting.locked:
-        raise PanelError("The minutes are approved: membership can no longer change")
+        raise Refused("The minutes are approved: membership can no longer change")
     member.delete()

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from approvision.forms import show_refusal
+from approvision.records import Refused
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
-from cases.services import CaseError
 from organisations.models import User
 from panels.forms import (
     ActionForm,
@@ -152,7 +153,7 @@ class MeetingCreateView(PermissionRequiredMixin, FormView):
                 location=data["location"],
                 quorum=data["quorum"],
             )
-        except CaseError as error:
+        except Refused as error:
             field = {"date": "date", "cutoff": "cutoff_date"}.get(error.field)
             form.add_error(field, str(error))
             return self.form_invalid(form)
@@ -185,8 +186,8 @@ class MemberAddView(PermissionRequiredMixin, View):
                     user=form.cleaned_data["user"],
                     role=form.cleaned_data["role"],
                 )
-            except CaseError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+            except Refused as error:
+                show_refusal(form, error)
             else:
                 messages.success(request, f"{form.cleaned_data['user'].display_name} added")
                 return redirect("panels:meeting", pk=pk)
@@ -205,7 +206,7 @@ class MemberRemoveView(PermissionRequiredMixin, View):
         )
         try:
             member_remove(member=member, by=request.user)
-        except CaseError as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"{member.user.display_name} removed")
@@ -235,7 +236,7 @@ class MeetingStepView(PermissionRequiredMixin, View):
                 return redirect("panels:live", pk=meeting.pk)
             else:
                 raise Http404
-        except CaseError as error:
+        except Refused as error:
             messages.error(request, str(error))
         return redirect("panels:meeting", pk=meeting.pk)
 
@@ -249,7 +250,7 @@ class ItemAddView(PermissionRequiredMixin, View):
         if form.is_valid():
             try:
                 agenda_item_add(meeting=meeting, title=form.cleaned_data["title"])
-            except CaseError as error:
+            except Refused as error:
                 form.add_error("title", str(error))
             else:
                 return redirect("panels:meeting", pk=meeting.pk)
@@ -269,7 +270,7 @@ class ItemEditView(PermissionRequiredMixin, View):
                 messages.success(request, f"Removed: {item.title}")
             else:
                 raise Http404
-        except CaseError as error:
+        except Refused as error:
             messages.error(request, str(error))
         return redirect("panels:meeting", pk=item.meeting_id)
 
@@ -354,7 +355,7 @@ class AttendanceView(PermissionRequiredMixin, View):
         present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
         try:
             attendance_record(meeting=meeting, by=request.user, present=present)
-        except CaseError as error:
+        except Refused as error:
             messages.error(request, str(error))
         return _back_to_live(meeting.pk, request.POST.get("item"))
 
@@ -367,7 +368,7 @@ class ConflictsView(PermissionRequiredMixin, View):
         chosen = {int(v) for v in request.POST.getlist("conflicted") if v.isdigit()}
         try:
             conflicts_declare(item=item, by=request.user, member_ids=chosen)
-        except CaseError as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "Declarations of interest recorded")
@@ -399,8 +400,8 @@ class DecideView(PermissionRequiredMixin, View):
                     planned_end=data["planned_end"],
                     capacity_override_reason=data["capacity_override_reason"],
                 )
-            except CaseError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+            except Refused as error:
+                show_refusal(form, error)
             else:
                 messages.success(request, f"Decision recorded: {item.title}")
                 return _back_to_live(meeting.pk)
@@ -428,8 +429,8 @@ class ActionAddView(PermissionRequiredMixin, View):
                     owner=data["owner"],
                     due_on=data["due_on"],
                 )
-            except CaseError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+            except Refused as error:
+                show_refusal(form, error)
             else:
                 messages.success(request, "Action added")
                 return _back_to_live(meeting.pk, item.pk)
@@ -463,7 +464,7 @@ class MinutesView(PermissionRequiredMixin, TemplateView):
         if "approve" in request.POST:
             try:
                 minutes_approve(meeting=meeting, by=request.user)
-            except CaseError as error:
+            except Refused as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, "Minutes approved and locked")
@@ -472,7 +473,7 @@ class MinutesView(PermissionRequiredMixin, TemplateView):
         if form.is_valid():
             try:
                 minutes_amend(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
-            except CaseError as error:
+            except Refused as error:
                 form.add_error("text", str(error))
             else:
                 messages.success(request, "Correction recorded")

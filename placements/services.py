@@ -14,8 +14,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from approvision.records import Refused, lock_current
 from cases.models import Pupil, Referral
-from cases.services import CaseError, current_school, lock_current
+from cases.services import current_school
 from organisations.calendar import SchoolCalendar, long_date
 from organisations.models import ProviderOrganisation, School, User
 from organisations.roles import Role
@@ -36,7 +37,6 @@ from placements.models import (
 from providers.models import LAPSING_DAYS, DueDiligence
 from providers.services import placement_blockers, provider_profile
 
-PlacementError = CaseError
 MAX_HOURS = Decimal("40")
 
 
@@ -189,33 +189,33 @@ def placement_offer(
     commissioned itself. The provider sees the pupil from now on."""
     pupil = Pupil.objects.select_for_update(of=("self",)).select_related("la").get(pk=pupil.pk)
     if provider.la_id not in (pupil.la_id, pupil.home_la_id):
-        raise PlacementError("Select a provider from the local authority's list", field="provider")
+        raise Refused("Select a provider from the local authority's list", field="provider")
     blockers = placement_blockers(provider_profile(provider))
     if blockers and source != Placement.Source.SCHOOL:
-        raise PlacementError(
+        raise Refused(
             f"{provider.name} cannot take new placements until its checks are put right: "
             + "; ".join(blockers),
             field="provider",
         )
     if hours_per_week is None or hours_per_week <= 0:
-        raise PlacementError("Hours a week must be more than 0", field="hours_per_week")
+        raise Refused("Hours a week must be more than 0", field="hours_per_week")
     if hours_per_week > MAX_HOURS:
-        raise PlacementError("Hours a week must be 40 or fewer", field="hours_per_week")
+        raise Refused("Hours a week must be 40 or fewer", field="hours_per_week")
     if planned_end is not None and planned_end < start_date:
-        raise PlacementError("The planned end must be on or after the start", field="planned_end")
+        raise Refused("The planned end must be on or after the start", field="planned_end")
     part_time = hours_per_week < pupil.la.full_time_hours
     if part_time and planned_end is None:
-        raise PlacementError(
+        raise Refused(
             f"Under {pupil.la.full_time_hours} hours a week is a part-time timetable: "
             "enter the date it ends",
             field="planned_end",
         )
     if first_review_date is not None and first_review_date <= start_date:
-        raise PlacementError("The first review must be after the start", field="first_review_date")
+        raise Refused("The first review must be after the start", field="first_review_date")
     clash = _live_hours_clash(pupil, start_date, planned_end, hours_per_week)
     if clash:
         total, day = clash
-        raise PlacementError(
+        raise Refused(
             f"With the pupil's other placements this comes to {total} hours a week on "
             f"{long_date(day)}, over full time ({pupil.la.full_time_hours} hours)",
             field="hours_per_week",
@@ -224,7 +224,7 @@ def placement_offer(
         phase = _phase_of(pupil, start_date)
         places, taken = capacity(provider, phase, start_date)
         if taken >= places and not capacity_override_reason.strip():
-            raise PlacementError(
+            raise Refused(
                 f"{provider.name} has no {phase} places free on {long_date(start_date)} "
                 f"({taken} of {places} taken): give the reason to place over capacity",
                 field="capacity_override_reason",
@@ -260,7 +260,7 @@ def placement_offer(
             )
     except IntegrityError as error:
         # The trigger (or a check) caught what the checks above did not: nothing is saved.
-        raise PlacementError(
+        raise Refused(
             "These placements together would be over full time", field="hours_per_week"
         ) from error
     caseload_grant(placement)
@@ -274,9 +274,9 @@ def placement_notify(*, pupil: Pupil, by: User, **terms) -> Placement:
     membership = by.membership_or_none()
     school = current_school(pupil)
     if membership is None or membership.role != Role.SCHOOL_STAFF or school is None:
-        raise PlacementError("Only the pupil's school can tell us about AP it commissioned")
+        raise Refused("Only the pupil's school can tell us about AP it commissioned")
     if membership.school_id != school.pk:
-        raise PlacementError("Only the pupil's school can tell us about AP it commissioned")
+        raise Refused("Only the pupil's school can tell us about AP it commissioned")
     start = terms["start_date"]
     state = Placement.State.ACTIVE if start <= timezone.localdate() else Placement.State.ACCEPTED
     return placement_offer(pupil=pupil, by=by, source=Placement.Source.SCHOOL, state=state, **terms)
@@ -307,12 +307,12 @@ def placement_answer(
     """The provider accepts the offer (confirming the session pattern) or declines it."""
     placement = _locked(placement, version)
     if placement.state != Placement.State.OFFERED:
-        raise PlacementError("This placement has already been answered")
+        raise Refused("This placement has already been answered")
     placement.answered_by = by
     placement.answered_at = timezone.now()
     if accept:
         if not sessions:
-            raise PlacementError("Select the sessions the pupil will attend", field="sessions")
+            raise Refused("Select the sessions the pupil will attend", field="sessions")
         placement.sessions = sessions
         today = timezone.localdate()
         placement.state = (
@@ -320,7 +320,7 @@ def placement_answer(
         )
         return _save(placement, "state", "sessions", "answered_by", "answered_at")
     if not reason.strip():
-        raise PlacementError("Give the reason for declining", field="reason")
+        raise Refused("Give the reason for declining", field="reason")
     placement.state = Placement.State.DECLINED
     placement.decline_reason = reason.strip()
     _save(placement, "state", "answered_by", "answered_at", "decline_reason")
@@ -340,20 +340,20 @@ def placement_end(
 ) -> Placement:
     placement = _locked(placement, version)
     if placement.state not in Placement.LIVE_STATES:
-        raise PlacementError("This placement is not running")
+        raise Refused("This placement is not running")
     if ended_on < placement.start_date:
-        raise PlacementError(
+        raise Refused(
             f"The end cannot be before the start ({long_date(placement.start_date)})",
             field="ended_on",
         )
     if ended_on > timezone.localdate():
-        raise PlacementError("The end date cannot be in the future", field="ended_on")
+        raise Refused("The end date cannot be in the future", field="ended_on")
     if not reason:
-        raise PlacementError("Select why the placement ended", field="reason")
+        raise Refused("Select why the placement ended", field="reason")
     if reason == Placement.EndReason.YEAR_11_LEAVER and not destination:
-        raise PlacementError("Select the pupil's post-16 destination", field="destination")
+        raise Refused("Select the pupil's post-16 destination", field="destination")
     if destination and placement.pupil.year_group(ended_on) < 11:
-        raise PlacementError("A post-16 destination is for Year 11 leavers", field="destination")
+        raise Refused("A post-16 destination is for Year 11 leavers", field="destination")
     placement.state = Placement.State.ENDED
     placement.ended_on = ended_on
     placement.end_reason = reason
@@ -363,7 +363,7 @@ def placement_end(
         with transaction.atomic():
             _save(placement, "state", "ended_on", "end_reason", "destination", "next_review_due")
     except IntegrityError as error:
-        raise PlacementError("The end date does not fit the placement", field="ended_on") from error
+        raise Refused("The end date does not fit the placement", field="ended_on") from error
     caseload_revoke_if_done(placement)
     return placement
 
@@ -385,16 +385,16 @@ def _running_on(placement: Placement, day: date) -> bool:
 def attendance_record(*, placement: Placement, by: User, marks: dict[tuple[date, str], str]) -> int:
     """Record (or correct) the code for each session given; blank codes are left unrecorded."""
     if placement.state not in (Placement.State.ACTIVE, Placement.State.ENDED):
-        raise PlacementError("Attendance is recorded once the placement has started")
+        raise Refused("Attendance is recorded once the placement has started")
     today = timezone.localdate()
     saved = 0
     for (day, session), code in sorted(marks.items()):
         if not code:
             continue
         if day > today:
-            raise PlacementError(f"{long_date(day)} has not happened yet")
+            raise Refused(f"{long_date(day)} has not happened yet")
         if not _running_on(placement, day):
-            raise PlacementError(f"The placement was not running on {long_date(day)}")
+            raise Refused(f"The placement was not running on {long_date(day)}")
         AttendanceMark.objects.update_or_create(
             placement=placement,
             day=day,
@@ -434,24 +434,24 @@ def return_submit(
         .get(pk=placement.pk)
     )
     if placement.state not in (Placement.State.ACTIVE, Placement.State.ENDED):
-        raise PlacementError("Returns are sent once the placement has started")
+        raise Refused("Returns are sent once the placement has started")
     if period == ProviderReturn.Period.WEEK:
         if period_start.weekday() != 0:
-            raise PlacementError("A weekly return starts on a Monday", field="period_start")
+            raise Refused("A weekly return starts on a Monday", field="period_start")
         period_end = period_start + timedelta(days=4)
     elif period_end is None or period_end < period_start:
-        raise PlacementError("The period must end on or after its start", field="period_end")
+        raise Refused("The period must end on or after its start", field="period_end")
     if period_end > timezone.localdate() + timedelta(days=4):
-        raise PlacementError("The period has not happened yet", field="period_start")
+        raise Refused("The period has not happened yet", field="period_start")
     if period_end < placement.start_date or not _running_on(
         placement, max(period_start, placement.start_date)
     ):
-        raise PlacementError("The placement was not running in that period", field="period_start")
+        raise Refused("The placement was not running in that period", field="period_start")
     overlapping = placement.returns.filter(
         period_start__lte=period_end, period_end__gte=period_start
     ).first()
     if overlapping:
-        raise PlacementError(
+        raise Refused(
             f"A return covering {long_date(overlapping.period_start)} to "
             f"{long_date(overlapping.period_end)} has already been sent",
             field="period_start",
@@ -459,21 +459,21 @@ def return_submit(
     if sessions_possible is None or sessions_attended is None:
         sessions_possible, sessions_attended = marks_summary(placement, period_start, period_end)
         if not sessions_possible:
-            raise PlacementError(
+            raise Refused(
                 "No attendance is recorded for that period: record it, or enter the sessions",
                 field="sessions_possible",
             )
     if sessions_attended > sessions_possible:
-        raise PlacementError(
+        raise Refused(
             "Sessions attended cannot be more than the sessions possible",
             field="sessions_attended",
         )
     if not progress.strip():
-        raise PlacementError("Describe progress against the outcomes sought", field="progress")
+        raise Refused("Describe progress against the outcomes sought", field="progress")
     threshold = placement.pupil.la.attendance_threshold
     percent = 100 * sessions_attended / sessions_possible if sessions_possible else 100
     if percent < threshold and not below_threshold_reason.strip():
-        raise PlacementError(
+        raise Refused(
             f"Attendance of {percent:.0f}% is below {threshold}%: give the reason",
             field="below_threshold_reason",
         )
@@ -492,7 +492,7 @@ def return_submit(
                 submitted_by=by,
             )
     except IntegrityError as error:
-        raise PlacementError(
+        raise Refused(
             "A return for that period has already been sent", field="period_start"
         ) from error
 
@@ -519,35 +519,35 @@ def review_record(
 ) -> Review:
     placement = _locked(placement, version)
     if placement.state not in (Placement.State.ACTIVE, Placement.State.ACCEPTED):
-        raise PlacementError("Reviews are held while the placement runs")
+        raise Refused("Reviews are held while the placement runs")
     if held_on > timezone.localdate():
-        raise PlacementError("The review date cannot be in the future", field="held_on")
+        raise Refused("The review date cannot be in the future", field="held_on")
     if held_on < placement.start_date:
-        raise PlacementError("The review cannot be before the placement began", field="held_on")
+        raise Refused("The review cannot be before the placement began", field="held_on")
     for value, field, words in (
         (progress, "progress", "Describe the progress made"),
         (pupil_voice, "pupil_voice", "Record what the pupil said"),
         (parent_voice, "parent_voice", "Record what the parent or carer said"),
     ):
         if not value.strip():
-            raise PlacementError(words, field=field)
+            raise Refused(words, field=field)
     if not 0 <= attendance_percent <= 100:
-        raise PlacementError("Attendance is a percentage from 0 to 100", field="attendance_percent")
+        raise Refused("Attendance is a percentage from 0 to 100", field="attendance_percent")
     Decision = Review.Decision
     if decision == Decision.EXTEND:
         if new_planned_end is None:
-            raise PlacementError("Enter the new planned end", field="new_planned_end")
+            raise Refused("Enter the new planned end", field="new_planned_end")
         if placement.planned_end and new_planned_end <= placement.planned_end:
-            raise PlacementError(
+            raise Refused(
                 f"The new planned end must be after {long_date(placement.planned_end)}",
                 field="new_planned_end",
             )
         if new_planned_end <= held_on:
-            raise PlacementError(
+            raise Refused(
                 "The new planned end must be after the review", field="new_planned_end"
             )
     elif decision == Decision.END and not end_reason:
-        raise PlacementError("Select why the placement is ending", field="end_reason")
+        raise Refused("Select why the placement is ending", field="end_reason")
     else:
         new_planned_end = None
     next_due = None if decision == Decision.END else next_review_after(placement.pupil, held_on)
@@ -582,7 +582,7 @@ def review_record(
         with transaction.atomic():
             _save(placement, *fields)
     except IntegrityError as error:
-        raise PlacementError(
+        raise Refused(
             "Extended, the pupil's placements would be over full time", field="new_planned_end"
         ) from error
     return review
@@ -600,13 +600,13 @@ def reintegration_plan_record(
     """The plan to return: the school, the target date, and steps with owners and dates."""
     placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
     if hasattr(placement, "reintegration"):
-        raise PlacementError("This placement already has a reintegration plan")
+        raise Refused("This placement already has a reintegration plan")
     if placement.state not in (Placement.State.ACTIVE, Placement.State.ACCEPTED):
-        raise PlacementError("A reintegration plan is made while the placement runs")
+        raise Refused("A reintegration plan is made while the placement runs")
     if target_date < timezone.localdate():
-        raise PlacementError("The target date cannot be in the past", field="target_date")
+        raise Refused("The target date cannot be in the past", field="target_date")
     if not steps:
-        raise PlacementError("Add at least one step", field="step_1_description")
+        raise Refused("Add at least one step", field="step_1_description")
     plan = ReintegrationPlan.objects.create(
         placement=placement, school=school, target_date=target_date, created_by=by
     )
@@ -627,9 +627,9 @@ def reintegration_update(
     plan = lock_current(ReintegrationPlan.objects, plan.pk, version)
     if status == ReintegrationPlan.Status.RETURNED:
         if returned_on is None:
-            raise PlacementError("Enter the date the pupil returned", field="returned_on")
+            raise Refused("Enter the date the pupil returned", field="returned_on")
         if returned_on > timezone.localdate():
-            raise PlacementError("The return date cannot be in the future", field="returned_on")
+            raise Refused("The return date cannot be in the future", field="returned_on")
     else:
         returned_on = None
     plan.status = status
@@ -650,15 +650,15 @@ def follow_up_record(
 ) -> FollowUp:
     """Whether the return held, 6 and 12 weeks after the pupil went back."""
     if plan.status != ReintegrationPlan.Status.RETURNED or plan.returned_on is None:
-        raise PlacementError("Follow-ups are recorded once the pupil has returned to school")
+        raise Refused("Follow-ups are recorded once the pupil has returned to school")
     due = follow_up_due(plan, weeks)
     if due > timezone.localdate():
-        raise PlacementError(
+        raise Refused(
             f"The {weeks}-week follow-up is due on {long_date(due)}",
             field="weeks",
         )
     if plan.follow_ups.filter(weeks=weeks).exists():
-        raise PlacementError(f"The {weeks}-week follow-up has been recorded", field="weeks")
+        raise Refused(f"The {weeks}-week follow-up has been recorded", field="weeks")
     return FollowUp.objects.create(
         plan=plan, weeks=weeks, held=held, notes=notes.strip(), recorded_by=by
     )
@@ -684,34 +684,34 @@ def move_record(
 ) -> PupilMove:
     school = current_school(pupil)
     if school is None:
-        raise PlacementError("The pupil is not on a school's roll")
+        raise Refused("The pupil is not on a school's roll")
     Kind = PupilMove.Kind
     if kind == Kind.MANAGED_MOVE:
         if to_school is None:
-            raise PlacementError("Select the school the pupil moves to", field="to_school")
+            raise Refused("Select the school the pupil moves to", field="to_school")
         if to_school.pk == school.pk:
-            raise PlacementError("The pupil moves to another school", field="to_school")
+            raise Refused("The pupil moves to another school", field="to_school")
         for value, field, who in (
             (home_school_consent_on, "home_school_consent_on", "the home school"),
             (receiving_school_consent_on, "receiving_school_consent_on", "the receiving school"),
             (parent_consent_on, "parent_consent_on", "the parents"),
         ):
             if value is None:
-                raise PlacementError(f"A managed move needs the consent of {who}", field=field)
+                raise Refused(f"A managed move needs the consent of {who}", field=field)
             if value > start_date:
-                raise PlacementError("Consent is given before the move starts", field=field)
+                raise Refused("Consent is given before the move starts", field=field)
         next_review = start_date + timedelta(weeks=6)
         to_provider = None
         notice_given_on = None
     else:
         if to_school is None and to_provider is None:
-            raise PlacementError("Select where the pupil is directed to", field="to_provider")
+            raise Refused("Select where the pupil is directed to", field="to_provider")
         if notice_given_on is None:
-            raise PlacementError("Enter when written notice was given", field="notice_given_on")
+            raise Refused("Enter when written notice was given", field="notice_given_on")
         calendar = SchoolCalendar.for_school(school)
         earliest = calendar.nth_school_day_after(notice_given_on, 2).date
         if start_date < earliest:
-            raise PlacementError(
+            raise Refused(
                 "Written notice must be given at least 2 school days before: "
                 f"the earliest start is {long_date(earliest)}",
                 field="start_date",
@@ -748,13 +748,13 @@ def move_review(
     An outcome closes it."""
     move = lock_current(PupilMove.objects, move.pk, version)
     if move.outcome:
-        raise PlacementError("This move has its outcome")
+        raise Refused("This move has its outcome")
     if held_on > timezone.localdate() or held_on < move.start_date:
-        raise PlacementError(
+        raise Refused(
             "The review is held after the move started and not in the future", field="held_on"
         )
     if not notes.strip():
-        raise PlacementError("Record what the review found", field="notes")
+        raise Refused("Record what the review found", field="notes")
     review = MoveReview.objects.create(move=move, held_on=held_on, notes=notes.strip(), by=by)
     if outcome:
         move.outcome = outcome

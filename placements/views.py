@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
+from approvision.forms import show_refusal
+from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.models import Pupil
-from cases.services import CaseError
 from organisations.models import ProviderOrganisation
 from organisations.roles import Role
 from placements.access import provider_only
@@ -227,8 +228,8 @@ class _PlacementFormView(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             self.act(form.cleaned_data)
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.back_url())
@@ -462,7 +463,7 @@ class AttendanceView(PermissionRequiredMixin, TemplateView):
         if not errors:
             try:
                 saved = attendance_record(placement=self.placement, by=request.user, marks=marks)
-            except CaseError as error:
+            except Refused as error:
                 errors.append(str(error))
             else:
                 messages.success(
@@ -529,8 +530,8 @@ class PlacementAddView(PermissionRequiredMixin, FormView):
                 placement = placement_offer(
                     pupil=self.pupil, by=self.request.user, source=Placement.Source.LA, **data
                 )
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Placement recorded with {placement.provider.name}")
         return redirect("placements:detail", pk=placement.pk)
@@ -614,8 +615,8 @@ class MoveDetailView(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             move_review(move=self.move, by=self.request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Review recorded")
         return redirect("placements:move_detail", pk=self.move.pk)
@@ -646,8 +647,8 @@ class MoveAddView(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             move = move_record(pupil=self.pupil, by=self.request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{move.get_kind_display()} recorded")
         return redirect("placements:move_detail", pk=move.pk)

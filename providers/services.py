@@ -5,14 +5,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from approvision.records import Refused
 from organisations.models import ProviderOrganisation, User
 from providers.models import DueDiligence, ProviderProfile
-
-
-class ProviderError(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def provider_profile(provider: ProviderOrganisation) -> ProviderProfile | None:
@@ -33,11 +28,11 @@ def due_diligence_record(
     """Record a check (or its renewal). Commissioners keep safeguarding duties for the providers
     they use (domain.md section 4): the checks are confirmed, dated and expire."""
     if confirmed_on > timezone.localdate():
-        raise ProviderError(
+        raise Refused(
             "The date it was confirmed cannot be in the future", field="confirmed_on"
         )
     if expires_on <= confirmed_on:
-        raise ProviderError("It must expire after the date it was confirmed", field="expires_on")
+        raise Refused("It must expire after the date it was confirmed", field="expires_on")
     profile, _ = ProviderProfile.objects.get_or_create(provider=provider)
     return DueDiligence.objects.create(
         profile=profile,

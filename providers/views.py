@@ -4,11 +4,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
+from approvision.forms import show_refusal
+from approvision.records import Refused
 from organisations.models import ProviderOrganisation
 from providers.forms import DueDiligenceForm
 from providers.models import DueDiligence
 from providers.services import (
-    ProviderError,
     due_diligence_current,
     due_diligence_record,
     placement_blockers,
@@ -91,8 +92,8 @@ class DueDiligenceAddView(PermissionRequiredMixin, FormView):
             item = due_diligence_record(
                 provider=self.provider, by=self.request.user, **form.cleaned_data
             )
-        except ProviderError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as error:
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Recorded: {item}")
         return redirect("providers:detail", pk=self.provider.pk)

@@ -6,11 +6,10 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from approvision.records import Refused, StaleVersion
 from cases.models import Deadline, Exclusion
 from cases.services import (
-    CaseError,
     DuplicatePupil,
-    StaleVersion,
     deadline_mark_met,
     exclusion_record,
     exclusion_transition,
@@ -140,7 +139,7 @@ def test_the_review_clocks_follow_the_permanent_exclusion_through_its_states(dem
 
 def test_an_illegal_move_is_refused_and_changes_nothing(demo):
     exclusion = record(demo)
-    with pytest.raises(CaseError, match="cannot become"):
+    with pytest.raises(Refused, match="cannot become"):
         exclusion_transition(
             exclusion=exclusion,
             to=Exclusion.State.UPHELD,
@@ -224,7 +223,7 @@ def test_two_people_moving_the_same_exclusion_at_once_one_wins_one_is_told(tmp_p
     ],
 )
 def test_bad_exclusions_are_refused_and_nothing_is_saved(demo, fields, field):
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         record(demo, **fields)
     assert error.value.field == field
     assert not Exclusion.objects.exists()
@@ -249,7 +248,7 @@ def test_provision_deadlines_are_marked_met_by_hand_and_stay_met(demo):
         exclusion=pex, to="upheld", by=demo["senco"], on=date(2026, 11, 12), version=pex.version
     )
     assert pex.deadlines.get(kind=Deadline.Kind.LA_PROVISION).met_on == date(2026, 11, 4)
-    with pytest.raises(CaseError):
+    with pytest.raises(Refused):
         deadline_mark_met(
             deadline=pex.deadlines.get(kind=Deadline.Kind.REVIEW_REQUEST),
             on=date(2026, 11, 4),

@@ -7,10 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from approvision.records import Refused, StaleVersion
 from cases.models import EvidenceDocument, Referral
 from cases.services import (
-    CaseError,
-    StaleVersion,
     evidence_add,
     referral_accept,
     referral_answer,
@@ -59,7 +58,7 @@ def test_a_draft_cannot_be_submitted_without_consent(world, referral):
     referral = referral_update(
         referral=referral, by=senco, version=referral.version, **{**ANSWERS, "consent_given": False}
     )
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         referral_submit(referral=referral, by=senco)
     assert error.value.field == "consent_given"
     referral.refresh_from_db()
@@ -94,7 +93,7 @@ def test_the_ask_and_answer_loop_and_acceptance_are_recorded(world, referral):
 
 def test_illegal_and_stale_moves_are_refused(world, referral):
     officer = world["users"]["la_officer"]
-    with pytest.raises(CaseError, match="cannot become"):
+    with pytest.raises(Refused, match="cannot become"):
         referral_accept(referral=referral, by=officer, version=referral.version)
     with pytest.raises(StaleVersion):
         referral_update(referral=referral, by=officer, version=referral.version + 5, needs="x")

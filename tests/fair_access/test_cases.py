@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from approvision.records import Refused
 from cases.fair_access import (
     fair_access_agree,
     fair_access_allocate,
@@ -16,7 +17,6 @@ from cases.fair_access import (
     recommend,
 )
 from cases.models import Enrolment, FairAccessAllocation, FairAccessCase, YearGroupPlaces
-from cases.services import CaseError
 from tests.factories import PupilFactory
 from tests.fair_access.conftest import _agreed, _allocated, _open
 
@@ -24,13 +24,23 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_case_needs_an_eligible_group_and_nothing_is_saved_without_one(fa):
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         _open(fa, groups=[])
     assert error.value.field == "groups"
     assert not FairAccessCase.objects.exists()
 
 
-def test_the_clock_is_20_school_days_from_the_panels_agreement(fa):
+@pytest.fixture
+def fa_on_a_monday(time_machine, request):
+    # The case is referred 3 days before "today": on a Tuesday or Wednesday that fell on a weekend
+    # and the clock started a day or two later. Frozen on a Monday (23 November 2026, no term dates
+    # in this world) the agreement is the Friday before, and 20 school days are exactly 4 weeks.
+    time_machine.move_to("2026-11-23 09:00", tick=False)
+    return request.getfixturevalue("fa")
+
+
+def test_the_clock_is_20_school_days_from_the_panels_agreement(fa_on_a_monday):
+    fa = fa_on_a_monday
     case = _agreed(fa)
     assert case.state == FairAccessCase.State.AGREED
     assert case.year_group == fa["pupil"].year_group(timezone.localdate())
@@ -41,7 +51,7 @@ def test_the_clock_is_20_school_days_from_the_panels_agreement(fa):
 
 def test_an_allocation_to_a_school_of_the_wrong_phase_is_refused(fa):
     case = _agreed(fa)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         fair_access_allocate(
             case=case,
             by=fa["users"]["la_officer"],
@@ -59,7 +69,7 @@ def test_choosing_another_school_than_the_first_needs_a_reason(fa):
     ranked = recommend(case)
     first = ranked[0].row
     other = next(s for s in fa["schools"].values() if s.pk != first.school_id)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         fair_access_allocate(
             case=case, by=fa["users"]["la_officer"], version=case.version, school=other
         )
@@ -77,7 +87,7 @@ def test_choosing_another_school_than_the_first_needs_a_reason(fa):
 
 def test_a_start_date_before_the_allocation_is_refused(fa):
     case = _allocated(fa)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         fair_access_answer(
             case=case,
             by=fa["users"]["school_staff"],
@@ -92,7 +102,7 @@ def test_a_start_date_before_the_allocation_is_refused(fa):
 
 def test_the_school_refuses_and_the_officer_escalates_to_the_secretary_of_state(fa):
     case = _allocated(fa)  # Harbridge Academy: an academy
-    with pytest.raises(CaseError, match="Only the school asked"):
+    with pytest.raises(Refused, match="Only the school asked"):
         fair_access_answer(
             case=case,
             by=fa["users"]["other_school_staff"],
@@ -188,13 +198,13 @@ def test_the_ledger_counts_admissions_and_refusals_and_the_ranking_follows(fa):
 
 def test_a_child_on_a_roll_or_with_an_ehc_plan_is_not_a_fair_access_case(fa):
     ehcp = PupilFactory(la=fa["home"], sen_status="E")
-    with pytest.raises(CaseError, match="SEND process"):
+    with pytest.raises(Refused, match="SEND process"):
         _open(fa, pupil=ehcp)
     placed = PupilFactory(la=fa["home"])
     Enrolment.objects.create(
         pupil=placed, school=fa["schools"]["kestrel"], joined_on=date(2025, 9, 1)
     )
-    with pytest.raises(CaseError, match="on a school's roll"):
+    with pytest.raises(Refused, match="on a school's roll"):
         _open(fa, pupil=placed)
     assert not FairAccessCase.objects.exists()
 

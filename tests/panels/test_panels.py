@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from approvision.records import Refused, StaleVersion
 from cases.models import Exclusion, Referral
 from cases.services import (
-    StaleVersion,
     exclusion_record,
     referral_accept,
     referral_start,
@@ -24,7 +24,6 @@ from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
 from panels.models import AgendaItem, Decision, PanelMeeting, PanelMember, PanelSeries
 from panels.services import (
-    PanelError,
     agenda_build,
     agenda_item_move,
     attendance_record,
@@ -151,7 +150,7 @@ def test_the_officer_reorders_until_the_pack_is_issued_then_it_is_fixed(setup):
     assert order[:2] == [items[1].pk, items[0].pk]
     meeting = pack_issue(meeting=setup["meeting"], by=setup["officer"])
     assert meeting.pack.read(5) == b"%PDF-"
-    with pytest.raises(PanelError):
+    with pytest.raises(Refused):
         agenda_item_move(item=items[0], up=True)
 
 
@@ -211,7 +210,7 @@ def test_approving_a_placement_decides_the_referral_and_tells_school_and_provide
 )
 def test_bad_decisions_are_refused_and_nothing_is_saved(setup, overrides, field):
     referral, item = run_meeting(setup)
-    with pytest.raises(PanelError) as error:
+    with pytest.raises(Refused) as error:
         approve(setup, item, **overrides)
     assert error.value.field == field
     assert not Decision.objects.exists()
@@ -222,7 +221,7 @@ def test_bad_decisions_are_refused_and_nothing_is_saved(setup, overrides, field)
 def test_a_stale_second_save_of_the_same_item_is_refused(setup):
     _, item = run_meeting(setup)
     approve(setup, item)
-    with pytest.raises((StaleVersion, PanelError)):
+    with pytest.raises((StaleVersion, Refused)):
         decision_record(
             item=item,
             by=setup["officer"],
@@ -254,7 +253,7 @@ def test_quorum_needs_enough_members_present_with_the_chair(setup):
 def test_minutes_lock_when_approved_and_corrections_are_amendments(setup):
     run_meeting(setup)
     meeting = setup["meeting"]
-    with pytest.raises(PanelError, match="Every item needs a decision"):
+    with pytest.raises(Refused, match="Every item needs a decision"):
         minutes_approve(meeting=meeting, by=setup["chair"])
     for pending in meeting.items.filter(status="pending"):
         decision_record(
@@ -264,13 +263,13 @@ def test_minutes_lock_when_approved_and_corrections_are_amendments(setup):
             outcome="noted",
             reason="Provision confirmed from the 6th day",
         )
-    with pytest.raises(PanelError, match="Only the chair"):
+    with pytest.raises(Refused, match="Only the chair"):
         minutes_approve(meeting=meeting, by=setup["officer"])
     version = minutes_approve(meeting=meeting, by=setup["chair"])
     assert version.pdf.read(5) == b"%PDF-" and "Decisions" in version.html
     meeting.refresh_from_db()
     assert meeting.locked
-    with pytest.raises(PanelError):
+    with pytest.raises(Refused):
         minutes_approve(meeting=meeting, by=setup["chair"])
     minutes_amend(
         meeting=meeting, by=setup["chair"], text="Item 2: the provider is The Harbridge Centre"

@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from approvision.records import Refused
 from cases.models import Exclusion, Pupil
-from cases.services import CaseError
 from placements.models import (
     AttendanceMark,
     Placement,
@@ -76,7 +76,7 @@ def test_the_provider_sees_the_pupils_history_with_the_offer(placed):
 
 def test_overlapping_placements_over_full_time_are_refused_and_nothing_saved(placed):
     offer(placed, hours_per_week=Decimal("25"))
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         offer(placed, hours_per_week=Decimal("10"), start_date=timezone.localdate() + timedelta(7))
     assert error.value.field == "hours_per_week"
     assert "35.0 hours a week" in str(error.value)
@@ -126,7 +126,7 @@ def test_the_database_itself_refuses_placements_over_full_time(placed):
     ],
 )
 def test_bad_terms_are_refused_with_the_field_and_nothing_saved(placed, overrides, field, words):
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         offer(placed, **overrides)
     assert error.value.field == field
     assert words in str(error.value)
@@ -137,7 +137,7 @@ def test_a_provider_whose_dbs_confirmation_has_lapsed_cannot_take_a_placement(pl
     DueDiligence.objects.filter(
         profile__provider=placed["provider"], kind=DueDiligence.Kind.STAFF_CHECKS
     ).update(confirmed_on=_ago(400), expires_on=_ago(3))
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         offer(placed)
     assert error.value.field == "provider"
     assert "DBS and staff checks confirmed: lapsed on" in str(error.value)
@@ -151,7 +151,7 @@ def test_over_capacity_needs_an_officers_reason(placed):
     offer(placed, hours_per_week=Decimal("10"))
     second = PupilFactory(la=placed["home"])
     enrol(second, placed["academy"])
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         offer({**placed, "pupil": second})
     assert error.value.field == "capacity_override_reason"
     assert "1 of 1 taken" in str(error.value)
@@ -174,7 +174,7 @@ def test_accepting_confirms_the_sessions_and_starts_a_placement_already_due(plac
     placement = _running(placed)
     assert placement.state == Placement.State.ACTIVE
     assert placement.sessions == ["mon_am", "mon_pm", "tue_am", "tue_pm", "wed_am"]
-    with pytest.raises(CaseError, match="already been answered"):
+    with pytest.raises(Refused, match="already been answered"):
         placement_answer(
             placement=placement,
             by=placed["users"]["provider_staff"],
@@ -215,7 +215,7 @@ def test_a_return_uses_the_register_and_only_one_is_allowed_per_period(placed):
     # X (not required) is not a possible session; I (illness) is an absence.
     assert (first.sessions_possible, first.sessions_attended) == (5, 4)
     assert first.attendance_percent == 80.0
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         return_submit(**fields)
     assert error.value.field == "period_start"
     assert "already been sent" in str(error.value)
@@ -234,7 +234,7 @@ def test_attendance_below_the_threshold_needs_a_reason(placed):
         "sessions_attended": 5,
         "progress": "Hard week",
     }
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         return_submit(**fields)
     assert error.value.field == "below_threshold_reason"
     assert not ProviderReturn.objects.exists()
@@ -244,7 +244,7 @@ def test_attendance_below_the_threshold_needs_a_reason(placed):
 
 def test_attendance_cannot_be_recorded_for_days_to_come(placed):
     placement = _running(placed)
-    with pytest.raises(CaseError, match="has not happened yet"):
+    with pytest.raises(Refused, match="has not happened yet"):
         attendance_record(
             placement=placement,
             by=placed["users"]["provider_staff"],
@@ -275,7 +275,7 @@ def test_reviews_set_the_next_due_date_and_an_extension_moves_the_planned_end(pl
     placement.refresh_from_db()
     assert placement.planned_end == new_end
     assert placement.next_review_due >= timezone.localdate() + timedelta(weeks=6)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         _review(placed, placement, Review.Decision.EXTEND, new_planned_end=new_end)
     assert error.value.field == "new_planned_end"
 
@@ -304,18 +304,18 @@ def test_reintegration_plan_and_follow_ups(placed):
             }
         ],
     )
-    with pytest.raises(CaseError, match="once the pupil has returned"):
+    with pytest.raises(Refused, match="once the pupil has returned"):
         follow_up_record(plan=plan, by=staff, weeks=6, held=True)
     plan = reintegration_update(
         plan=plan, by=staff, version=plan.version, status="returned", returned_on=_ago(10)
     )
-    with pytest.raises(CaseError, match="6-week follow-up is due on"):
+    with pytest.raises(Refused, match="6-week follow-up is due on"):
         follow_up_record(plan=plan, by=staff, weeks=6, held=True)
     plan = reintegration_update(
         plan=plan, by=staff, version=plan.version, status="returned", returned_on=_ago(43)
     )
     assert follow_up_record(plan=plan, by=staff, weeks=6, held=True).held
-    with pytest.raises(CaseError, match="has been recorded"):
+    with pytest.raises(Refused, match="has been recorded"):
         follow_up_record(plan=plan, by=staff, weeks=6, held=False)
 
 
@@ -344,7 +344,7 @@ def test_a_year_11_leaver_needs_a_destination(placed):
     year_11 = PupilFactory(la=placed["home"], date_of_birth=date(2011, 1, 10))
     enrol(year_11, placed["academy"])
     placement = offer({**placed, "pupil": year_11}, start_date=_ago(30))
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         placement_end(
             placement=placement,
             by=placed["officer"],
@@ -366,7 +366,7 @@ def test_a_year_11_leaver_needs_a_destination(placed):
 
 def test_a_managed_move_needs_every_consent_and_an_off_site_direction_notice(placed):
     start = timezone.localdate() + timedelta(days=14)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         move_record(
             pupil=placed["pupil"],
             by=placed["users"]["school_staff"],
@@ -377,7 +377,7 @@ def test_a_managed_move_needs_every_consent_and_an_off_site_direction_notice(pla
             receiving_school_consent_on=_ago(1),
         )
     assert error.value.field == "parent_consent_on"
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         move_record(
             pupil=placed["pupil"],
             by=placed["users"]["school_staff"],
@@ -472,7 +472,7 @@ def test_each_role_sees_only_its_own_moves(placed):
 def test_a_provider_declines_with_a_reason_and_loses_sight_of_the_pupil(placed):
     placement = offer(placed)
     staff = placed["users"]["provider_staff"]
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(Refused) as error:
         placement_answer(placement=placement, by=staff, version=placement.version, accept=False)
     assert error.value.field == "reason"
     declined = placement_answer(

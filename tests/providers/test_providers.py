@@ -6,13 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from approvision.records import Refused
 from providers.models import DueDiligence
-from providers.services import (
-    ProviderError,
-    due_diligence_record,
-    placement_blockers,
-    provider_profile,
-)
+from providers.services import due_diligence_record, placement_blockers, provider_profile
 
 
 def record_all(provider, by, expires):
@@ -61,7 +57,7 @@ def test_missing_and_lapsed_checks_say_why_placements_are_blocked(world):
     ],
 )
 def test_bad_dates_are_refused_and_nothing_is_saved(world, confirmed_on, expires_on, field):
-    with pytest.raises(ProviderError) as error:
+    with pytest.raises(Refused) as error:
         due_diligence_record(
             provider=world["provider"],
             by=world["users"]["la_officer"],
