@@ -3,12 +3,19 @@ as `la`, `school` or `is_staff` are never writable, and directors reach no pupil
 
 from rest_framework import serializers
 
-from cases.identifiers import upn_validator
-from cases.models import Exclusion, ExclusionReason, FairAccessCase, Pupil, Referral
-from cases.services import PUPIL_EDITABLE_FIELDS, REFERRAL_FIELDS
+from cases.exclusions.models import Exclusion, ExclusionReason
+from cases.fair_access.models import FairAccessCase
+from cases.pupils.identifiers import upn_validator
+from cases.pupils.models import Pupil
+from cases.pupils.services import PUPIL_EDITABLE_FIELDS
+from cases.referrals.models import Referral
+from cases.referrals.services import REFERRAL_FIELDS
 from organisations.models import ProviderOrganisation, School
 from panels.models import PanelMeeting
-from placements.models import Placement, ProviderReturn, ReintegrationPlan, Review
+from placements.commissioning.models import Placement
+from placements.registers.models import ProviderReturn
+from placements.reintegration.models import ReintegrationPlan
+from placements.reviews.models import Review
 from reports.models import Report
 
 

@@ -21,23 +21,27 @@ from api import serializers as s
 from api.paging import Paging
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
-from cases.access import is_referrers_school, pupil_the_user_may_change, recording_school
-from cases.identifiers import upn_normalise
-from cases.models import NAME_ORDER, Exclusion, FairAccessCase, Pupil, Referral
-from cases.services import (
-    DuplicatePupil,
-    exclusion_record,
-    pupil_create,
-    pupil_update,
-    referral_update,
-)
+from cases.exclusions.access import recording_school
+from cases.exclusions.models import Exclusion
+from cases.exclusions.services import exclusion_record
+from cases.fair_access.models import FairAccessCase
+from cases.pupils.access import pupil_the_user_may_change
+from cases.pupils.identifiers import upn_normalise
+from cases.pupils.models import NAME_ORDER, Pupil
+from cases.pupils.services import DuplicatePupil, pupil_create, pupil_update
+from cases.referrals.access import is_referrers_school
+from cases.referrals.models import Referral
+from cases.referrals.services import referral_update
 from organisations.models import ProviderOrganisation, School
 from organisations.services import api_token_issue, totp_verify
 from organisations.views import locked_out
 from panels.models import PanelMeeting
 from placements.access import provider_only
-from placements.models import Placement, ProviderReturn, ReintegrationPlan, Review
-from placements.services import return_submit
+from placements.commissioning.models import Placement
+from placements.registers.models import ProviderReturn
+from placements.registers.services import return_submit
+from placements.reintegration.models import ReintegrationPlan
+from placements.reviews.models import Review
 from reports.models import Report
 
 

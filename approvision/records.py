@@ -53,8 +53,48 @@ def state_label(model, value: str) -> str:
 
 
 def can_move(obj: models.Model, to: str) -> bool:
+    """Whether the allowed-moves table lets `obj` go to `to` from where it is, and the model's own
+    single-row rule (`move_rule`, where it has one) agrees."""
     current = getattr(obj, state_field(type(obj)))
-    return to in type(obj).MOVES.get(current, ())
+    if to not in type(obj).MOVES.get(current, ()):
+        return False
+    rule = getattr(obj, "move_rule", None)
+    return rule(to) if rule else True
+
+
+class Stateful:
+    """For models with a status: what a template or a view may ask of a record's next moves."""
+
+    def can_move_to(self, state: str) -> bool:
+        return can_move(self, state)
+
+    def allowed_moves(self) -> list[str]:
+        current = getattr(self, state_field(type(self)))
+        return [s for s in type(self).MOVES.get(current, ()) if can_move(self, s)]
+
+
+def save_versioned(obj: models.Model, *fields: str, by=None, reason: str = "") -> models.Model:
+    """Save a change to a versioned record that is not a move of its status: the named `fields`
+    (every field when none are named) and the next version, with who and why in its history."""
+    obj.version += 1
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason[:100]
+    obj.save(update_fields=[*fields, "version"] if fields else None)
+    return obj
+
+
+def check_move(obj: models.Model, to: str) -> None:
+    """Refuse, in words, a move the allowed-moves table (or the model's own rule) does not allow."""
+    if not can_move(obj, to):
+        model = type(obj)
+        name = model._meta.verbose_name
+        article = "An" if name[:1].lower() in "aeiou" else "A"
+        current = getattr(obj, state_field(model))
+        raise Refused(
+            f"{article} {name} that is “{state_label(model, current)}” cannot become "
+            f"“{state_label(model, to)}”"
+        )
 
 
 def transition(obj: models.Model, to: str, *, by, reason: str = "", **changes) -> models.Model:
@@ -64,13 +104,7 @@ def transition(obj: models.Model, to: str, *, by, reason: str = "", **changes) -
     is not allowed. The caller holds the row lock (lock_current) and runs in its transaction."""
     model = type(obj)
     current = getattr(obj, state_field(model))
-    if not can_move(obj, to):
-        name = model._meta.verbose_name
-        article = "An" if name[:1].lower() in "aeiou" else "A"
-        raise Refused(
-            f"{article} {name} that is “{state_label(model, current)}” cannot become "
-            f"“{state_label(model, to)}”"
-        )
+    check_move(obj, to)
     setattr(obj, state_field(model), to)
     for name, value in changes.items():
         setattr(obj, name, value)
@@ -78,9 +112,8 @@ def transition(obj: models.Model, to: str, *, by, reason: str = "", **changes) -
         obj.version += 1
     # Read by django-simple-history when it writes the history row for this save.
     obj._history_user = by
-    obj._change_reason = (reason or f"{state_label(model, current)} to {state_label(model, to)}")[
-        :100
-    ]
+    why = reason or f"{state_label(model, current)} to {state_label(model, to)}"
+    obj._change_reason = why[:100]
     obj.save()
     return obj
 

@@ -233,7 +233,7 @@ def bench_accounts(la) -> dict[str, dict]:
 
     from organisations.models import Trust, User
     from organisations.services import membership_set
-    from placements.models import Placement
+    from placements.commissioning.models import Placement
 
     organisations = {
         "la": la,
@@ -278,9 +278,10 @@ def _resolve_paths(accounts: dict[str, dict]) -> None:
     of the provider."""
     from django.db.models import Count
 
-    from cases.models import FairAccessCase, Pupil
+    from cases.fair_access.models import FairAccessCase
+    from cases.pupils.models import Pupil
     from panels.models import PanelMeeting, PanelMember
-    from placements.models import Placement
+    from placements.commissioning.models import Placement
 
     la = accounts["officer"]["organisation"]
     school = accounts["senco"]["organisation"]
@@ -308,8 +309,9 @@ def _resolve_paths(accounts: dict[str, dict]) -> None:
 
 
 def describe(la) -> str:
-    from cases.models import Exclusion, Pupil
-    from placements.models import Placement
+    from cases.exclusions.models import Exclusion
+    from cases.pupils.models import Pupil
+    from placements.commissioning.models import Placement
 
     return (
         f"{Pupil.objects.filter(la=la).count():,} pupils, {la.schools.count()} schools, "

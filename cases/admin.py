@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import Deadline, Enrolment, Exclusion, Pupil
+from cases.exclusions.models import Deadline, Exclusion
+from cases.pupils.models import Enrolment, Pupil
 
 
 class EnrolmentInline(admin.TabularInline):

@@ -14,9 +14,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from stdnum.gb import upn as stdnum_upn
 
+from cases.exclusions.models import Exclusion, ExclusionEvent
+from cases.exclusions.services import (
+    exclusion_deadlines_refresh,
+    exclusion_record,
+    exclusion_transition,
+)
 from cases.fair_access_demo import load_fair_access
-from cases.models import Enrolment, Exclusion, ExclusionEvent, Pupil
-from cases.services import exclusion_deadlines_refresh, exclusion_record, exclusion_transition
+from cases.pupils.models import Enrolment, Pupil
 from organisations.calendar import SchoolCalendar
 from organisations.demo import DemoContext
 from organisations.models import School

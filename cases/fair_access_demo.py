@@ -8,15 +8,14 @@ from datetime import date, timedelta
 
 from stdnum.gb import upn as stdnum_upn
 
-from cases.fair_access import CLOCK_SCHOOL_DAYS, PHASES, SPECIAL_TYPES, postcode_district
-from cases.models import (
-    Enrolment,
+from cases.fair_access.ledger import CLOCK_SCHOOL_DAYS, PHASES, SPECIAL_TYPES, postcode_district
+from cases.fair_access.models import (
     FairAccessAllocation,
     FairAccessCase,
     FairAccessGroup,
-    Pupil,
     YearGroupPlaces,
 )
+from cases.pupils.models import Enrolment, Pupil
 from organisations.calendar import SchoolCalendar, school_year_of
 from organisations.demo import DemoContext
 from organisations.models import School

@@ -1,7 +1,7 @@
 from celery import shared_task
 
-from cases.models import Exclusion
-from cases.services import exclusion_deadlines_refresh
+from cases.exclusions.models import Exclusion
+from cases.exclusions.services import exclusion_deadlines_refresh
 from organisations.calendar import SchoolCalendar
 
 

@@ -203,10 +203,6 @@ class School(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_academy(self) -> bool:
-        return self.type in ACADEMY_TYPES
-
 
 class ProviderOrganisationQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):

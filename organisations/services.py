@@ -88,8 +88,6 @@ def user_disable(*, user: User) -> None:
     _sessions_end(user=user)
 
 
-
-
 def _check_administers(*, by: User, user: User) -> None:
     if not User.objects.visible_to(by).filter(pk=user.pk).exists():
         raise Refused("You can only manage users in your local authority.")
@@ -122,9 +120,7 @@ def user_add(
         "provider": ProviderOrganisation.objects.visible_to(by),
     }[ROLE_ORGANISATION_FIELD[Role(role)]]
     if not in_scope.filter(pk=organisation.pk).exists():
-        raise Refused(
-            "You can only add users to organisations in your local authority."
-        )
+        raise Refused("You can only add users to organisations in your local authority.")
     password = one_time_password()
     user = user_create(
         username=username,
@@ -204,8 +200,6 @@ def totp_verify(*, user: User, code: str, request=None, confirm: bool = False) -
         sender=__name__, credentials={"username": user.username}, request=request
     )
     return None
-
-
 
 
 @transaction.atomic

@@ -9,9 +9,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from approvision.records import transition
 from cases.demo import NAMED_PUPILS
-from cases.models import Enrolment, Pupil, Referral, ReferralEvent
-from cases.services import referral_move
+from cases.pupils.models import Enrolment, Pupil
+from cases.referrals.models import Referral, ReferralEvent
+from cases.referrals.services import referral_move
 from organisations.demo import DemoContext
 from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
@@ -156,8 +158,7 @@ def _decide_in_the_past(rng, meeting, item, chair, providers) -> None:
         decided_at=timezone.make_aware(datetime.combine(meeting.date, time(14))),
         **fields,
     )
-    item.status = AgendaItem.Status.DECIDED
-    item.save(update_fields=["status"])
+    transition(item, AgendaItem.Status.DECIDED, by=chair)
     if outcome == "approve":
         _placement_for(rng, decision, chair)
     if item.referral_id and outcome != "defer":
@@ -233,9 +234,13 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
                 accepted_at=meeting.cutoff - timedelta(days=rng.randint(1, 5)),
             )
         agenda_build(meeting=meeting)
-        meeting.status = PanelMeeting.Status.IN_PROGRESS
-        meeting.pack_issued_at = meeting.cutoff + timedelta(days=2)
-        meeting.save()
+        transition(
+            meeting,
+            PanelMeeting.Status.PACK_ISSUED,
+            by=officer,
+            pack_issued_at=meeting.cutoff + timedelta(days=2),
+        )
+        transition(meeting, PanelMeeting.Status.IN_PROGRESS, by=officer)
         members = list(meeting.members.all())
         absent = rng.choice(members[2:])
         for member in members:

@@ -6,11 +6,14 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.models import Exclusion, FairAccessCase, Referral
+from approvision.records import Stateful
+from cases.exclusions.models import Exclusion
+from cases.fair_access.models import FairAccessCase
+from cases.referrals.models import Referral
 from organisations.models import LocalAuthority, ProviderOrganisation
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
-from placements.models import Placement
+from placements.commissioning.models import Placement
 
 
 class PanelSeries(models.Model):
@@ -43,12 +46,22 @@ class PanelMeetingQuerySet(ScopedQuerySet):
         return self.filter(members__user=user).distinct()
 
 
-class PanelMeeting(models.Model):
+class PanelMeeting(Stateful, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         PACK_ISSUED = "pack_issued", "Pack issued"
         IN_PROGRESS = "in_progress", "In progress"
         MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+
+    STATE_FIELD = "status"
+    # The pack goes out, the meeting runs, the chair approves the minutes (which lock it). Minutes
+    # may be approved without the live page having been started, once every item is decided.
+    MOVES = {
+        Status.PLANNED: (Status.PACK_ISSUED, Status.MINUTES_APPROVED),
+        Status.PACK_ISSUED: (Status.IN_PROGRESS, Status.MINUTES_APPROVED),
+        Status.IN_PROGRESS: (Status.MINUTES_APPROVED,),
+        Status.MINUTES_APPROVED: (),
+    }
 
     la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="panel_meetings")
     series = models.ForeignKey(
@@ -133,7 +146,7 @@ class AgendaItemQuerySet(models.QuerySet):
         ).prefetch_related("conflicts__member__user")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Stateful, models.Model):
     class Kind(models.TextChoices):
         REFERRAL = "referral", "Referral"
         PEX_CHECK = "pex_check", "Permanent exclusion: 6th-day provision check"
@@ -145,6 +158,9 @@ class AgendaItem(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "To decide"
         DECIDED = "decided", "Decided"
+
+    STATE_FIELD = "status"
+    MOVES = {Status.PENDING: (Status.DECIDED,), Status.DECIDED: ()}
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -11,9 +11,11 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from approvision.records import Refused, StaleVersion
-from cases.models import Exclusion, FairAccessCase, Referral
-from cases.services import referral_move
+from approvision.records import Refused, lock_current, transition
+from cases.exclusions.models import Exclusion
+from cases.fair_access.models import FairAccessCase
+from cases.referrals.models import Referral
+from cases.referrals.services import referral_move
 from organisations.calendar import SchoolCalendar
 from organisations.models import User
 from panels.models import (
@@ -28,8 +30,9 @@ from panels.models import (
     PanelSeries,
 )
 from panels.pdf import render_pdf
-from placements.models import Placement, Review
-from placements.services import placement_offer
+from placements.commissioning.models import Placement
+from placements.commissioning.services import placement_offer
+from placements.reviews.models import Review
 
 
 @transaction.atomic
@@ -258,11 +261,7 @@ def pack_issue(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
     locked.pack.save(
         f"pack-{locked.pk}-{locked.date:%Y%m%d}.pdf", ContentFile(render_pdf(html)), save=False
     )
-    locked.status = PanelMeeting.Status.PACK_ISSUED
-    locked.pack_issued_at = timezone.now()
-    locked.version += 1
-    locked.save()
-    return locked
+    return transition(locked, PanelMeeting.Status.PACK_ISSUED, by=by, pack_issued_at=timezone.now())
 
 
 def _chair_or_officer(meeting: PanelMeeting, user: User) -> None:
@@ -285,10 +284,7 @@ def meeting_start(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
     _chair_or_officer(locked, by)
     if locked.status != PanelMeeting.Status.PACK_ISSUED:
         raise Refused("Issue the pack before the meeting starts")
-    locked.status = PanelMeeting.Status.IN_PROGRESS
-    locked.version += 1
-    locked.save(update_fields=["status", "version"])
-    return locked
+    return transition(locked, PanelMeeting.Status.IN_PROGRESS, by=by)
 
 
 @transaction.atomic
@@ -375,13 +371,13 @@ def decision_record(
     """Record the panel's decision on an item; the referrer and any provider are told. An approved
     placement is offered to the provider at once (placements.services checks its due diligence,
     capacity and the pupil's hours)."""
-    locked = (
-        AgendaItem.objects.select_for_update(of=("self",))
-        .select_related("meeting", "referral__referrer", "referral__pupil", "exclusion")
-        .get(pk=item.pk)
+    locked = lock_current(
+        AgendaItem.objects.select_related(
+            "meeting", "referral__referrer", "referral__pupil", "exclusion"
+        ),
+        item.pk,
+        version,
     )
-    if locked.version != version:
-        raise StaleVersion()
     meeting = locked.meeting
     _chair_or_officer(meeting, by)
     if not meeting.deciding:
@@ -439,9 +435,7 @@ def decision_record(
             capacity_override_reason=capacity_override_reason,
         )
         decision.save(update_fields=["placement"])
-    locked.status = AgendaItem.Status.DECIDED
-    locked.version += 1
-    locked.save(update_fields=["status", "version"])
+    transition(locked, AgendaItem.Status.DECIDED, by=by, reason=decision.get_outcome_display())
     referral = locked.referral
     if referral is not None and outcome != Outcome.DEFER:
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -511,9 +505,7 @@ def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
         f"minutes-{locked.pk}-v{number}.pdf", ContentFile(render_pdf(html)), save=False
     )
     version.save()
-    locked.status = PanelMeeting.Status.MINUTES_APPROVED
-    locked.version += 1
-    locked.save(update_fields=["status", "version"])
+    transition(locked, PanelMeeting.Status.MINUTES_APPROVED, by=by)
     return version
 
 

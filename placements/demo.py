@@ -14,21 +14,17 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from approvision.records import transition
 from cases.demo import NAMED_PUPILS
-from cases.models import Enrolment, Pupil
+from cases.pupils.models import Enrolment, Pupil
 from organisations.demo import DemoContext
-from placements.models import (
-    ALL_SESSIONS,
-    AttendanceMark,
-    FollowUp,
-    Placement,
-    ProviderReturn,
-    PupilMove,
-    ReintegrationPlan,
-    ReintegrationStep,
-    Review,
-)
-from placements.services import caseload_grant, caseload_revoke_if_done, week_start
+from placements.commissioning.models import ALL_SESSIONS, Placement
+from placements.commissioning.services import caseload_grant, caseload_revoke_if_done
+from placements.moves.models import PupilMove
+from placements.registers.models import AttendanceMark, ProviderReturn
+from placements.registers.services import week_start
+from placements.reintegration.models import FollowUp, ReintegrationPlan, ReintegrationStep
+from placements.reviews.models import Review
 
 PROGRESS = [
     "Settling well; attends every morning; working on reading with a key adult.",
@@ -204,11 +200,18 @@ def from_decision(rng: random.Random, decision, *, pupil: Pupil, school, referra
                     recorded_by=by,
                     recorded_on=plan.returned_on + timedelta(weeks=weeks_after),
                 )
-        placement.state = Placement.State.ENDED
-        placement.ended_on = ended_on
-        placement.end_reason = Placement.EndReason.REINTEGRATED
-        placement.next_review_due = None
-    placement.save()
+        # Back-dated, so past the service's "not in the future" checks: the move itself still
+        # goes through the one transition().
+        transition(
+            placement,
+            Placement.State.ENDED,
+            by=by,
+            ended_on=ended_on,
+            end_reason=Placement.EndReason.REINTEGRATED,
+            next_review_due=None,
+        )
+    else:
+        placement.save()
     if ended_on:
         caseload_revoke_if_done(placement, today)
     return placement

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from placements.services import placements_daily
+from placements.commissioning.services import placements_daily
 
 
 @shared_task(name="placements.tasks.daily")

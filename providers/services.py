@@ -28,9 +28,7 @@ def due_diligence_record(
     """Record a check (or its renewal). Commissioners keep safeguarding duties for the providers
     they use (domain.md section 4): the checks are confirmed, dated and expire."""
     if confirmed_on > timezone.localdate():
-        raise Refused(
-            "The date it was confirmed cannot be in the future", field="confirmed_on"
-        )
+        raise Refused("The date it was confirmed cannot be in the future", field="confirmed_on")
     if expires_on <= confirmed_on:
         raise Refused("It must expire after the date it was confirmed", field="expires_on")
     profile, _ = ProviderProfile.objects.get_or_create(provider=provider)

@@ -14,17 +14,15 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from cases.models import (
-    ALL_REASONS,
-    Enrolment,
-    Exclusion,
-    FairAccessAllocation,
-    Pupil,
-    Referral,
-)
+from cases.exclusions.models import ALL_REASONS, Exclusion
+from cases.fair_access.models import FairAccessAllocation
+from cases.pupils.models import Enrolment, Pupil
+from cases.referrals.models import Referral
 from organisations.calendar import school_year_of
 from organisations.models import School
-from placements.models import FollowUp, Placement, PupilMove, ReintegrationPlan
+from placements.commissioning.models import Placement
+from placements.moves.models import PupilMove
+from placements.reintegration.models import FollowUp, ReintegrationPlan
 from providers.models import ProviderProfile
 
 # England 2023/24 (DfE, "Suspensions and permanent exclusions in England"): per 100 pupils.

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from approvision.records import Stateful
 from organisations.models import LocalAuthority, School, Trust
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
@@ -29,7 +30,7 @@ class ReportQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class Report(models.Model):
+class Report(Stateful, models.Model):
     class Kind(models.TextChoices):
         BOARD = "board", "Termly board report"
         MONITORING = "monitoring", "Monthly monitoring report"
@@ -40,6 +41,16 @@ class Report(models.Model):
         RUNNING = "running", "Being produced"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+
+    STATE_FIELD = "status"
+    # A worker claims a queued report (or one whose worker died: running to running), then
+    # finishes it or records why it failed.
+    MOVES = {
+        Status.QUEUED: (Status.RUNNING, Status.FAILED),
+        Status.RUNNING: (Status.RUNNING, Status.DONE, Status.FAILED),
+        Status.DONE: (),
+        Status.FAILED: (),
+    }
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="reports")

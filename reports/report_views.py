@@ -18,7 +18,7 @@ from audit.services import audit_pupil_read
 from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority
 from organisations.roles import Role
-from placements.models import Placement
+from placements.commissioning.models import Placement
 from reports.figures import la_figures_recent
 from reports.models import LA_REPORT_ROLES, Report
 from reports.services import report_pupil_ids, report_request, term_of

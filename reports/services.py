@@ -19,13 +19,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from approvision.records import transition
 from approvision.tasks import queue
-from cases.models import Deadline
+from cases.exclusions.models import Deadline
 from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority, User
 from panels.models import PanelMeeting
 from panels.pdf import render_pdf
-from placements.models import Placement, ProviderReturn
+from placements.commissioning.models import Placement
+from placements.registers.models import ProviderReturn
 from providers.models import LAPSING_DAYS, DueDiligence
 from reports.charts import bar_chart
 from reports.figures import chart_values, la_figures
@@ -101,13 +103,15 @@ def _claim(report_id: int) -> Report | None:
             and now - report.heartbeat_at < STALE_AFTER
         ):
             return None  # another worker is on it
-        report.status = Report.Status.RUNNING
-        report.claimed_by = worker_name()
-        report.heartbeat_at = now
-        report.attempts += 1
-        report.progress = 0
-        report.save(update_fields=["status", "claimed_by", "heartbeat_at", "attempts", "progress"])
-        return report
+        return transition(
+            report,
+            Report.Status.RUNNING,
+            by=None,
+            claimed_by=worker_name(),
+            heartbeat_at=now,
+            attempts=report.attempts + 1,
+            progress=0,
+        )
 
 
 def _beat(report: Report, progress: int, step: str) -> None:
@@ -135,11 +139,7 @@ def produce(report_id: int) -> str:
     if report is None:
         return "nothing to do"
     if not _allowed(report):
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED,
-            error="Whoever asked for it may no longer see this local authority's reports",
-            finished_at=timezone.now(),
-        )
+        _fail(report, "Whoever asked for it may no longer see this local authority's reports")
         return "refused"
     builders = {
         Report.Kind.BOARD: _board,
@@ -149,9 +149,7 @@ def produce(report_id: int) -> str:
     try:
         pdf = builders[report.kind](report)
     except Exception as error:
-        Report.objects.filter(pk=report.pk, claimed_by=report.claimed_by).update(
-            status=Report.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
+        _fail(report, str(error)[:2000])
         raise
     name = f"{report.kind}-{report.la.code}-{report.period_start:%Y%m%d}-{report.pk}.pdf"
     with transaction.atomic():
@@ -159,12 +157,25 @@ def produce(report_id: int) -> str:
         if current.status == Report.Status.DONE or current.claimed_by != report.claimed_by:
             return "produced elsewhere"
         current.file.save(name, ContentFile(pdf), save=False)
-        current.status = Report.Status.DONE
-        current.progress = 100
-        current.step = "Ready"
-        current.finished_at = timezone.now()
-        current.save()
+        transition(
+            current,
+            Report.Status.DONE,
+            by=None,
+            progress=100,
+            step="Ready",
+            finished_at=timezone.now(),
+        )
     return "done"
+
+
+def _fail(report: Report, error: str) -> None:
+    """Record why a report failed, unless another worker has claimed it since."""
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.claimed_by == report.claimed_by and current.can_move_to(Report.Status.FAILED):
+            transition(
+                current, Report.Status.FAILED, by=None, error=error, finished_at=timezone.now()
+            )
 
 
 def sweep() -> int:

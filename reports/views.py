@@ -6,12 +6,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cases.models import Deadline, Exclusion, FairAccessCase, Referral
+from cases.exclusions.models import Deadline, Exclusion
+from cases.fair_access.models import FairAccessCase
+from cases.referrals.models import Referral
 from organisations.models import LocalAuthority, ProviderOrganisation, School
 from organisations.roles import LA_ROLES, Role
 from panels.models import PanelMeeting
-from placements.models import Placement, PupilMove
-from placements.services import alerts
+from placements.alerts import alerts
+from placements.commissioning.models import Placement
+from placements.moves.models import PupilMove
 from reports.charts import bar_chart
 from reports.figures import (
     SMALL,

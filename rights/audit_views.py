@@ -6,8 +6,8 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import ListView
 
 from audit.models import Denial, PupilRead
-from cases.identifiers import upn_normalise
-from cases.models import Pupil
+from cases.pupils.identifiers import upn_normalise
+from cases.pupils.models import Pupil
 
 
 class AuditSearchForm(forms.Form):

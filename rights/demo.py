@@ -4,7 +4,8 @@ inquiry), so the hold page and the retention job's exception can be seen. Loaded
 from datetime import date
 from pathlib import Path
 
-from cases.models import Enrolment, Exclusion, ExclusionEvent, Pupil
+from cases.exclusions.models import Exclusion, ExclusionEvent
+from cases.pupils.models import Enrolment, Pupil
 from organisations.demo import DemoContext
 from rights.models import LegalHold
 

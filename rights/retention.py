@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import FileField, Q
 
-from cases.models import Pupil
+from cases.pupils.models import Pupil
 from organisations.models import LocalAuthority
 from rights.models import LegalHold, RetentionRun
 from rights.records import history_model, pupil_models, records_of

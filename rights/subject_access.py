@@ -143,12 +143,6 @@ def subject_access_export(pupil, *, by) -> bytes:
     return buffer.getvalue()
 
 
-def _readable(section: dict) -> dict:
-    titles = section["columns"]
-    rows = [[(titles[k], _shown(v)) for k, v in record.items()] for record in section["records"]]
-    return {**section, "rows": rows}
-
-
 def _shown(value) -> str:
     if value is None or value == "":
         return "—"

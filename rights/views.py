@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
-from cases.models import Pupil
+from cases.pupils.models import Pupil
 from organisations.forms import gds_helper
 from organisations.roles import Role
 from rights.models import LegalHold

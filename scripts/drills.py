@@ -145,7 +145,7 @@ def drill_redis(port: int) -> dict:
         checks["sign_in"] = True
         for path in ("/", "/pupils/", "/placements/", "/reports/"):
             checks[f"GET {path}"] = officer.request("GET", path)[0]
-        from cases.models import Pupil
+        from cases.pupils.models import Pupil
 
         pupil = Pupil.objects.filter(la__code="929").order_by("pk").first()
         token = officer.csrf(f"/pupils/{pupil.pk}/legal-hold/")

@@ -112,7 +112,7 @@ class PupilFactory(factory.django.DjangoModelFactory):
 
 
 def enrol(pupil, school, joined_on=None):
-    from cases.models import Enrolment
+    from cases.pupils.models import Enrolment
 
     return Enrolment.objects.create(
         pupil=pupil, school=school, joined_on=joined_on or date(2024, 9, 1)

@@ -12,21 +12,21 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import Denial, PupilRead
-from cases.fair_access import fair_access_agree, fair_access_allocate, fair_access_open
-from cases.models import Exclusion
-from cases.services import exclusion_record, referral_start
+from cases.exclusions.models import Exclusion
+from cases.exclusions.services import exclusion_record
+from cases.fair_access.services import fair_access_agree, fair_access_allocate, fair_access_open
+from cases.referrals.services import referral_start
 from organisations.roles import Role
 from organisations.services import api_token_issue, user_disable
-from placements.models import Placement
-from placements.services import (
+from placements.commissioning.models import Placement
+from placements.commissioning.services import (
     caseload_revoke_if_done,
     placement_answer,
     placement_end,
     placement_offer,
     placements_daily,
-    return_submit,
-    week_start,
 )
+from placements.registers.services import return_submit, week_start
 from reports.models import Report
 from tests.factories import (
     ProviderOrganisationFactory,

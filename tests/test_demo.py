@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from cases.models import Deadline, Exclusion, Pupil
+from cases.exclusions.models import Deadline, Exclusion
+from cases.pupils.models import Pupil
 from organisations.models import LocalAuthority, School, User
 from organisations.roles import Role
 from tests.conftest import totp_code
@@ -83,7 +84,11 @@ def test_demo_otp_prints_the_current_code_of_a_demo_account(capsys, settings):
 
 
 def test_demo_has_placements_in_every_state_with_their_history(db):
-    from placements.models import FollowUp, Placement, ProviderReturn, PupilMove, Review
+    from placements.commissioning.models import Placement
+    from placements.moves.models import PupilMove
+    from placements.registers.models import ProviderReturn
+    from placements.reintegration.models import FollowUp
+    from placements.reviews.models import Review
 
     call_command("load_demo", *SMALL)
     states = set(Placement.objects.values_list("state", flat=True))
@@ -101,8 +106,8 @@ def test_demo_has_placements_in_every_state_with_their_history(db):
 
 
 def test_demo_has_a_year_of_fair_access_history_with_schools_over_and_under_their_share(db):
-    from cases.fair_access import fair_shares
-    from cases.models import FairAccessCase
+    from cases.fair_access.ledger import fair_shares
+    from cases.fair_access.models import FairAccessCase
 
     call_command("load_demo", *SMALL)
     northmoor = LocalAuthority.objects.get(code="929")

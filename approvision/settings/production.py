@@ -32,5 +32,5 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Production scans uploads with clamd unless told otherwise.
 APPROVISION_VIRUS_SCANNER = os.environ.get(
-    "APPROVISION_VIRUS_SCANNER", "cases.uploads.ClamdScanner"
+    "APPROVISION_VIRUS_SCANNER", "cases.referrals.uploads.ClamdScanner"
 )

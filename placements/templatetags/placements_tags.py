@@ -1,7 +1,7 @@
 from django import template
 
-from cases.services import current_school
-from placements.views import pupil_movements
+from cases.pupils.services import current_school
+from placements.commissioning.views import pupil_movements
 
 register = template.Library()
 

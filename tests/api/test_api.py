@@ -10,7 +10,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Denial, PupilRead
-from cases.models import Exclusion, Pupil
+from cases.exclusions.models import Exclusion
+from cases.pupils.models import Pupil
 from organisations.models import ApiToken
 from organisations.services import user_disable
 from tests.conftest import totp_code

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.models import Pupil
+from cases.pupils.models import Pupil
 from rights.models import LegalHold
 from tests.browser.test_exclusions import signed_in_home
 from tests.conftest import totp_code

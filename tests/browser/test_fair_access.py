@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import FairAccessAllocation, FairAccessCase
+from cases.fair_access.models import FairAccessAllocation, FairAccessCase
 from organisations.models import LocalAuthority
 from tests.browser.test_exclusions import fill_date, signed_in_home
 from tests.factories import PupilFactory

@@ -13,8 +13,10 @@ from playwright.sync_api import expect
 from organisations.models import ProviderOrganisation, School, User
 from panels.models import AgendaItem, PanelMeeting, PanelMember
 from panels.services import agenda_build, decision_record, meeting_start, pack_issue
-from placements.models import Placement, ReintegrationPlan
-from placements.services import placements_daily, week_start
+from placements.commissioning.models import Placement
+from placements.commissioning.services import placements_daily
+from placements.registers.services import week_start
+from placements.reintegration.models import ReintegrationPlan
 from tests.browser.test_exclusions import fill_date, signed_in_home
 from tests.factories import PupilFactory, enrol
 from tests.panels.test_panels import accepted_referral

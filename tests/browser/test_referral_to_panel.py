@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import Pupil
+from cases.pupils.models import Pupil
 from organisations.models import User
 from panels.models import PanelMeeting, PanelMember
 from tests.browser.test_exclusions import fill_date, signed_in_home

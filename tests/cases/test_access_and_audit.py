@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import PupilRead
-from cases.models import Deadline, Exclusion, Pupil
-from cases.services import exclusion_record, pupil_leave_school
+from cases.exclusions.models import Deadline, Exclusion
+from cases.exclusions.services import exclusion_record
+from cases.pupils.models import Pupil
+from cases.pupils.services import pupil_leave_school
 from organisations.roles import Role
 from tests.factories import PupilFactory, enrol, make_member
 

@@ -7,15 +7,14 @@ import pytest
 from django.db import connection
 
 from approvision.records import Refused, StaleVersion
-from cases.models import Deadline, Exclusion
-from cases.services import (
-    DuplicatePupil,
+from cases.exclusions.models import Deadline, Exclusion
+from cases.exclusions.services import (
     deadline_mark_met,
     exclusion_record,
     exclusion_transition,
-    pupil_create,
     pupil_suspension_days,
 )
+from cases.pupils.services import DuplicatePupil, pupil_create
 from organisations.demo import DemoContext, load
 from organisations.models import School, User
 from tests.factories import PupilFactory, enrol, make_upn

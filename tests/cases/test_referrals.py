@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from approvision.records import Refused, StaleVersion
-from cases.models import EvidenceDocument, Referral
-from cases.services import (
+from cases.referrals.models import EvidenceDocument, Referral
+from cases.referrals.services import (
     evidence_add,
     referral_accept,
     referral_answer,
@@ -18,7 +18,7 @@ from cases.services import (
     referral_submit,
     referral_update,
 )
-from cases.uploads import UploadRefused
+from cases.referrals.uploads import UploadRefused
 from tests.factories import PupilFactory, enrol
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.identifiers import upn_is_temporary, upn_validator
+from cases.pupils.identifiers import upn_is_temporary, upn_validator
 from tests.factories import make_upn
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases.fair_access import fair_access_agree, fair_access_allocate, fair_access_open
+from cases.fair_access.services import fair_access_agree, fair_access_allocate, fair_access_open
 from tests.factories import PupilFactory, SchoolFactory
 
 

@@ -5,18 +5,18 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from approvision.records import Refused
-from cases.fair_access import (
+from approvision.records import Refused, transition
+from cases.fair_access.ledger import ledger, recommend
+from cases.fair_access.models import FairAccessAllocation, FairAccessCase, YearGroupPlaces
+from cases.fair_access.services import (
     fair_access_agree,
     fair_access_allocate,
     fair_access_answer,
     fair_access_direction_decided,
     fair_access_escalate,
     fair_access_start,
-    ledger,
-    recommend,
 )
-from cases.models import Enrolment, FairAccessAllocation, FairAccessCase, YearGroupPlaces
+from cases.pupils.models import Enrolment
 from tests.factories import PupilFactory
 from tests.fair_access.conftest import _agreed, _allocated, _open
 
@@ -167,7 +167,7 @@ def test_the_ledger_counts_admissions_and_refusals_and_the_ranking_follows(fa):
         start_date=today,
     )
     # An excluded pupil Harbridge admitted in year, of the same year group.
-    from cases.models import Exclusion
+    from cases.exclusions.models import Exclusion
 
     moved = PupilFactory(la=fa["home"], date_of_birth=fa["pupil"].date_of_birth)
     Exclusion.objects.create(
@@ -225,7 +225,7 @@ def test_scoping_each_role_sees_only_its_own_cases(fa):
         "other_school_staff": False,
     }
     # The school asked can see the child it has been asked to admit.
-    from cases.models import Pupil
+    from cases.pupils.models import Pupil
 
     assert Pupil.objects.visible_to(users["school_staff"]).filter(pk=case.pupil_id).exists()
     assert (
@@ -257,8 +257,7 @@ def test_cases_waiting_for_the_panel_go_on_its_agenda_once_and_again_after_a_ref
             Decision.objects.create(
                 item=item, outcome="noted", reason="Discussed", decided_by=officer
             )
-            item.status = AgendaItem.Status.DECIDED
-            item.save()
+            transition(item, AgendaItem.Status.DECIDED, by=officer)
 
     case = _open(fa, referred_on=today - timedelta(days=16))
     items = AgendaItem.objects.filter(fair_access=case)

@@ -1,6 +1,6 @@
 """The "whose turn is it" ranking, on hand-made ledgers."""
 
-from cases.fair_access import LedgerRow, rank
+from cases.fair_access.ledger import LedgerRow, rank
 
 
 def row(school_id, name, size, taken=0, **extra):

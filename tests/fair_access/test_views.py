@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import FairAccessAllocation, FairAccessCase
+from cases.fair_access.models import FairAccessAllocation, FairAccessCase
 from tests.factories import date_post
 from tests.fair_access.conftest import _agreed, _allocated
 

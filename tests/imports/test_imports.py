@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from cases.models import Exclusion, Pupil
-from cases.pupil_import import pupil_import
+from cases.exclusions.models import Exclusion
+from cases.pupils.imports import pupil_import
+from cases.pupils.models import Pupil
 from organisations.models import School, Trust
 from organisations.school_import import school_import_apply, school_import_check
 from tests.factories import make_upn

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from cases.models import Deadline, Exclusion
-from cases.services import exclusion_record
+from cases.exclusions.models import Deadline, Exclusion
+from cases.exclusions.services import exclusion_record
 from organisations.calendar import SchoolCalendar
 from organisations.calendar_import import calendar_import_apply, calendar_import_check
 from organisations.models import NonSchoolDay, Term

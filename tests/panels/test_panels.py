@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvision.records import Refused, StaleVersion
-from cases.models import Exclusion, Referral
-from cases.services import (
-    exclusion_record,
+from cases.exclusions.models import Exclusion
+from cases.exclusions.services import exclusion_record
+from cases.referrals.models import Referral
+from cases.referrals.services import (
     referral_accept,
     referral_start,
     referral_submit,

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from placements.models import Placement
-from placements.services import placement_offer
+from placements.commissioning.models import Placement
+from placements.commissioning.services import placement_offer
 from tests.factories import PupilFactory, enrol, ready_provider
 
 

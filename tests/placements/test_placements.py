@@ -8,28 +8,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from approvision.records import Refused
-from cases.models import Exclusion, Pupil
-from placements.models import (
-    AttendanceMark,
-    Placement,
-    ProviderReturn,
-    PupilMove,
-    Review,
-)
-from placements.services import (
-    alerts,
-    attendance_record,
+from cases.exclusions.models import Exclusion
+from cases.pupils.models import Pupil
+from placements.alerts import alerts
+from placements.commissioning.models import Placement
+from placements.commissioning.services import placement_answer, placement_end, placements_daily
+from placements.moves.models import PupilMove
+from placements.moves.services import move_record
+from placements.registers.models import AttendanceMark, ProviderReturn
+from placements.registers.services import attendance_record, return_submit, week_start
+from placements.reintegration.services import (
     follow_up_record,
-    move_record,
-    placement_answer,
-    placement_end,
-    placements_daily,
     reintegration_plan_record,
     reintegration_update,
-    return_submit,
-    review_record,
-    week_start,
 )
+from placements.reviews.models import Review
+from placements.reviews.services import review_record
 from providers.models import DueDiligence
 from tests.factories import PupilFactory, enrol
 from tests.placements.conftest import offer

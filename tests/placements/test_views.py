@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from placements.models import Placement, PupilMove
-from placements.services import placement_answer, week_start
+from placements.commissioning.models import Placement
+from placements.commissioning.services import placement_answer
+from placements.moves.models import PupilMove
+from placements.registers.services import week_start
 from tests.factories import PupilFactory, date_post, enrol
 from tests.placements.conftest import offer
 
@@ -168,7 +170,7 @@ def test_the_placement_list_and_caseload_take_the_same_queries_for_more_rows(pla
 
 def test_no_placement_page_answers_a_server_error_to_any_role(placed, sign_in, client):
     """Every placement and move page, with real ids, for every role: 200, redirect, 403 or 404."""
-    from placements.services import move_record
+    from placements.moves.services import move_record
 
     placement = offer(placed)
     move = move_record(

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from cases.models import Exclusion
+from cases.exclusions.models import Exclusion
 from organisations.models import LocalAuthority, School
-from placements.models import Placement
+from placements.commissioning.models import Placement
 from reports.figures import SUPPRESSED, Table, la_figures
 from tests.factories import PupilFactory, SchoolFactory, enrol
 
@@ -51,8 +51,8 @@ def _check_against_records(la, year):
     placements = Placement.objects.filter(pupil__la=la).exclude(state__in=["declined", "withdrawn"])
     in_year = placements.filter(start_date__lte=last).exclude(ended_on__lt=first)
     assert figures["ap"]["in_year"] == in_year.count()
-    from cases.models import FairAccessAllocation
-    from placements.models import FollowUp
+    from cases.fair_access.models import FairAccessAllocation
+    from placements.reintegration.models import FollowUp
 
     allocations = FairAccessAllocation.objects.filter(
         school__la=la, allocated_on__gte=first, allocated_on__lte=last
@@ -183,7 +183,7 @@ def test_rates_made_from_suppressed_counts_are_suppressed_and_two_dimensions_hol
 def test_off_rolling_signals_count_leavers_after_a_suspension(world):
     from datetime import timedelta
 
-    from cases.models import Enrolment
+    from cases.pupils.models import Enrolment
     from reports.figures import off_rolling
 
     la = world["home"]

@@ -3,12 +3,15 @@
 import pytest
 from django.core.management import call_command
 
-from cases.models import Exclusion, FairAccessCase, Pupil
+from cases.exclusions.models import Exclusion
+from cases.fair_access.models import FairAccessCase
+from cases.pupils.models import Pupil
 from organisations.models import LocalAuthority
 from organisations.roles import Role
 from organisations.services import membership_set
 from panels.models import AgendaItem, PanelMeeting
-from placements.models import Placement, ProviderReturn
+from placements.commissioning.models import Placement
+from placements.registers.models import ProviderReturn
 from reports.figures import la_figures
 
 pytestmark = pytest.mark.django_db

@@ -151,7 +151,7 @@ def test_reports_are_scoped_and_downloads_need_the_scope(demo, sign_in, client):
 
 def test_the_ap_census_extract_is_for_officers_and_is_audited(demo, sign_in, client):
     from audit.models import PupilRead
-    from placements.models import Placement
+    from placements.commissioning.models import Placement
 
     officer = User.objects.get(username="officer")
     response = sign_in(officer).get(reverse("reports:census"))

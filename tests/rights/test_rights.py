@@ -13,10 +13,14 @@ from django.apps import apps
 from django.utils import timezone
 
 from audit.models import PupilRead
-from cases.models import EvidenceDocument, Exclusion, Pupil, Referral
-from cases.services import evidence_add, exclusion_record, pupil_update, referral_start
-from placements.models import Placement
-from placements.services import placement_offer
+from cases.exclusions.models import Exclusion
+from cases.exclusions.services import exclusion_record
+from cases.pupils.models import Pupil
+from cases.pupils.services import pupil_update
+from cases.referrals.models import EvidenceDocument, Referral
+from cases.referrals.services import evidence_add, referral_start
+from placements.commissioning.models import Placement
+from placements.commissioning.services import placement_offer
 from rights.models import LegalHold
 from rights.records import NOT_PERSONAL_DATA, label, pupil_models
 from rights.retention import retention_run

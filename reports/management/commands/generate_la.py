@@ -22,14 +22,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from stdnum.gb import upn as stdnum_upn
 
-from cases.models import (
-    Enrolment,
-    Exclusion,
-    FairAccessAllocation,
-    FairAccessCase,
-    Pupil,
-    Referral,
-)
+from cases.exclusions.models import Exclusion
+from cases.fair_access.models import FairAccessAllocation, FairAccessCase
+from cases.pupils.models import Enrolment, Pupil
+from cases.referrals.models import Referral
 from organisations.calendar import school_year_of
 from organisations.models import (
     LocalAuthority,
@@ -43,15 +39,11 @@ from organisations.roles import Role
 from organisations.services import membership_set
 from panels.models import AgendaItem, Decision, PanelMeeting
 from panels.services import agenda_build
-from placements.models import (
-    ALL_SESSIONS,
-    FollowUp,
-    Placement,
-    ProviderReturn,
-    ReintegrationPlan,
-    Review,
-)
-from placements.services import caseload_group
+from placements.commissioning.models import ALL_SESSIONS, Placement
+from placements.commissioning.services import caseload_group
+from placements.registers.models import ProviderReturn
+from placements.reintegration.models import FollowUp, ReintegrationPlan
+from placements.reviews.models import Review
 from providers.models import DueDiligence, ProviderProfile
 
 BATCH = 5000

@@ -1,0 +1,10 @@
+"""Django finds the app's models here; each subject keeps its own in its sub-package."""
+
+from cases.exclusions.models import Deadline, Exclusion, ExclusionEvent  # noqa: F401
+from cases.fair_access.models import (  # noqa: F401
+    FairAccessAllocation,
+    FairAccessCase,
+    YearGroupPlaces,
+)
+from cases.pupils.models import Enrolment, Pupil, PupilGroupObjectPermission  # noqa: F401
+from cases.referrals.models import EvidenceDocument, Referral, ReferralEvent  # noqa: F401

@@ -1,0 +1,81 @@
+from datetime import date
+
+from django.db import transaction
+
+from approvision.records import Refused, lock_current, save_versioned
+from cases.pupils.identifiers import upn_normalise
+from cases.pupils.models import Enrolment, Pupil
+from organisations.models import School, User
+
+
+class DuplicatePupil(Refused):
+    def __init__(self, existing: Pupil):
+        super().__init__("A pupil with this UPN already exists", field="upn")
+        self.existing = existing
+
+
+@transaction.atomic
+def pupil_create(*, by: User, school: School, joined_on: date, upn: str, **details) -> Pupil:
+    """Add a pupil on a school's roll. One record per UPN per LA (security bar: no duplicates)."""
+    upn = upn_normalise(upn)
+    existing = Pupil.objects.filter(la_id=school.la_id, upn=upn).first()
+    if existing is not None:
+        raise DuplicatePupil(existing)
+    pupil = Pupil.objects.create(la_id=school.la_id, upn=upn, **details)
+    Enrolment.objects.create(pupil=pupil, school=school, joined_on=joined_on)
+    return pupil
+
+
+@transaction.atomic
+def pupil_leave_school(
+    *, pupil: Pupil, on: date, reason: str, by: User, to_school: School | None = None
+) -> None:
+    """Take a pupil off their school's roll, recording why; join the next school if there is one.
+
+    Removals to home education or to no known school shortly after an exclusion are a sign of
+    off-rolling (Ofsted), which is why the reason is required.
+    """
+    current = (
+        Enrolment.objects.select_for_update().filter(pupil=pupil, left_on__isnull=True).first()
+    )
+    if current is None:
+        raise Refused("This pupil is not on a school's roll")
+    if on < current.joined_on:
+        raise Refused("The leaving date cannot be before they joined", field="left_on")
+    current.left_on, current.leaving_reason = on, reason
+    current.save(update_fields=["left_on", "leaving_reason"])
+    if to_school is not None:
+        Enrolment.objects.create(pupil=pupil, school=to_school, joined_on=on)
+
+
+PUPIL_EDITABLE_FIELDS = [
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_first_name",
+    "preferred_last_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "sen_status",
+    "primary_need",
+    "social_care",
+    "free_school_meals",
+    "looked_after",
+    "youth_justice",
+    "home_la",
+]
+
+
+@transaction.atomic
+def pupil_update(*, pupil: Pupil, by: User, version: int, **changes) -> Pupil:
+    """Change a pupil's details, refusing an edit made from a stale copy (the version seen)."""
+    locked = lock_current(Pupil.objects, pupil.pk, version)
+    for name in PUPIL_EDITABLE_FIELDS:
+        if name in changes:
+            setattr(locked, name, changes[name])
+    return save_versioned(locked, by=by)
+
+
+def current_school(pupil: Pupil) -> School | None:
+    enrolment = pupil.enrolments.filter(left_on__isnull=True).select_related("school").first()
+    return enrolment.school if enrolment else None

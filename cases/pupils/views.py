@@ -1,0 +1,273 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.generic import FormView, ListView, TemplateView
+
+from approvision.forms import show_refusal
+from approvision.records import Refused
+from audit.models import PupilRead
+from audit.services import audit_pupil_read
+from cases.exclusions.clocks import SUSPENSION_CAP_DAYS, SUSPENSION_WARNING_DAYS
+from cases.exclusions.models import Deadline, Exclusion, ExclusionEvent
+from cases.exclusions.services import school_year_suspension_days
+from cases.fair_access.models import FairAccessCase
+from cases.pupils.access import pupil_the_user_may_change, works_with_school
+from cases.pupils.forms import LeaveSchoolForm, PupilEditForm, PupilForm
+from cases.pupils.history import history_entries
+from cases.pupils.imports import pupil_import
+from cases.pupils.models import NAME_ORDER, Enrolment, Pupil
+from cases.pupils.services import (
+    PUPIL_EDITABLE_FIELDS,
+    DuplicatePupil,
+    current_school,
+    pupil_create,
+    pupil_leave_school,
+    pupil_update,
+)
+from organisations.import_views import CsvImportView
+from organisations.models import School
+from organisations.roles import Role
+from organisations.views import SearchMixin
+
+
+class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
+    permission_required = "cases.view_pupil"
+    paginate_by = 25
+    template_name = "cases/pupil_list.html"
+
+    def get_queryset(self):
+        pupils = Pupil.objects.visible_to(self.request.user).for_list().order_by(*NAME_ORDER)
+        return self.searched(pupils)
+
+    def filter_by(self, queryset, q):
+        return queryset.search(q)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        audit_pupil_read(
+            request=self.request,
+            pupil_ids=[p.pk for p in context["object_list"]],
+            action=PupilRead.Action.LIST,
+        )
+        return context
+
+
+class PupilCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "cases.add_pupil"
+    form_class = PupilForm
+    template_name = "cases/pupil_form.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "schools": School.objects.visible_to(self.request.user),
+        }
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        school, joined_on = data.pop("school"), data.pop("joined_on")
+        try:
+            pupil = pupil_create(by=self.request.user, school=school, joined_on=joined_on, **data)
+        except DuplicatePupil as duplicate:
+            existing = duplicate.existing
+            if Pupil.objects.visible_to(self.request.user).filter(pk=existing.pk).exists():
+                where = format_html(
+                    "A pupil with this UPN is already recorded: "
+                    '<a class="govuk-link" href="{}">{}</a>',
+                    reverse("cases:pupil_detail", args=[existing.pk]),
+                    existing.name,
+                )
+            else:
+                where = (
+                    "A pupil with this UPN is already recorded by the local authority, on another "
+                    "school's roll. Ask the local authority's inclusion team to move them to yours."
+                )
+            form.add_error("upn", where)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{pupil.name} added")
+        return redirect("cases:pupil_detail", pk=pupil.pk)
+
+
+class PupilDetailView(PermissionRequiredMixin, TemplateView):
+    """The pupil's case file: details, clocks, and a chronology of everything about them."""
+
+    permission_required = "cases.view_pupil"
+    template_name = "cases/pupil_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        pupil = get_object_or_404(
+            Pupil.objects.visible_to(user).select_related("la", "home_la"), pk=kwargs["pk"]
+        )
+        audit_pupil_read(
+            request=self.request, pupil_ids=[pupil.pk], action=PupilRead.Action.VIEW_CASE_FILE
+        )
+        enrolments = list(pupil.enrolments.select_related("school"))
+        exclusions = list(
+            Exclusion.objects.visible_to(user)
+            .filter(pupil=pupil)
+            .select_related("school", "recorded_by")
+            .prefetch_related(
+                Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on")),
+                Prefetch("events", queryset=ExclusionEvent.objects.select_related("by")),
+            )
+        )
+        today = timezone.localdate()
+        days = school_year_suspension_days(pupil, today)
+        # The school whose roll they are on now, from the roll history already read.
+        school = next((e.school for e in enrolments if e.left_on is None), None)
+        # Whether the school whose roll they are on is one this user works with.
+        school_is_users = works_with_school(user, school)
+        return {
+            **super().get_context_data(**kwargs),
+            "pupil": pupil,
+            "school": school,
+            "year_group": pupil.year_group_label(today),
+            "exclusions": exclusions,
+            "open_deadlines": [
+                d
+                for e in exclusions
+                for d in e.deadlines.all()
+                if d.met_on is None and not d.lapsed
+            ],
+            "chronology": _chronology(enrolments, exclusions),
+            "suspension_days": days,
+            "cap": SUSPENSION_CAP_DAYS,
+            "near_cap": days >= SUSPENSION_WARNING_DAYS,
+            "over_cap": days > SUSPENSION_CAP_DAYS,
+            "history": history_entries(pupil.history.select_related("history_user")[:30]),
+            "can_change": user.has_perm("cases.change_pupil")
+            and (user.role not in (Role.SCHOOL_STAFF, Role.TRUST_LEAD) or school_is_users),
+            "can_refer": user.has_perm("cases.add_referral")
+            and school is not None
+            and getattr(user.membership_or_none(), "school_id", None) == school.pk,
+            "can_record": user.has_perm("cases.add_exclusion") and school_is_users,
+            # The LA is the data controller: its officers answer subject access requests.
+            "data_rights": user.role == Role.LA_OFFICER,
+            # Fair Access is for a child on no school's roll.
+            "can_open_fair_access": user.has_perm("cases.add_fairaccesscase") and school is None,
+            "fair_access_cases": FairAccessCase.objects.visible_to(user).filter(pupil=pupil),
+            "today": today,
+        }
+
+
+def _chronology(enrolments: list[Enrolment], exclusions: list[Exclusion]) -> list[dict]:
+    entries = []
+    for enrolment in enrolments:
+        entries.append({"date": enrolment.joined_on, "text": f"Joined {enrolment.school.name}"})
+        if enrolment.left_on:
+            entries.append(
+                {
+                    "date": enrolment.left_on,
+                    "text": (
+                        f"Left {enrolment.school.name}: {enrolment.get_leaving_reason_display()}"
+                    ),
+                }
+            )
+    for exclusion in exclusions:
+        entries.append(
+            {
+                "date": exclusion.start_date,
+                "text": f"{exclusion.get_kind_display()} at {exclusion.school.name}",
+                "href": reverse("cases:exclusion_detail", args=[exclusion.pk]),
+            }
+        )
+        for event in exclusion.events.all():
+            if event.from_state:
+                entries.append(
+                    {
+                        "date": event.happened_on,
+                        "text": f"{exclusion.get_kind_display()}: {event.get_to_state_display()}",
+                        "href": reverse("cases:exclusion_detail", args=[exclusion.pk]),
+                    }
+                )
+    return sorted(entries, key=lambda e: e["date"], reverse=True)
+
+
+class PupilEditView(PermissionRequiredMixin, FormView):
+    permission_required = "cases.change_pupil"
+    form_class = PupilEditForm
+    template_name = "cases/pupil_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(self.permission_required):
+            self.pupil = pupil_the_user_may_change(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = {name: getattr(self.pupil, name) for name in PUPIL_EDITABLE_FIELDS}
+        return {**initial, "version": self.pupil.version}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "pupil": self.pupil}
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k in PUPIL_EDITABLE_FIELDS}
+        try:
+            pupil_update(
+                pupil=self.pupil, by=self.request.user, version=form.cleaned_data["version"], **data
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Details saved")
+        return redirect("cases:pupil_detail", pk=self.pupil.pk)
+
+
+class PupilLeaveView(PermissionRequiredMixin, FormView):
+    permission_required = "cases.change_pupil"
+    form_class = LeaveSchoolForm
+    template_name = "cases/pupil_leave.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(self.permission_required):
+            self.pupil = pupil_the_user_may_change(request.user, kwargs["pk"])
+            self.school = current_school(self.pupil)
+            if self.school is None:
+                messages.info(request, "They are not on a school's roll")
+                return redirect("cases:pupil_detail", pk=self.pupil.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        schools = School.objects.filter(la_id=self.pupil.la_id).exclude(pk=self.school.pk)
+        return {**super().get_form_kwargs(), "schools": schools.order_by("name")}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "pupil": self.pupil, "school": self.school}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            pupil_leave_school(
+                pupil=self.pupil,
+                on=data["left_on"],
+                reason=data["reason"],
+                by=self.request.user,
+                to_school=data["to_school"],
+            )
+        except Refused as error:
+            show_refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Recorded that {self.pupil.name} left {self.school.name}")
+        return redirect("cases:pupil_detail", pk=self.pupil.pk)
+
+
+class PupilImportView(PermissionRequiredMixin, CsvImportView):
+    """A school (or the LA) loads pupils and exclusions from its information system's export."""
+
+    permission_required = ("cases.add_pupil", "cases.add_exclusion")
+    template_name = "cases/pupil_import.html"
+    kind = "pupils"
+
+    def check(self, content):
+        return pupil_import(user=self.request.user, content=content, apply=False)
+
+    def apply(self, content):
+        return pupil_import(user=self.request.user, content=content, apply=True)
+
+    def done_url(self):
+        return reverse("cases:pupil_list")
