@@ -3,9 +3,7 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
@@ -29,6 +27,7 @@ from panels.models import (
     PanelMember,
     PanelSeries,
 )
+from panels.notifications import decision_notify_queue
 from panels.pdf import render_pdf
 from placements.commissioning.models import Placement
 from placements.commissioning.services import placement_offer
@@ -327,30 +326,6 @@ def conflicts_declare(*, item: AgendaItem, by: User, member_ids: set[int]) -> No
             existing.delete()
 
 
-def _notify(decision: Decision) -> None:
-    item = decision.item
-    referral = item.referral
-    recipients = []
-    if referral and referral.referrer.email:
-        recipients.append(referral.referrer.email)
-    if decision.provider_id:
-        recipients += [
-            m.user.email
-            for m in decision.provider.members.select_related("user")
-            if m.user.email and m.user.is_active
-        ]
-    if not recipients:
-        return
-    # No pupil names in email: the message says where to look, the service shows the detail.
-    body = render_to_string("panels/email/decision.txt", {"decision": decision, "item": item})
-    send_mail(
-        subject=f"AP panel decision from {item.meeting.date:%-d %B %Y}",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=sorted(set(recipients)),
-    )
-
-
 @transaction.atomic
 def decision_record(
     *,
@@ -442,7 +417,7 @@ def decision_record(
         referral.outcome = _outcome_words(decision)
         to = Referral.State.MORE_INFO if outcome == Outcome.MORE_INFO else Referral.State.DECIDED
         referral_move(referral, to, by=by, message=referral.outcome)
-    transaction.on_commit(lambda: _notify(decision))
+    decision_notify_queue(decision)
     return decision
 
 

@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.daily",
         "schedule": crontab(hour=1, minute=15),
     },
+    # Panel decisions' e-mails the mail server did not take the first time.
+    "panels-notify-pending": {
+        "task": "panels.tasks.notify_pending",
+        "schedule": timedelta(minutes=2),
+    },
     # Reports: the panel pack the day before each week's meetings, monitoring on the 1st of each
     # month, the board report at the end of each term; a sweep requeues any a dead worker left.
     "reports-panel-pack": {
