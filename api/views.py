@@ -34,7 +34,7 @@ from cases.referrals.models import Referral
 from cases.referrals.services import referral_update
 from organisations.models import ProviderOrganisation, School
 from organisations.services import api_token_issue, totp_verify
-from organisations.views import locked_out
+from organisations.views.sign_in import locked_out
 from panels.models import PanelMeeting
 from placements.access import provider_only
 from placements.commissioning.models import Placement

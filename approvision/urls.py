@@ -33,6 +33,6 @@ urlpatterns = [
     path("", include("panels.urls")),
 ]
 
-handler403 = "organisations.views.error_403"
-handler404 = "organisations.views.error_404"
-handler500 = "organisations.views.error_500"
+handler403 = "organisations.views.pages.error_403"
+handler404 = "organisations.views.pages.error_404"
+handler500 = "organisations.views.pages.error_500"

@@ -16,6 +16,7 @@ from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from organisations.models import User
+from panels.access import is_meetings_officer, runs_meeting
 from panels.forms import (
     ActionForm,
     AmendmentForm,
@@ -25,27 +26,26 @@ from panels.forms import (
     MemberForm,
 )
 from panels.models import AgendaItem, MinutesVersion, PanelMeeting, PanelMember
-from panels.services import (
-    action_add,
+from panels.services.agenda import (
     agenda_build,
     agenda_item_add,
     agenda_item_move,
     agenda_item_remove,
+    pack_issue,
+)
+from panels.services.decisions import action_add, decision_record
+from panels.services.meetings import (
     attendance_record,
     conflicts_declare,
-    decision_record,
     meeting_create,
     meeting_start,
     member_add,
     member_candidates,
     member_remove,
-    minutes_amend,
-    minutes_approve,
-    minutes_context,
-    pack_issue,
     panel_schedule_term,
     quorate,
 )
+from panels.services.minutes import minutes_amend, minutes_approve, minutes_context
 
 
 def _meeting(user, pk) -> PanelMeeting:
@@ -58,22 +58,6 @@ def _item(user, pk) -> AgendaItem:
         .for_agenda()
         .select_related("meeting"),
         pk=pk,
-    )
-
-
-def _is_officer(user, meeting) -> bool:
-    membership = user.membership_or_none()
-    return (
-        membership is not None
-        and membership.role == "la_officer"
-        and (membership.la_id == meeting.la_id)
-    )
-
-
-def _runs_meeting(user, meeting) -> bool:
-    return (
-        _is_officer(user, meeting)
-        or meeting.members.filter(user=user, role=PanelMember.Role.CHAIR).exists()
     )
 
 
@@ -121,8 +105,8 @@ class MeetingDetailView(PermissionRequiredMixin, TemplateView):
             "meeting": meeting,
             "items": items,
             "members": meeting.members.select_related("user"),
-            "is_officer": _is_officer(self.request.user, meeting),
-            "runs_meeting": _runs_meeting(self.request.user, meeting),
+            "is_officer": is_meetings_officer(self.request.user, meeting),
+            "runs_meeting": runs_meeting(self.request.user, meeting),
             "item_form": item_form,
             "member_form": _member_form(meeting, kwargs.get("member_form")),
             "minutes": meeting.minutes.all(),
@@ -220,7 +204,7 @@ class MeetingStepView(PermissionRequiredMixin, View):
 
     def post(self, request, pk, step):
         meeting = _meeting(request.user, pk)
-        if not _runs_meeting(request.user, meeting):
+        if not runs_meeting(request.user, meeting):
             raise Http404
         try:
             if step == "build":
@@ -311,7 +295,7 @@ class LiveView(PermissionRequiredMixin, TemplateView):
         if current is None:
             current = next((i for i in items if i.status == AgendaItem.Status.PENDING), None)
         members = list(meeting.members.select_related("user__membership"))
-        runs = _runs_meeting(user, meeting)
+        runs = runs_meeting(user, meeting)
         owners = User.objects.filter(pk__in=[m.user_id for m in members] + [user.pk])
         context = {
             **super().get_context_data(**kwargs),
@@ -455,7 +439,7 @@ class MinutesView(PermissionRequiredMixin, TemplateView):
             "versions": meeting.minutes.all(),
             "amendments": meeting.amendments.select_related("by"),
             "can_approve": is_chair and not meeting.locked and meeting.deciding,
-            "can_amend": meeting.locked and _runs_meeting(self.request.user, meeting),
+            "can_amend": meeting.locked and runs_meeting(self.request.user, meeting),
             "amendment_form": kwargs.get("amendment_form") or AmendmentForm(),
         }
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "reports",
     "rights",
     "api",
+    # the demo LA and the generated large LA: built through every app's services, imported by none
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +158,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "organisations.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "organisations.views.sign_in.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("APPROVISION_PROXY_COUNT", "0"))
 AXES_VERBOSE = False

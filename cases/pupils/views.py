@@ -31,7 +31,7 @@ from cases.pupils.services import (
 from organisations.import_views import CsvImportView
 from organisations.models import School
 from organisations.roles import Role
-from organisations.views import SearchMixin
+from organisations.views.pages import SearchMixin
 
 
 class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):

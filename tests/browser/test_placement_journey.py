@@ -12,7 +12,9 @@ from playwright.sync_api import expect
 
 from organisations.models import ProviderOrganisation, School, User
 from panels.models import AgendaItem, PanelMeeting, PanelMember
-from panels.services import agenda_build, decision_record, meeting_start, pack_issue
+from panels.services.agenda import agenda_build, pack_issue
+from panels.services.decisions import decision_record
+from panels.services.meetings import meeting_start
 from placements.commissioning.models import Placement
 from placements.commissioning.services import placements_daily
 from placements.registers.services import week_start

@@ -15,7 +15,7 @@ from cases.exclusions.services import (
     pupil_suspension_days,
 )
 from cases.pupils.services import DuplicatePupil, pupil_create
-from organisations.demo import DemoContext, load
+from demo.organisations import DemoContext, load
 from organisations.models import School, User
 from tests.factories import PupilFactory, enrol, make_upn
 

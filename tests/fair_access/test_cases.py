@@ -237,7 +237,7 @@ def test_cases_waiting_for_the_panel_go_on_its_agenda_once_and_again_after_a_ref
     from datetime import time
 
     from panels.models import AgendaItem, Decision, PanelMeeting
-    from panels.services import agenda_build
+    from panels.services.agenda import agenda_build
 
     officer = fa["users"]["la_officer"]
     today = timezone.localdate()

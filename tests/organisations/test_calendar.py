@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from demo.organisations import DemoContext, load
 from organisations.calendar import SchoolCalendar, TermSpan, school_year_of
-from organisations.demo import DemoContext, load
 from organisations.models import LocalAuthority, School
 
 

@@ -20,23 +20,20 @@ from cases.referrals.services import (
     referral_submit,
     referral_update,
 )
-from organisations.demo import DemoContext, load
+from demo.organisations import DemoContext, load
 from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
 from panels.models import AgendaItem, Decision, PanelMeeting, PanelMember, PanelSeries
-from panels.services import (
-    agenda_build,
-    agenda_item_move,
+from panels.services.agenda import agenda_build, agenda_item_move, pack_issue
+from panels.services.decisions import decision_record
+from panels.services.meetings import (
     attendance_record,
     conflicts_declare,
-    decision_record,
     meeting_start,
-    minutes_amend,
-    minutes_approve,
-    pack_issue,
     panel_meetings_schedule,
     quorate,
 )
+from panels.services.minutes import minutes_amend, minutes_approve
 from tests.cases.test_referrals import ANSWERS
 from tests.factories import PupilFactory, enrol, make_member, ready_provider
 

@@ -409,7 +409,7 @@ def test_overdue_and_escalated_reviews_go_on_the_next_panels_agenda_once(placed)
     from datetime import time
 
     from panels.models import AgendaItem, PanelMeeting
-    from panels.services import agenda_build
+    from panels.services.agenda import agenda_build
 
     overdue = _running(placed)
     Placement.objects.filter(pk=overdue.pk).update(next_review_due=_ago(2))

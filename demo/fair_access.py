@@ -16,8 +16,8 @@ from cases.fair_access.models import (
     YearGroupPlaces,
 )
 from cases.pupils.models import Enrolment, Pupil
+from demo.organisations import DemoContext
 from organisations.calendar import SchoolCalendar, school_year_of
-from organisations.demo import DemoContext
 from organisations.models import School
 
 FIRST = ["Amir", "Bella", "Callum", "Daisy", "Eli", "Freya", "Gabriel", "Hana", "Isaac", "Jess"]

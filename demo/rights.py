@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cases.exclusions.models import Exclusion, ExclusionEvent
 from cases.pupils.models import Enrolment, Pupil
-from organisations.demo import DemoContext
+from demo.organisations import DemoContext
 from rights.models import LegalHold
 
 # A valid UPN (check letter computed) for the demo LA, outside the generated series.

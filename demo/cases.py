@@ -20,10 +20,10 @@ from cases.exclusions.services import (
     exclusion_record,
     exclusion_transition,
 )
-from cases.fair_access_demo import load_fair_access
 from cases.pupils.models import Enrolment, Pupil
+from demo.fair_access import load_fair_access
+from demo.organisations import DemoContext
 from organisations.calendar import SchoolCalendar
-from organisations.demo import DemoContext
 from organisations.models import School
 
 SUSPENSIONS_PER_PUPIL = 0.105

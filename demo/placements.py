@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvision.records import transition
-from cases.demo import NAMED_PUPILS
 from cases.pupils.models import Enrolment, Pupil
-from organisations.demo import DemoContext
+from demo.cases import NAMED_PUPILS
+from demo.organisations import DemoContext
 from placements.commissioning.models import ALL_SESSIONS, Placement
 from placements.commissioning.services import caseload_grant, caseload_revoke_if_done
 from placements.moves.models import PupilMove

@@ -1,14 +1,12 @@
-import importlib
-import importlib.util
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from organisations.demo import DemoContext
+from demo import cases, organisations, panels, placements, providers, rights
+from demo.organisations import DemoContext
 
-# Each app that has demo records gives a `demo.load(context, var_dir=...)`; they run in the order
-# imports run, so each can build on the records of the ones before.
-DEMO_APPS = ["organisations", "providers", "cases", "placements", "panels", "reports", "rights"]
+# Each app's demo records, as `load(context, var_dir=...)`; they run in the order imports run, so
+# each can build on the records of the ones before.
+LOADERS = [organisations, providers, cases, placements, panels, rights]
 
 
 class Command(BaseCommand):
@@ -27,9 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         context = DemoContext(scale=options["scale"])
-        for app in DEMO_APPS:
-            if importlib.util.find_spec(f"{app}.demo") is not None:
-                importlib.import_module(f"{app}.demo").load(context, var_dir=settings.VAR_DIR)
+        for loader in LOADERS:
+            loader.load(context, var_dir=settings.VAR_DIR)
         self.stdout.write(self.style.SUCCESS("Demo local authority loaded."))
         if not options["quiet_accounts"]:
             self.stdout.write(accounts_table(context.accounts))

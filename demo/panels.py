@@ -10,17 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvision.records import transition
-from cases.demo import NAMED_PUPILS
 from cases.pupils.models import Enrolment, Pupil
 from cases.referrals.models import Referral, ReferralEvent
 from cases.referrals.services import referral_move
-from organisations.demo import DemoContext
+from demo.cases import NAMED_PUPILS
+from demo.organisations import DemoContext
+from demo.placements import from_decision
 from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
 from organisations.services import membership_set
 from panels.models import AgendaItem, Decision, PanelMeeting, PanelMember, PanelSeries
-from panels.services import agenda_build, minutes_approve, panel_meetings_schedule
-from placements.demo import from_decision
+from panels.services.agenda import agenda_build
+from panels.services.meetings import panel_meetings_schedule
+from panels.services.minutes import minutes_approve
 
 NEEDS = [
     "Social, emotional and mental health needs; anxiety in large groups; masks difficulties "

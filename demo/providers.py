@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from organisations.demo import DemoContext
+from demo.organisations import DemoContext
 from providers.models import DueDiligence, ProviderProfile
 
 # (name, approved list, Ofsted grade, primary places, secondary places, price a week)

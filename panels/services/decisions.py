@@ -1,0 +1,147 @@
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from approvision.records import Refused, lock_current, transition
+from cases.referrals.models import Referral
+from cases.referrals.services import referral_move
+from organisations.models import User
+from panels.access import refuse_unless_runs_meeting
+from panels.models import (
+    Action,
+    AgendaItem,
+    Decision,
+    PanelMeeting,
+)
+from panels.notifications import decision_notify_queue
+from placements.commissioning.models import Placement
+from placements.commissioning.services import placement_offer
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    item: AgendaItem,
+    by: User,
+    version: int,
+    outcome: str,
+    reason: str,
+    provider=None,
+    tier: str = "",
+    start_date: date | None = None,
+    hours_per_week: Decimal | None = None,
+    outcomes_sought: str = "",
+    first_review_date: date | None = None,
+    planned_end: date | None = None,
+    capacity_override_reason: str = "",
+) -> Decision:
+    """Record the panel's decision on an item; the referrer and any provider are told. An approved
+    placement is offered to the provider at once (placements.services checks its due diligence,
+    capacity and the pupil's hours)."""
+    locked = lock_current(
+        AgendaItem.objects.select_related(
+            "meeting", "referral__referrer", "referral__pupil", "exclusion"
+        ),
+        item.pk,
+        version,
+    )
+    meeting = locked.meeting
+    refuse_unless_runs_meeting(by, meeting)
+    if not meeting.deciding:
+        raise Refused("Decisions are recorded while the meeting runs")
+    if locked.status == AgendaItem.Status.DECIDED:
+        raise Refused("This item has been decided")
+    if not reason.strip():
+        raise Refused("Give the reason for the decision", field="reason")
+    Outcome = Decision.Outcome
+    if outcome == Outcome.APPROVE:
+        if locked.referral is None:
+            raise Refused("Only a referral can be approved for a placement", field="outcome")
+        missing = [
+            (provider, "provider", "Select the provider"),
+            (tier, "tier", "Select the tier of the placement"),
+            (start_date, "start_date", "Enter the start date"),
+            (hours_per_week, "hours_per_week", "Enter the hours a week"),
+            (first_review_date, "first_review_date", "Enter the first review date"),
+        ]
+        for value, field, message in missing:
+            if not value:
+                raise Refused(message, field=field)
+        if start_date < timezone.localdate():
+            raise Refused("The start date cannot be in the past", field="start_date")
+        if first_review_date <= start_date:
+            raise Refused("The first review must be after the start", field="first_review_date")
+    decision = Decision.objects.create(
+        item=locked,
+        outcome=outcome,
+        reason=reason.strip(),
+        provider=provider if outcome == Outcome.APPROVE else None,
+        tier=tier if outcome == Outcome.APPROVE else "",
+        start_date=start_date if outcome == Outcome.APPROVE else None,
+        hours_per_week=hours_per_week if outcome == Outcome.APPROVE else None,
+        outcomes_sought=outcomes_sought if outcome == Outcome.APPROVE else "",
+        first_review_date=first_review_date if outcome == Outcome.APPROVE else None,
+        planned_end=planned_end if outcome == Outcome.APPROVE else None,
+        capacity_override_reason=capacity_override_reason if outcome == Outcome.APPROVE else "",
+        decided_by=by,
+    )
+    if outcome == Outcome.APPROVE:
+        decision.placement = placement_offer(
+            pupil=locked.referral.pupil,
+            provider=provider,
+            by=by,
+            source=Placement.Source.PANEL,
+            tier=tier,
+            start_date=start_date,
+            planned_end=planned_end,
+            hours_per_week=hours_per_week,
+            funding=Placement.Funding.HIGH_NEEDS,
+            referral=locked.referral,
+            outcomes_sought=outcomes_sought,
+            first_review_date=first_review_date,
+            capacity_override_reason=capacity_override_reason,
+        )
+        decision.save(update_fields=["placement"])
+    transition(locked, AgendaItem.Status.DECIDED, by=by, reason=decision.get_outcome_display())
+    referral = locked.referral
+    if referral is not None and outcome != Outcome.DEFER:
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral.outcome = _outcome_words(decision)
+        to = Referral.State.MORE_INFO if outcome == Outcome.MORE_INFO else Referral.State.DECIDED
+        referral_move(referral, to, by=by, message=referral.outcome)
+    decision_notify_queue(decision)
+    return decision
+
+
+def _outcome_words(decision: Decision) -> str:
+    if decision.outcome == Decision.Outcome.APPROVE:
+        return (
+            f"Placement approved with {decision.provider} ({decision.get_tier_display().lower()}), "
+            f"from {decision.start_date:%-d %B %Y}, {decision.hours_per_week} hours a week; first "
+            f"review by {decision.first_review_date:%-d %B %Y}. {decision.reason}"
+        )
+    return f"{decision.get_outcome_display()}: {decision.reason}"
+
+
+@transaction.atomic
+def action_add(
+    *,
+    meeting: PanelMeeting,
+    by: User,
+    description: str,
+    owner: User,
+    due_on: date,
+    item: AgendaItem | None = None,
+) -> Action:
+    refuse_unless_runs_meeting(by, meeting)
+    if meeting.locked:
+        raise Refused("The minutes are approved: add a later amendment instead")
+    if not description.strip():
+        raise Refused("Say what is to be done", field="description")
+    if due_on < meeting.date:
+        raise Refused("The due date cannot be before the meeting", field="due_on")
+    return Action.objects.create(
+        meeting=meeting, item=item, description=description.strip(), owner=owner, due_on=due_on
+    )

@@ -1,0 +1,57 @@
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from approvision.records import Refused, transition
+from organisations.models import User
+from panels.access import refuse_unless_runs_meeting
+from panels.models import (
+    AgendaItem,
+    MinutesAmendment,
+    MinutesVersion,
+    PanelMeeting,
+    PanelMember,
+)
+from panels.pdf import render_pdf
+from panels.services.meetings import quorate
+
+
+def minutes_context(meeting: PanelMeeting) -> dict:
+    return {
+        "meeting": meeting,
+        "members": meeting.members.select_related("user"),
+        "items": meeting.items.for_agenda(),
+        "actions": meeting.actions.select_related("owner", "item"),
+        "quorate": quorate(meeting),
+    }
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
+    """The chair approves the minutes: they are stored as a PDF and lock the meeting."""
+    locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if not locked.members.filter(user=by, role=PanelMember.Role.CHAIR).exists():
+        raise Refused("Only the chair approves the minutes")
+    if locked.locked:
+        raise Refused("The minutes are already approved: record a correction as an amendment")
+    if locked.items.filter(status=AgendaItem.Status.PENDING).exists():
+        raise Refused("Every item needs a decision before the minutes are approved")
+    html = render_to_string("panels/pdf/minutes.html", minutes_context(locked))
+    number = locked.minutes.count() + 1
+    version = MinutesVersion(meeting=locked, number=number, html=html, approved_by=by)
+    version.pdf.save(
+        f"minutes-{locked.pk}-v{number}.pdf", ContentFile(render_pdf(html)), save=False
+    )
+    version.save()
+    transition(locked, PanelMeeting.Status.MINUTES_APPROVED, by=by)
+    return version
+
+
+@transaction.atomic
+def minutes_amend(*, meeting: PanelMeeting, by: User, text: str) -> MinutesAmendment:
+    refuse_unless_runs_meeting(by, meeting)
+    if not meeting.locked:
+        raise Refused("Change the minutes directly until they are approved")
+    if not text.strip():
+        raise Refused("Enter the correction", field="text")
+    return MinutesAmendment.objects.create(meeting=meeting, text=text.strip(), by=by)
