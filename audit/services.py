@@ -1,3 +1,6 @@
+"""Writing the read audit: one row for every read of pupil-level data (who, role, organisation,
+which pupils, what, when, from where), never the data itself (security bar)."""
+
 import uuid
 from datetime import timedelta
 

@@ -23,7 +23,7 @@ from cases.exclusions.services import (
 from cases.pupils.models import Enrolment, Pupil
 from demo.fair_access import load_fair_access
 from demo.organisations import DemoContext
-from organisations.calendar import SchoolCalendar
+from organisations.calendar import SchoolCalendar, school_year_of
 from organisations.models import School
 
 SUSPENSIONS_PER_PUPIL = 0.105
@@ -266,9 +266,7 @@ def _volume(context: DemoContext, rng, scale: float, today: date, recorder) -> N
         if not suspensions or not days:
             continue
         # Repeat suspensions are common: about two per suspended pupil.
-        pupils = _make_pupils(
-            rng, school, max(1, suspensions // 2), serial, today.year - (today.month < 9)
-        )
+        pupils = _make_pupils(rng, school, max(1, suspensions // 2), serial, school_year_of(today))
         pupils = bulk_create_with_history(pupils, Pupil, default_user=recorder)
         bulk_create_with_history(
             [Enrolment(pupil=p, school=school, joined_on=date(2023, 9, 1)) for p in pupils],

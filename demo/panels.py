@@ -16,6 +16,7 @@ from cases.referrals.services import referral_move
 from demo.cases import NAMED_PUPILS
 from demo.organisations import DemoContext
 from demo.placements import from_decision
+from organisations.calendar import school_year_of
 from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
 from organisations.services import membership_set
@@ -209,7 +210,7 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
     )
     meetings = panel_meetings_schedule(
         series=series,
-        first=date(today.year if today.month >= 9 else today.year - 1, 9, 1),
+        first=date(school_year_of(today), 9, 1),
         last=today + timedelta(days=21),
     )
     # The PRU first; not the provider whose DBS confirmation has lapsed.

@@ -18,6 +18,7 @@ from approvision.records import transition
 from cases.pupils.models import Enrolment, Pupil
 from demo.cases import NAMED_PUPILS
 from demo.organisations import DemoContext
+from organisations.calendar import school_year_of
 from placements.commissioning.models import ALL_SESSIONS, Placement
 from placements.commissioning.services import caseload_grant, caseload_revoke_if_done
 from placements.moves.models import PupilMove
@@ -342,7 +343,7 @@ def _at_the_pru(context: DemoContext, pupil: Pupil, school, today: date) -> None
 
 def _last_year(context: DemoContext, pupil: Pupil, school, today: date) -> None:
     """A placement from last school year: reintegrated, and followed up at 6 and 12 weeks."""
-    year = today.year if today.month >= 9 else today.year - 1
+    year = school_year_of(today)
     start, end = date(year, 2, 23), date(year, 5, 22)
     provider = context.providers["The Harbridge Centre (secondary PRU)"]
     officer = context.users["officer"]

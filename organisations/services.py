@@ -58,6 +58,8 @@ def user_create(
     email: str = "",
     job_title: str = "",
 ) -> User:
+    """An LA administrator adds a user with one role in an organisation of their own LA; the
+    password is shown once and must be changed at first sign-in."""
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     validate_password(password, user)
     user.set_password(password)
@@ -139,6 +141,7 @@ def user_add(
 
 @transaction.atomic
 def user_set_active(*, by: User, user: User, active: bool) -> None:
+    """Disable or re-enable an account; disabling ends its sessions at once."""
     _check_administers(by=by, user=user)
     if active:
         user.is_active = True
@@ -169,6 +172,7 @@ def user_reset_second_factor(*, by: User, user: User) -> None:
 
 @transaction.atomic
 def user_change_password(*, user: User, password: str) -> None:
+    """The user changes their own password (Django's validators), keeping this session."""
     validate_password(password, user)
     user.set_password(password)
     user.must_change_password = False
@@ -204,6 +208,7 @@ def totp_verify(*, user: User, code: str, request=None, confirm: bool = False) -
 
 @transaction.atomic
 def term_dates_set(*, term: Term, start, end) -> Term:
+    """Change a term's dates; open deadlines are recounted on the new calendar (a queued task)."""
     term.start, term.end = start, end
     term.save(update_fields=["start", "end"])
     calendar_changed(la=term.la)
@@ -212,6 +217,7 @@ def term_dates_set(*, term: Term, start, end) -> Term:
 
 @transaction.atomic
 def non_school_day_add(*, la, school, day, kind: str, description: str = "") -> NonSchoolDay:
+    """Add an INSET day, bank holiday or closure; open deadlines are recounted."""
     if NonSchoolDay.objects.filter(la=la, school=school, date=day).exists():
         raise Refused("That day is already a non-school day")
     created = NonSchoolDay.objects.create(
@@ -223,11 +229,13 @@ def non_school_day_add(*, la, school, day, kind: str, description: str = "") -> 
 
 @transaction.atomic
 def non_school_day_remove(*, day: NonSchoolDay) -> None:
+    """Remove a non-school day; open deadlines are recounted."""
     day.delete()
     calendar_changed(la=day.la)
 
 
 def api_token_hash(key: str) -> str:
+    """The SHA-256 of a token, which is all the database keeps of it."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -248,6 +256,7 @@ def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    """The user ends one of their own API tokens."""
     if token.user_id != by.pk:
         raise Refused("You can only revoke your own tokens")
     if token.revoked_at is None:

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from approvision.records import Stateful
 from cases.exclusions.models import Exclusion
 from cases.fair_access.models import FairAccessCase
-from cases.referrals.models import Referral
+from cases.referrals.models import Referral, Tier
 from organisations.models import LocalAuthority, ProviderOrganisation
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
@@ -242,10 +242,7 @@ class Decision(models.Model):
         SIGNPOST = "signpost", "Signpost elsewhere"
         NOTED = "noted", "Noted (provision confirmed)"
 
-    class Tier(models.TextChoices):
-        TIER_1 = "tier_1", "Targeted support in mainstream"
-        TIER_2 = "tier_2", "Time-limited placement"
-        TIER_3 = "tier_3", "Transitional placement"
+    Tier = Tier  # the one list of tiers (cases.referrals.models)
 
     item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)

@@ -37,6 +37,7 @@ STALE_AFTER = timedelta(seconds=getattr(settings, "REPORT_STALE_SECONDS", 120))
 
 
 def worker_name() -> str:
+    """This worker, as written on the reports it claims: host and process."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -88,6 +89,7 @@ def report_request(
 
 def enqueue(report_id: int) -> None:
     # With Redis down the report stays queued; the sweeper sends it once Redis is back.
+    """Send a report to the workers; with Redis down it stays queued for the sweeper."""
     queue("reports.tasks.produce", report_id)
 
 
@@ -135,6 +137,8 @@ def _allowed(report: Report) -> bool:
 
 
 def produce(report_id: int) -> str:
+    """Produce one report, once: claim it (a heartbeat proves the worker alive), recheck the
+    requester's scope, build the PDF and store it; a report finished elsewhere is left alone."""
     report = _claim(report_id)
     if report is None:
         return "nothing to do"
@@ -195,6 +199,7 @@ def sweep() -> int:
 
 
 def board_context(la: LocalAuthority, school_year: int) -> dict:
+    """The board report's content: the LA's figures for the school year, suppressed."""
     figures = la_figures(la, school_year)
     headline = figures["headline"]
     return {

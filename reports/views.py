@@ -10,7 +10,7 @@ from cases.exclusions.models import Deadline, Exclusion
 from cases.fair_access.models import FairAccessCase
 from cases.referrals.models import Referral
 from organisations.models import LocalAuthority, ProviderOrganisation, School
-from organisations.roles import LA_ROLES, Role
+from organisations.roles import Role
 from panels.models import PanelMeeting
 from placements.alerts import alerts
 from placements.commissioning.models import Placement
@@ -34,6 +34,8 @@ RECENT_DAYS = 14
 
 
 class HomeView(TemplateView):
+    """Each role's home page: its template, and the panels HOME_PANELS gives that role."""
+
     def get_template_names(self):
         role = self.request.user.role or "none"
         return [f"reports/home/{role}.html", "reports/home/none.html"]
@@ -45,108 +47,136 @@ class HomeView(TemplateView):
         if membership is None:
             return context
         today = timezone.localdate()
-        if membership.role in LA_ROLES:
-            context["la_summary"] = (
-                LocalAuthority.objects.visible_to(user)
-                .annotate(
-                    school_count=Count("schools", filter=Q(schools__is_open=True), distinct=True),
-                    trust_count=Count("schools__trust", distinct=True),
-                    provider_count=Count("providers", distinct=True),
-                )
-                .get(pk=membership.la_id)
-            )
-        elif membership.role == Role.TRUST_LEAD:
-            schools = School.objects.visible_to(user).for_list()
-            context["schools"] = schools[:HOME_SCHOOLS_SHOWN]
-            context["school_count"] = schools.count()
-        elif membership.role == Role.PROVIDER_STAFF:
-            context["provider"] = (
-                ProviderOrganisation.objects.visible_to(user).select_related("la").first()
-            )
-        elif membership.role == Role.SCHOOL_STAFF:
-            context["school"] = School.objects.visible_to(user).for_list().first()
-        if user.has_perm("cases.view_exclusion"):
-            since = timezone.now() - timedelta(days=RECENT_DAYS)
-            recent = Exclusion.objects.visible_to(user).filter(recorded_at__gte=since)
-            if membership.role == Role.SCHOOL_STAFF:
-                recent = recent.filter(school_id=membership.school_id)
-            context["recent_exclusions"] = recent.for_list().order_by("-recorded_at")[
-                :RECENT_EXCLUSIONS_SHOWN
-            ]
-            context["recent_count"] = recent.count()
-            context["recent_days"] = RECENT_DAYS
-        if user.has_perm("cases.change_referral"):
-            context["triage_count"] = (
-                Referral.objects.visible_to(user).filter(state=Referral.State.SUBMITTED).count()
-            )
-        if user.has_perm("panels.view_panelmeeting"):
-            context["next_meetings"] = (
-                PanelMeeting.objects.visible_to(user)
-                .filter(date__gte=today)
-                .annotate(item_count=Count("items"))
-                .order_by("date")[:3]
-            )
-        if user.has_perm("cases.add_referral") and membership.role == Role.SCHOOL_STAFF:
-            context["school_referrals"] = (
-                Referral.objects.visible_to(user)
-                .for_list()
-                .exclude(state=Referral.State.WITHDRAWN)
-                .order_by("-created_at")[:10]
-            )
-        if user.has_perm("cases.view_fairaccesscase"):
-            cases = FairAccessCase.objects.visible_to(user)
-            context["fair_access"] = cases.aggregate(
-                waiting_answer=Count("pk", filter=Q(state=FairAccessCase.State.ALLOCATED)),
-                to_allocate=Count(
-                    "pk",
-                    filter=Q(state__in=[FairAccessCase.State.AGREED, FairAccessCase.State.REFUSED]),
-                ),
-                overdue=Count(
-                    "pk",
-                    filter=Q(
-                        state__in=[FairAccessCase.State.AGREED, FairAccessCase.State.REFUSED],
-                        allocation_due__lt=today,
-                    ),
-                ),
-            )
-        if user.has_perm("placements.view_placement") and membership.role in (
-            Role.LA_OFFICER,
-            Role.PROVIDER_STAFF,
-            Role.SCHOOL_STAFF,
-        ):
-            placements = Placement.objects.visible_to(user)
-            context["caseload"] = placements.aggregate(
-                offered=Count("pk", filter=Q(state=Placement.State.OFFERED)),
-                running=Count(
-                    "pk", filter=Q(state__in=[Placement.State.ACCEPTED, Placement.State.ACTIVE])
-                ),
-            )
-            context["placement_alerts"] = alerts(
-                placements,
-                moves=PupilMove.objects.visible_to(user),
-                providers=ProviderOrganisation.objects.visible_to(user)
-                if membership.role == Role.LA_OFFICER
-                else None,
-            )
-        if membership.role == Role.DIRECTOR:
-            context.update(_director(membership.la))
-        if membership.role == Role.LA_OFFICER:
-            context.update(_officer(user))
-        if membership.role in (Role.SCHOOL_STAFF, Role.TRUST_LEAD):
-            context["accountability"] = _accountability(user, membership)
-        if user.has_perm("cases.view_deadline"):
-            open_deadlines = Deadline.objects.visible_to(user).open()
-            context["deadline_counts"] = open_deadlines.aggregate(
-                overdue=Count("pk", filter=Q(due_on__lt=today)),
-                today=Count("pk", filter=Q(due_on=today)),
-                week=Count("pk", filter=Q(due_on__gt=today, due_on__lte=today + timedelta(days=7))),
-            )
+        for panel in HOME_PANELS.get(membership.role, []):
+            context.update(panel(user, membership, today))
         return context
 
 
-def _director(la) -> dict:
+# The panels of the home pages, one function each: (user, membership, today) -> context. Each
+# checks the permission its records need as well, so a panel given to the wrong role shows nothing.
+
+
+def _la_summary(user, membership, today) -> dict:
+    summary = (
+        LocalAuthority.objects.visible_to(user)
+        .annotate(
+            school_count=Count("schools", filter=Q(schools__is_open=True), distinct=True),
+            trust_count=Count("schools__trust", distinct=True),
+            provider_count=Count("providers", distinct=True),
+        )
+        .get(pk=membership.la_id)
+    )
+    return {"la_summary": summary}
+
+
+def _trust_schools(user, membership, today) -> dict:
+    schools = School.objects.visible_to(user).for_list()
+    return {"schools": schools[:HOME_SCHOOLS_SHOWN], "school_count": schools.count()}
+
+
+def _provider(user, membership, today) -> dict:
+    return {"provider": ProviderOrganisation.objects.visible_to(user).select_related("la").first()}
+
+
+def _school(user, membership, today) -> dict:
+    return {"school": School.objects.visible_to(user).for_list().first()}
+
+
+def _recent_exclusions(user, membership, today) -> dict:
+    if not user.has_perm("cases.view_exclusion"):
+        return {}
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    recent = Exclusion.objects.visible_to(user).filter(recorded_at__gte=since)
+    if membership.role == Role.SCHOOL_STAFF:
+        recent = recent.filter(school_id=membership.school_id)
+    return {
+        "recent_exclusions": recent.for_list().order_by("-recorded_at")[:RECENT_EXCLUSIONS_SHOWN],
+        "recent_count": recent.count(),
+        "recent_days": RECENT_DAYS,
+    }
+
+
+def _triage(user, membership, today) -> dict:
+    if not user.has_perm("cases.change_referral"):
+        return {}
+    submitted = Referral.objects.visible_to(user).filter(state=Referral.State.SUBMITTED)
+    return {"triage_count": submitted.count()}
+
+
+def _next_meetings(user, membership, today) -> dict:
+    if not user.has_perm("panels.view_panelmeeting"):
+        return {}
+    meetings = (
+        PanelMeeting.objects.visible_to(user)
+        .filter(date__gte=today)
+        .annotate(item_count=Count("items"))
+        .order_by("date")[:3]
+    )
+    return {"next_meetings": meetings}
+
+
+def _school_referrals(user, membership, today) -> dict:
+    if not user.has_perm("cases.add_referral"):
+        return {}
+    referrals = (
+        Referral.objects.visible_to(user)
+        .for_list()
+        .exclude(state=Referral.State.WITHDRAWN)
+        .order_by("-created_at")[:10]
+    )
+    return {"school_referrals": referrals}
+
+
+def _fair_access(user, membership, today) -> dict:
+    if not user.has_perm("cases.view_fairaccesscase"):
+        return {}
+    to_allocate = [FairAccessCase.State.AGREED, FairAccessCase.State.REFUSED]
+    counts = FairAccessCase.objects.visible_to(user).aggregate(
+        waiting_answer=Count("pk", filter=Q(state=FairAccessCase.State.ALLOCATED)),
+        to_allocate=Count("pk", filter=Q(state__in=to_allocate)),
+        overdue=Count("pk", filter=Q(state__in=to_allocate, allocation_due__lt=today)),
+    )
+    return {"fair_access": counts}
+
+
+def _placements(user, membership, today) -> dict:
+    if not user.has_perm("placements.view_placement"):
+        return {}
+    placements = Placement.objects.visible_to(user)
+    running = [Placement.State.ACCEPTED, Placement.State.ACTIVE]
+    return {
+        "caseload": placements.aggregate(
+            offered=Count("pk", filter=Q(state=Placement.State.OFFERED)),
+            running=Count("pk", filter=Q(state__in=running)),
+        ),
+        "placement_alerts": alerts(
+            placements,
+            moves=PupilMove.objects.visible_to(user),
+            providers=ProviderOrganisation.objects.visible_to(user)
+            if membership.role == Role.LA_OFFICER
+            else None,
+        ),
+    }
+
+
+def _deadlines(user, membership, today) -> dict:
+    if not user.has_perm("cases.view_deadline"):
+        return {}
+    counts = (
+        Deadline.objects.visible_to(user)
+        .open()
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            today=Count("pk", filter=Q(due_on=today)),
+            week=Count("pk", filter=Q(due_on__gt=today, due_on__lte=today + timedelta(days=7))),
+        )
+    )
+    return {"deadline_counts": counts}
+
+
+def _director(user, membership, today) -> dict:
     """The director's dashboard: the LA's figures this school year, suppressed, with charts."""
-    figures = la_figures_recent(la, current_school_year())
+    figures = la_figures_recent(membership.la, current_school_year())
     headline = figures["headline"]
     return {
         "figures": figures,
@@ -167,7 +197,7 @@ def _director(la) -> dict:
     }
 
 
-def _accountability(user, membership) -> dict:
+def _accountability(user, membership, today) -> dict:
     """A school's or trust's own figures beside the LA's, per 100 pupils, suppressed."""
     schools = School.objects.visible_to(user)
     if membership.role == Role.SCHOOL_STAFF:
@@ -176,7 +206,7 @@ def _accountability(user, membership) -> dict:
     else:
         la = schools.first().la if schools.exists() else None
     if la is None:
-        return {}
+        return {"accountability": {}}
     year = current_school_year()
     # The school's or trust's own figures, recounted at most every 5 minutes like the LA's.
     scope = (
@@ -226,15 +256,17 @@ def _accountability(user, membership) -> dict:
             "due": (la.pex_quota_charge or 0) * over,
         }
     return {
-        "table": table,
-        "on_roll": own["headline"]["on_roll"],
-        "la": la,
-        "quota": quota,
-        "counted_at": own["counted_at"],
+        "accountability": {
+            "table": table,
+            "on_roll": own["headline"]["on_roll"],
+            "la": la,
+            "quota": quota,
+            "counted_at": own["counted_at"],
+        }
     }
 
 
-def _officer(user) -> dict:
+def _officer(user, membership, today) -> dict:
     """The officer's picture of the service: referrals by state, placements by provider and tier."""
     labels = dict(Referral.State.choices)
     states = (
@@ -258,3 +290,44 @@ def _officer(user) -> dict:
             (row["provider__name"], tiers[row["tier"]], row["n"]) for row in running
         ],
     }
+
+
+# Which panels each role's home page shows, in the order they are worked out.
+HOME_PANELS = {
+    Role.LA_OFFICER: [
+        _la_summary,
+        _recent_exclusions,
+        _triage,
+        _next_meetings,
+        _fair_access,
+        _placements,
+        _officer,
+        _deadlines,
+    ],
+    Role.LA_ADMIN: [_la_summary],
+    Role.PANEL_MEMBER: [
+        _la_summary,
+        _recent_exclusions,
+        _next_meetings,
+        _fair_access,
+        _deadlines,
+    ],
+    Role.DIRECTOR: [_la_summary, _director],
+    Role.SCHOOL_STAFF: [
+        _school,
+        _recent_exclusions,
+        _school_referrals,
+        _fair_access,
+        _placements,
+        _accountability,
+        _deadlines,
+    ],
+    Role.TRUST_LEAD: [
+        _trust_schools,
+        _recent_exclusions,
+        _fair_access,
+        _accountability,
+        _deadlines,
+    ],
+    Role.PROVIDER_STAFF: [_provider, _recent_exclusions, _placements],
+}

@@ -1,0 +1,1 @@
+"""Suspensions and permanent exclusions, their moves, and the statutory clocks counted from them."""

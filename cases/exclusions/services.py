@@ -1,3 +1,7 @@
+"""Exclusions and their statutory clocks: recording a suspension or permanent exclusion, its
+moves (Exclusion.MOVES), and the deadlines counted from them in school days (domain.md section 1;
+School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012)."""
+
 from datetime import date
 
 from django.db import transaction
@@ -239,4 +243,6 @@ def deadline_mark_met(*, deadline: Deadline, on: date, by: User) -> None:
 
 
 def school_year_suspension_days(pupil: Pupil, on: date) -> float:
+    """School days of suspension the pupil has had this school year, across schools: the 45-day
+    cap (Education Act 2002 s51A; suspension guidance, domain.md section 1)."""
     return pupil_suspension_days(pupil, school_year_of(on))

@@ -1,3 +1,8 @@
+"""The Fair Access Protocol's casework: a case opened for an unplaced child in an eligible group,
+the panel's agreement (the 20-school-day clock), the school asked, its answer, and a direction
+after a refusal (School Admissions Code 2021 para 3.17; DfE Fair Access guidance 2021; domain.md
+section 3). Every move goes through FairAccessCase.MOVES."""
+
 from datetime import date
 
 from django.db import transaction
@@ -219,6 +224,9 @@ def fair_access_direction_decided(
     decided_on: date,
     start_date: date | None = None,
 ) -> FairAccessAllocation:
+    """The direction's outcome: the LA's direction of a maintained school, or the Secretary of
+    State's of an academy (Admissions Code para 3.17); directed, the school admits from a start
+    date; not directed, the case is back with the panel to ask another school."""
     case = _locked(case, version)
     if case.state != FairAccessCase.State.ESCALATED:
         raise Refused("This case has not been escalated")

@@ -1,3 +1,6 @@
+"""Pupils and school rolls: one record per UPN per LA, every removal from a roll with its reason
+(off-rolling is watched for), changes versioned and stale edits refused (security bar)."""
+
 from datetime import date
 
 from django.db import transaction
@@ -77,5 +80,6 @@ def pupil_update(*, pupil: Pupil, by: User, version: int, **changes) -> Pupil:
 
 
 def current_school(pupil: Pupil) -> School | None:
+    """The school whose roll the pupil is on now (the open enrolment), or None."""
     enrolment = pupil.enrolments.filter(left_on__isnull=True).select_related("school").first()
     return enrolment.school if enrolment else None

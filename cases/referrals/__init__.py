@@ -1,0 +1,1 @@
+"""AP referrals from schools: the draft in sections, evidence, submission and the LA's triage."""

@@ -14,6 +14,15 @@ from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
 
 
+class Tier(models.TextChoices):
+    """The SEND and AP Improvement Plan's three tiers of alternative provision (domain.md section
+    4): the one list for referrals, panel decisions and placements."""
+
+    TIER_1 = "tier_1", "Targeted support in mainstream school"
+    TIER_2 = "tier_2", "Time-limited placement"
+    TIER_3 = "tier_3", "Transitional placement"
+
+
 class ReferralQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in (Role.LA_OFFICER, Role.PANEL_MEMBER):
@@ -45,12 +54,14 @@ class Referral(Stateful, models.Model):
         MID_YEAR_ARRIVAL = "mid_year_arrival", "Mid-year arrival"
         NO_SPECIALIST_PROVISION = "no_specialist", "Lack of specialist provision"
 
-    class Provision(models.TextChoices):
-        # The SEND and AP Improvement Plan's three tiers (domain.md section 4).
-        TIER_1 = "tier_1", "Tier 1: targeted support in mainstream school"
-        TIER_2 = "tier_2", "Tier 2: time-limited placement"
-        TIER_3 = "tier_3", "Tier 3: transitional placement"
-        HEALTH_TUITION = "health_tuition", "Tuition or online learning for health needs"
+    # What the school asks for: one of the tiers, or tuition for health needs.
+    Provision = models.TextChoices(
+        "Provision",
+        [
+            *[(t.name, (t.value, f"Tier {n}: {t.label.lower()}")) for n, t in enumerate(Tier, 1)],
+            ("HEALTH_TUITION", ("health_tuition", "Tuition or online learning for health needs")),
+        ],
+    )
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"

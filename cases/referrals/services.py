@@ -1,3 +1,7 @@
+"""AP referrals from a school to the LA: the draft, its evidence, submission (consent required),
+the LA's triage (more information, signposting, acceptance to panel) and withdrawal. Every move
+goes through Referral.MOVES and leaves a ReferralEvent for the history both sides see."""
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +48,8 @@ def referral_start(*, pupil: Pupil, by: User) -> Referral:
 
 @transaction.atomic
 def referral_update(*, referral: Referral, by: User, version: int, **answers) -> Referral:
+    """Change the answers of a draft (or a referral being answered), refusing a stale copy; a
+    submitted referral can no longer be changed."""
     locked = lock_current(Referral.objects, referral.pk, version)
     if not locked.is_editable:
         raise Refused("This referral has been submitted: it can no longer be changed")
@@ -94,6 +100,7 @@ def referral_submit(*, referral: Referral, by: User, version: int | None = None)
 
 @transaction.atomic
 def referral_request_info(*, referral: Referral, by: User, question: str, version: int) -> Referral:
+    """The LA asks the school for more information; the referral waits for the answer."""
     if not question.strip():
         raise Refused("Say what information you need", field="message")
     return referral_move(
@@ -117,6 +124,8 @@ def referral_answer(*, referral: Referral, by: User, answer: str, version: int) 
 
 @transaction.atomic
 def referral_signpost(*, referral: Referral, by: User, reason: str, version: int) -> Referral:
+    """The LA signposts the school elsewhere (another service or support) with its reason; the
+    referral closes."""
     if not reason.strip():
         raise Refused("Say where the school is signposted to, and why", field="message")
     return referral_move(
@@ -126,6 +135,8 @@ def referral_signpost(*, referral: Referral, by: User, reason: str, version: int
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, by: User, version: int, note: str = "") -> Referral:
+    """The LA accepts the referral to the panel: it goes on the next agenda whose cut-off is after
+    this (panels.services.agenda)."""
     return referral_move(
         _locked_referral(referral, version),
         Referral.State.ACCEPTED,
@@ -136,6 +147,7 @@ def referral_accept(*, referral: Referral, by: User, version: int, note: str = "
 
 @transaction.atomic
 def referral_withdraw(*, referral: Referral, by: User, reason: str, version: int) -> Referral:
+    """The school withdraws the referral, with its reason."""
     if not reason.strip():
         raise Refused("Say why the referral is withdrawn", field="message")
     return referral_move(
@@ -164,6 +176,7 @@ def evidence_add(*, referral: Referral, by: User, name: str, content: bytes) -> 
 
 @transaction.atomic
 def evidence_remove(*, document: EvidenceDocument, by: User) -> None:
+    """Remove an uploaded document, and its file, while the referral is still a draft."""
     if not document.referral.is_editable:
         raise Refused("Documents can only be removed while the referral is a draft")
     storage, path = document.file.storage, document.file.name

@@ -1,0 +1,1 @@
+"""The panel's services, one module a stage: meetings, agenda, decisions, minutes."""

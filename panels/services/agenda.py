@@ -1,3 +1,7 @@
+"""The panel's agenda: built from referrals accepted before the cut-off, new permanent
+exclusions' 6th-day checks, Fair Access cases and placements due back, and items deferred; reordered
+until the pack is issued."""
+
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -174,6 +178,7 @@ def _placements_for_panel(meeting: PanelMeeting) -> list[tuple[Placement, str]]:
 
 @transaction.atomic
 def agenda_item_add(*, meeting: PanelMeeting, title: str) -> AgendaItem:
+    """The officer adds an item of other business before the pack is issued."""
     if not meeting.agenda_open:
         raise Refused("The pack has been issued: the agenda can no longer change")
     if not title.strip():
@@ -186,6 +191,7 @@ def agenda_item_add(*, meeting: PanelMeeting, title: str) -> AgendaItem:
 
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, up: bool) -> None:
+    """Move an item up or down the agenda until the pack is issued."""
     meeting = PanelMeeting.objects.select_for_update().get(pk=item.meeting_id)
     if not meeting.agenda_open:
         raise Refused("The pack has been issued: the agenda can no longer change")
@@ -202,6 +208,7 @@ def agenda_item_move(*, item: AgendaItem, up: bool) -> None:
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem) -> None:
+    """Take an item off the agenda until the pack is issued; its business waits for the next."""
     if not item.meeting.agenda_open:
         raise Refused("The pack has been issued: the agenda can no longer change")
     item.delete()

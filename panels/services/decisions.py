@@ -1,3 +1,5 @@
+"""The panel's decisions on its items, and the actions it gives people."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -135,6 +137,7 @@ def action_add(
     due_on: date,
     item: AgendaItem | None = None,
 ) -> Action:
+    """Give someone an action with a due date, while the minutes are open."""
     refuse_unless_runs_meeting(by, meeting)
     if meeting.locked:
         raise Refused("The minutes are approved: add a later amendment instead")

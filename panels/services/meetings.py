@@ -1,3 +1,6 @@
+"""Panel meetings: the schedule on the LA's term-time calendar, members, attendance and quorum,
+declarations of interest, and starting the meeting."""
+
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -5,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from approvision.records import Refused, transition
-from organisations.calendar import SchoolCalendar
+from organisations.calendar import SchoolCalendar, school_year_of
 from organisations.models import User
 from panels.access import refuse_unless_runs_meeting
 from panels.models import (
@@ -44,6 +47,7 @@ def panel_meetings_schedule(*, series: PanelSeries, first: date, last: date) -> 
 
 @transaction.atomic
 def meeting_start(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
+    """The chair or an officer opens the live meeting once the pack has gone out."""
     locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     refuse_unless_runs_meeting(by, locked)
     if locked.status != PanelMeeting.Status.PACK_ISSUED:
@@ -53,6 +57,7 @@ def meeting_start(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
 
 @transaction.atomic
 def attendance_record(*, meeting: PanelMeeting, by: User, present: set[int]) -> None:
+    """Record who attended, until the minutes are approved."""
     refuse_unless_runs_meeting(by, meeting)
     if meeting.locked:
         raise Refused("The minutes are approved: attendance can no longer change")
@@ -64,6 +69,7 @@ def attendance_record(*, meeting: PanelMeeting, by: User, present: set[int]) -> 
 
 
 def quorate(meeting: PanelMeeting) -> bool:
+    """Quorate: at least the meeting's quorum present, the chair among them."""
     present = [m for m in meeting.members.all() if m.attended]
     return len(present) >= meeting.quorum and any(m.role == PanelMember.Role.CHAIR for m in present)
 
@@ -108,7 +114,7 @@ def meeting_create(
 def panel_schedule_term(*, la, by: User) -> list[PanelMeeting]:
     """Every series' meetings from today to the end of the school year, on the LA's term dates."""
     today = timezone.localdate()
-    end = date(today.year + (1 if today.month >= 9 else 0), 8, 31)
+    end = date(school_year_of(today) + 1, 8, 31)
     made = []
     for series in PanelSeries.objects.filter(la=la):
         made += panel_meetings_schedule(series=series, first=today, last=end)
@@ -137,6 +143,7 @@ def member_candidates(meeting: PanelMeeting):
 
 @transaction.atomic
 def member_add(*, meeting: PanelMeeting, by: User, user: User, role: str) -> PanelMember:
+    """Add a member to the meeting (one chair at most)."""
     refuse_unless_runs_meeting(by, meeting)
     if meeting.locked:
         raise Refused("The minutes are approved: membership can no longer change")
@@ -149,6 +156,7 @@ def member_add(*, meeting: PanelMeeting, by: User, user: User, role: str) -> Pan
 
 @transaction.atomic
 def member_remove(*, member: PanelMember, by: User) -> None:
+    """Take a member off the meeting before it starts."""
     refuse_unless_runs_meeting(by, member.meeting)
     if member.meeting.locked:
         raise Refused("The minutes are approved: membership can no longer change")

@@ -1,3 +1,6 @@
+"""The minutes: built up as decisions are made, approved by the chair (a stored PDF that locks
+the meeting), then corrected only by amendments."""
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,6 +20,7 @@ from panels.services.meetings import quorate
 
 
 def minutes_context(meeting: PanelMeeting) -> dict:
+    """What the minutes show: members, items with their decisions, actions, quorum."""
     return {
         "meeting": meeting,
         "members": meeting.members.select_related("user"),
@@ -49,6 +53,7 @@ def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
 
 @transaction.atomic
 def minutes_amend(*, meeting: PanelMeeting, by: User, text: str) -> MinutesAmendment:
+    """Record a correction to approved minutes; the approved PDF stays as it was."""
     refuse_unless_runs_meeting(by, meeting)
     if not meeting.locked:
         raise Refused("Change the minutes directly until they are approved")

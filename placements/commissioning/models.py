@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from approvision.records import Stateful
 from cases.pupils.models import Pupil, caseload_pupils
-from cases.referrals.models import Referral
+from cases.referrals.models import Referral, Tier
 from organisations.models import ProviderOrganisation, School
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
@@ -88,10 +88,7 @@ class Placement(Stateful, models.Model):
         SCHOOL = "school", "Commissioned by the school"
         LA = "la", "Arranged by the local authority"
 
-    class Tier(models.TextChoices):
-        TIER_1 = "tier_1", "Targeted support in mainstream"
-        TIER_2 = "tier_2", "Time-limited placement"
-        TIER_3 = "tier_3", "Transitional placement"
+    Tier = Tier  # the one list of tiers (cases.referrals.models)
 
     class Funding(models.TextChoices):
         HIGH_NEEDS = "high_needs", "High needs block"

@@ -1,3 +1,8 @@
+"""Placements: the offer (from the panel, an officer or a school's own commissioning), the
+provider's answer, the end; the provider's sight of the pupil while it lasts; capacity and the
+pupil's hours within full time. Arranging alternative provision (DfE, February 2025); Education Act
+1996 s19; domain.md section 4. Every move goes through Placement.MOVES."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,10 +26,12 @@ MAX_HOURS = Decimal("40")
 
 
 def caseload_group(provider: ProviderOrganisation) -> Group:
+    """The provider's caseload group, whose object permissions let its staff see placed pupils."""
     return Group.objects.get_or_create(name=provider.caseload_group_name)[0]
 
 
 def caseload_grant(placement: Placement) -> None:
+    """Let the provider's staff see the pupil from the offer (django-guardian object permission)."""
     assign_perm("cases.view_pupil", caseload_group(placement.provider), placement.pupil)
 
 
@@ -42,6 +49,8 @@ def _still_needed(placement: Placement, today: date) -> bool:
 
 
 def caseload_revoke_if_done(placement: Placement, today: date | None = None) -> bool:
+    """Take the provider's sight of the pupil back once no placement with it is live and the LA's
+    grace period after the last one has passed; True if it was taken back."""
     today = today or timezone.localdate()
     if _still_needed(placement, today):
         return False
@@ -257,6 +266,7 @@ def placement_notify(*, pupil: Pupil, by: User, **terms) -> Placement:
 
 
 def placement_locked(placement: Placement, version: int) -> Placement:
+    """The placement locked for a change, refusing a stale copy."""
     return lock_current(
         Placement.objects.select_related("pupil__la", "provider"), placement.pk, version
     )
@@ -307,6 +317,8 @@ def placement_end(
     reason: str,
     destination: str = "",
 ) -> Placement:
+    """End a live placement on a past date with its reason; a Year 11 leaver needs their post-16
+    destination. The provider keeps sight of the pupil for the LA's grace period."""
     placement = placement_locked(placement, version)
     if placement.state not in Placement.LIVE_STATES:
         raise Refused("This placement is not running")

@@ -1,0 +1,1 @@
+"""Managed moves and off-site directions: tracked like placements, but not AP."""

@@ -1,3 +1,6 @@
+"""Managed moves and off-site directions: tracked like placements, but not AP (exclusions
+guidance paras 48-50; Education Act 2002 s29A; domain.md section 1, pupil movement)."""
+
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -25,6 +28,9 @@ def move_record(
     parent_consent_on: date | None = None,
     notice_given_on: date | None = None,
 ) -> PupilMove:
+    """Record a managed move (both schools' and the parents' consent, a 6-week review) or an
+    off-site direction (written notice at least 2 school days before it starts, reviewed every 30
+    days): domain.md section 1."""
     school = current_school(pupil)
     if school is None:
         raise Refused("The pupil is not on a school's roll")

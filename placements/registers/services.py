@@ -1,3 +1,6 @@
+"""The provider's register (DfE attendance codes, 2024 registration regulations reg 10) and its
+weekly or half-termly returns to the LA."""
+
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -16,6 +19,7 @@ from placements.registers.models import (
 
 
 def week_start(day: date) -> date:
+    """The Monday of the week a day falls in."""
     return day - timedelta(days=day.weekday())
 
 

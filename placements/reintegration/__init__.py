@@ -1,0 +1,1 @@
+"""Reintegration plans back to school, and the follow-ups that check the return held."""

@@ -1,3 +1,7 @@
+"""Reintegration plans (school, steps, target, outcome) and the 6- and 12-week follow-ups that
+check the return held. Arranging alternative provision (2025): AP is an intervention, not a
+destination."""
+
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -46,6 +50,7 @@ def reintegration_update(
     returned_on: date | None = None,
     outcome: str = "",
 ) -> ReintegrationPlan:
+    """Record how the plan stands (ReintegrationPlan.MOVES); a return needs the date it happened."""
     plan = lock_current(ReintegrationPlan.objects, plan.pk, version)
     if status == ReintegrationPlan.Status.RETURNED:
         if returned_on is None:
@@ -63,6 +68,7 @@ def reintegration_update(
 
 
 def follow_up_due(plan: ReintegrationPlan, weeks: int) -> date | None:
+    """When the follow-up `weeks` after the return is due, or None before the pupil has returned."""
     return plan.returned_on + timedelta(weeks=weeks) if plan.returned_on else None
 
 

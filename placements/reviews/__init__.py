@@ -1,0 +1,1 @@
+"""Placement reviews at the LA's interval, and what they decide."""

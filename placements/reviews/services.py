@@ -1,3 +1,6 @@
+"""Placement reviews at the LA's interval (at least half-termly: Arranging alternative provision,
+2025), with their decision: continue, extend, start reintegration, escalate to panel, or end."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +31,9 @@ def review_record(
     end_reason: str = "",
     notes: str = "",
 ) -> Review:
+    """Record a review of a running placement and act on its decision: extending moves the
+    planned end (within full time), ending ends the placement, and the next review is set at the
+    LA's interval moved to a school day."""
     placement = placement_locked(placement, version)
     if placement.state not in (Placement.State.ACTIVE, Placement.State.ACCEPTED):
         raise Refused("Reviews are held while the placement runs")
