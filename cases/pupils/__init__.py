@@ -1,1 +1,1 @@
-"""Pupils and their school rolls: the record, its UPN, history, search, imports, who may change it."""
+"""Pupils and their school rolls: the record, its UPN, history, search, imports, who may edit it."""
