@@ -14,6 +14,12 @@ from approvision.forms import show_refusal
 from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
+from cases.fair_access.access import (
+    fair_access_step_for,
+    may_escalate,
+    may_see_oversight,
+    sees_as_la,
+)
 from cases.fair_access.forms import (
     FairAccessAgreeForm,
     FairAccessAllocateForm,
@@ -35,9 +41,6 @@ from cases.fair_access.services import (
 )
 from cases.pupils.models import Pupil
 from organisations.models import LocalAuthority
-from organisations.roles import Role
-
-LA_CASE_ROLES = (Role.LA_OFFICER, Role.PANEL_MEMBER)
 
 
 def _case(user, pk) -> FairAccessCase:
@@ -102,32 +105,22 @@ class FairAccessOpenView(PermissionRequiredMixin, FormView):
 
 
 def _step_forms(user, case: FairAccessCase, bound=None):
-    """The one step this user can take on this case now, as (name, form), or None."""
-    membership = user.membership_or_none()
-    role = membership.role if membership else None
+    """The form for the one step this user may take on this case now (access.py), or None."""
+    step = fair_access_step_for(user, case)
     initial = {"version": case.version}
-    State = FairAccessCase.State
-    if role == Role.LA_OFFICER and case.state == State.REFERRED:
+    if step == "agree":
         initial["agreed_on"] = timezone.localdate()
-        return "agree", FairAccessAgreeForm(bound, initial=initial)
-    if (
-        role in LA_CASE_ROLES
-        and case.state in (State.AGREED, State.REFUSED)
-        and user.has_perm("cases.change_fairaccesscase")
-    ):
-        return "allocate", FairAccessAllocateForm(bound, initial=initial, la=case.la)
-    if case.state == State.ALLOCATED and user.has_perm("cases.change_fairaccessallocation"):
-        allocation = case.allocations.order_by("-allocated_on", "-pk").first()
-        if role == Role.LA_OFFICER or (
-            role == Role.SCHOOL_STAFF and membership.school_id == allocation.school_id
-        ):
-            return "answer", FairAccessAnswerForm(bound, initial=initial)
-    if role == Role.LA_OFFICER and case.state == State.ESCALATED:
-        return "direction", FairAccessDirectionForm(bound, initial=initial)
-    if role == Role.LA_OFFICER and case.state == State.ACCEPTED:
+        return step, FairAccessAgreeForm(bound, initial=initial)
+    if step == "allocate":
+        return step, FairAccessAllocateForm(bound, initial=initial, la=case.la)
+    if step == "answer":
+        return step, FairAccessAnswerForm(bound, initial=initial)
+    if step == "direction":
+        return step, FairAccessDirectionForm(bound, initial=initial)
+    if step == "start":
         allocation = case.allocations.order_by("-allocated_on", "-pk").first()
         initial["started_on"] = allocation.start_date
-        return "start", FairAccessStartForm(bound, initial=initial)
+        return step, FairAccessStartForm(bound, initial=initial)
     return None
 
 
@@ -146,7 +139,7 @@ class FairAccessDetailView(PermissionRequiredMixin, TemplateView):
             action=PupilRead.Action.VIEW_FAIR_ACCESS,
         )
         membership = user.membership_or_none()
-        la_view = membership.role in LA_CASE_ROLES
+        la_view = sees_as_la(user)
         step = kwargs.get("step_form") or _step_forms(user, case)
         if step:
             step[1].helper.form_action = reverse("cases:fair_access_step", args=[case.pk, step[0]])
@@ -168,8 +161,7 @@ class FairAccessDetailView(PermissionRequiredMixin, TemplateView):
             else [],
             "step": step[0] if step else None,
             "form": step[1] if step else None,
-            "can_escalate": membership.role == Role.LA_OFFICER
-            and case.state == FairAccessCase.State.REFUSED,
+            "can_escalate": may_escalate(user) and case.state == FairAccessCase.State.REFUSED,
             "la_view": la_view,
         }
 
@@ -193,7 +185,7 @@ class FairAccessStepView(FairAccessDetailView):
         case = _case(request.user, kwargs["pk"])
         name = kwargs["step"]
         if name == "escalate":
-            if request.user.role != Role.LA_OFFICER:
+            if not may_escalate(request.user):
                 raise PermissionDenied
             try:
                 fair_access_escalate(
@@ -258,9 +250,9 @@ class FairAccessOversightView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        membership = user.membership_or_none()
-        if membership is None or membership.role not in LA_CASE_ROLES:
+        if not may_see_oversight(user):
             raise PermissionDenied
+        membership = user.membership_or_none()
         la = get_object_or_404(LocalAuthority.objects.visible_to(user), pk=membership.la_id)
         phases = []
         trusts: dict[str, dict] = {}

@@ -16,7 +16,7 @@ from audit.services import audit_pupil_read
 from cases.pupils.models import Pupil
 from organisations.models import ProviderOrganisation
 from organisations.roles import Role
-from placements.access import provider_only
+from placements.access import may_end_placement, provider_only
 from placements.alerts import alert_conditions, alerts
 from placements.commissioning.forms import AnswerForm, EndForm, FilterForm, PlacementForm
 from placements.commissioning.models import ALL_SESSIONS, SESSIONS, Placement
@@ -153,7 +153,7 @@ class PlacementDetailView(PermissionRequiredMixin, TemplateView):
             and plan is not None,
             "can_end": user.has_perm("placements.change_placement")
             and placement.state in Placement.LIVE_STATES
-            and membership.role in (Role.LA_OFFICER, Role.PROVIDER_STAFF),
+            and may_end_placement(user, placement),
             "review_overdue": placement.review_overdue(today),
             "threshold": placement.pupil.la.attendance_threshold,
         }
@@ -233,10 +233,8 @@ class EndView(PlacementFormView):
     success_message = "The placement has ended"
 
     def check(self, user):
-        if user.role not in (Role.LA_OFFICER, Role.PROVIDER_STAFF):
+        if not may_end_placement(user, self.placement):
             raise PermissionDenied
-        if user.role == Role.PROVIDER_STAFF:
-            provider_only(user, self.placement)
 
     def act(self, data):
         placement_end(placement=self.placement, by=self.request.user, **data)
