@@ -20,7 +20,7 @@ from stdnum.gb import upn as stdnum_upn
 from cases.exclusions.models import Exclusion
 from cases.pupils.models import Enrolment, Pupil
 from demo.large_la_casework import Casework
-from demo.names import FIRST, LAST
+from demo.names import BATCH, FIRST, LAST
 from organisations.calendar import school_year_of
 from organisations.models import (
     LocalAuthority,
@@ -34,7 +34,6 @@ from organisations.roles import Role
 from organisations.services import membership_set
 from providers.models import DueDiligence, ProviderProfile
 
-BATCH = 5000
 SUSPENSIONS_PER_PUPIL = 0.105  # England 2023/24
 PEX_PER_PUPIL = 0.0012
 REASONS = ["PA", "VP", "VA", "DM", "BU", "RA", "DR", "MT", "DA", "SM", "PP", "AP"]

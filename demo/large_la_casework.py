@@ -12,8 +12,7 @@ from stdnum.gb import upn as stdnum_upn
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
 from cases.pupils.models import Enrolment, Pupil
 from cases.referrals.models import Referral
-from demo.large_la import BATCH
-from demo.names import FIRST, LAST
+from demo.names import BATCH, FIRST, LAST
 from panels.models import AgendaItem, Decision, PanelMeeting
 from panels.services.agenda import agenda_build
 from placements.commissioning.models import ALL_SESSIONS, Placement

@@ -1,5 +1,7 @@
 """First names and surnames as common in English schools as they are (about 1% of pupils share
-a surname): for the generated LA."""
+a surname): for the generated LA; and how many rows it writes at a time."""
+
+BATCH = 5000
 
 FIRST = """Oliver George Harry Noah Jack Leo Arthur Muhammad Oscar Charlie Jacob Thomas Henry
 William
