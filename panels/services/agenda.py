@@ -10,7 +10,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from approvision.records import Refused, transition
+from approvision.records import Refused, lock_current, transition
 from cases.exclusions.models import Exclusion
 from cases.fair_access.models import FairAccessCase
 from cases.referrals.models import Referral
@@ -192,7 +192,7 @@ def agenda_item_add(*, meeting: PanelMeeting, title: str) -> AgendaItem:
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, up: bool) -> None:
     """Move an item up or down the agenda until the pack is issued."""
-    meeting = PanelMeeting.objects.select_for_update().get(pk=item.meeting_id)
+    meeting = lock_current(PanelMeeting.objects, item.meeting_id, None)
     if not meeting.agenda_open:
         raise Refused("The pack has been issued: the agenda can no longer change")
     items = list(meeting.items.order_by("position", "pk"))
@@ -217,7 +217,7 @@ def agenda_item_remove(*, item: AgendaItem) -> None:
 @transaction.atomic
 def pack_issue(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
     """The pack: the agenda and a summary of each case, as a tagged PDF for members."""
-    locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = lock_current(PanelMeeting.objects, meeting.pk, None)
     if not locked.agenda_open:
         raise Refused("The pack has already been issued")
     if not locked.items.exists():

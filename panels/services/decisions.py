@@ -109,7 +109,7 @@ def decision_record(
     transition(locked, AgendaItem.Status.DECIDED, by=by, reason=decision.get_outcome_display())
     referral = locked.referral
     if referral is not None and outcome != Outcome.DEFER:
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral = lock_current(Referral.objects, referral.pk, None)
         referral.outcome = _outcome_words(decision)
         to = Referral.State.MORE_INFO if outcome == Outcome.MORE_INFO else Referral.State.DECIDED
         referral_move(referral, to, by=by, message=referral.outcome)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from approvision.records import Refused, transition
+from approvision.records import Refused, lock_current, transition
 from organisations.calendar import SchoolCalendar, school_year_of
 from organisations.models import User
 from panels.access import refuse_unless_runs_meeting
@@ -48,7 +48,7 @@ def panel_meetings_schedule(*, series: PanelSeries, first: date, last: date) -> 
 @transaction.atomic
 def meeting_start(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
     """The chair or an officer opens the live meeting once the pack has gone out."""
-    locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = lock_current(PanelMeeting.objects, meeting.pk, None)
     refuse_unless_runs_meeting(by, locked)
     if locked.status != PanelMeeting.Status.PACK_ISSUED:
         raise Refused("Issue the pack before the meeting starts")

@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from approvision.records import Refused, transition
+from approvision.records import Refused, lock_current, transition
 from organisations.models import User
 from panels.access import refuse_unless_runs_meeting
 from panels.models import (
@@ -33,7 +33,7 @@ def minutes_context(meeting: PanelMeeting) -> dict:
 @transaction.atomic
 def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
     """The chair approves the minutes: they are stored as a PDF and lock the meeting."""
-    locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = lock_current(PanelMeeting.objects, meeting.pk, None)
     if not locked.members.filter(user=by, role=PanelMember.Role.CHAIR).exists():
         raise Refused("Only the chair approves the minutes")
     if locked.locked:

@@ -24,7 +24,7 @@ def reintegration_plan_record(
     steps: list[dict],
 ) -> ReintegrationPlan:
     """The plan to return: the school, the target date, and steps with owners and dates."""
-    placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    placement = lock_current(Placement.objects, placement.pk, None)
     if hasattr(placement, "reintegration"):
         raise Refused("This placement already has a reintegration plan")
     if placement.state not in (Placement.State.ACTIVE, Placement.State.ACCEPTED):
