@@ -1,5 +1,9 @@
-"""Form parts shared by every app."""
+"""Form parts shared by every app: the GOV.UK form helper and date input, a fast select, and
+putting a service's refusal on its field."""
 
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -49,3 +53,28 @@ def show_refusal(form: forms.Form, error: Exception) -> None:
     of the form when it names none the form has, so the error summary links to it."""
     field = getattr(error, "field", None)
     form.add_error(field if field in form.fields else None, str(error))
+
+
+def gds_helper(*layout) -> FormHelper:
+    """Every form here: GOV.UK markup, small bold labels, and no browser validation popups
+    (the Design System reports errors in its own summary and messages)."""
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*layout)
+    return helper
+
+
+def date_field(label: str, *, required: bool = True, hint: str = "") -> DateInputField:
+    """A GOV.UK date input (day, month, year boxes) with messages that name the date."""
+    field = DateInputField(
+        label=label,
+        required=required,
+        require_all_fields=False,
+        help_text=hint or "For example, 1 9 2026",
+    )
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    field.error_messages["invalid"] = f"The {label.lower()} must be a real date"
+    return field

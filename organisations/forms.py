@@ -1,18 +1,15 @@
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
     Field,
     Fieldset,
     Fixed,
     Fluid,
-    Layout,
     Size,
     Submit,
 )
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from approvision.forms import ModelChoiceField
+from approvision.forms import ModelChoiceField, date_field, gds_helper
 from organisations.models import (
     LocalAuthority,
     NonSchoolDay,
@@ -24,17 +21,6 @@ from organisations.models import (
 from organisations.roles import ROLE_ORGANISATION_FIELD, Role
 
 INVALID_CREDENTIALS = "Enter a correct username and password"
-
-
-def gds_helper(*layout) -> FormHelper:
-    """Every form here: GOV.UK markup, small bold labels, and no browser validation popups
-    (the Design System reports errors in its own summary and messages)."""
-    helper = FormHelper()
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.attrs = {"novalidate": ""}
-    helper.layout = Layout(*layout)
-    return helper
 
 
 class SignInForm(forms.Form):
@@ -203,20 +189,6 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             Field.text("new_password2", field_width=Fixed.TWENTY),
             Submit("submit", "Change password"),
         )
-
-
-def date_field(label: str, *, required: bool = True, hint: str = "") -> DateInputField:
-    """A GOV.UK date input (day, month, year boxes) with messages that name the date."""
-    field = DateInputField(
-        label=label,
-        required=required,
-        require_all_fields=False,
-        help_text=hint or "For example, 1 9 2026",
-    )
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    field.error_messages["invalid"] = f"The {label.lower()} must be a real date"
-    return field
 
 
 class TermForm(forms.Form):

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
-from organisations.forms import gds_helper
+from approvision.forms import gds_helper
 
 MAX_IMPORT_BYTES = 15 * 1024 * 1024
 

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from approvision.forms import gds_helper
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.pupils.models import Pupil
-from organisations.forms import gds_helper
 from organisations.roles import Role
 from rights.models import LegalHold
 from rights.subject_access import subject_access_export

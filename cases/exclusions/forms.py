@@ -1,9 +1,8 @@
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Size, Submit
 from django import forms
 
-from approvision.forms import ModelChoiceField
+from approvision.forms import ModelChoiceField, date_field, gds_helper
 from cases.exclusions.models import Deadline, Exclusion, ExclusionReason
-from organisations.forms import date_field, gds_helper
 from organisations.models import School
 
 REASON_CHOICES = [("", "Select a reason"), *ExclusionReason.choices]

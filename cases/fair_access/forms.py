@@ -1,9 +1,8 @@
 from crispy_forms_gds.layout import Field, Fixed, Submit
 from django import forms
 
-from approvision.forms import ModelChoiceField
+from approvision.forms import ModelChoiceField, date_field, gds_helper
 from cases.fair_access.models import FairAccessGroup
-from organisations.forms import date_field, gds_helper
 from organisations.models import School
 
 

@@ -4,10 +4,9 @@ from crispy_forms_gds.layout import Field, Fieldset, Fixed, Hidden, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from approvision.forms import ModelChoiceField
+from approvision.forms import ModelChoiceField, date_field, gds_helper
 from cases.pupils.identifiers import upn_normalise, upn_validator
 from cases.pupils.models import Enrolment, Pupil
-from organisations.forms import date_field, gds_helper
 from organisations.models import LocalAuthority, School
 
 

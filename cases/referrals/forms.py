@@ -1,8 +1,8 @@
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Size, Submit
 from django import forms
 
+from approvision.forms import gds_helper
 from cases.referrals.models import Referral
-from organisations.forms import gds_helper
 
 
 class ReferralForm(forms.Form):

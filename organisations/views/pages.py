@@ -11,9 +11,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from organisations.forms import (
-    SearchForm,
-)
+from organisations.forms import SearchForm
 from organisations.import_views import CsvImportView
 from organisations.models import (
     LocalAuthority,

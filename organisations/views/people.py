@@ -13,10 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from approvision.records import Refused
-from organisations.forms import (
-    PasswordChangeForm,
-    UserAddForm,
-)
+from organisations.forms import PasswordChangeForm, UserAddForm
 from organisations.models import (
     User,
 )

@@ -17,11 +17,7 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.forms import (
-    INVALID_CREDENTIALS,
-    CodeForm,
-    SignInForm,
-)
+from organisations.forms import INVALID_CREDENTIALS, CodeForm, SignInForm
 from organisations.models import (
     User,
 )

@@ -1,8 +1,7 @@
 from crispy_forms_gds.layout import Field, Fixed, Size, Submit
 from django import forms
 
-from approvision.forms import ModelChoiceField
-from organisations.forms import date_field, gds_helper
+from approvision.forms import ModelChoiceField, date_field, gds_helper
 from organisations.models import ProviderOrganisation
 from placements.commissioning.models import Placement
 from placements.fields import hours_field, sessions_field, text_field, version_field

@@ -1,7 +1,7 @@
 from crispy_forms_gds.layout import Field, Fixed, Submit
 from django import forms
 
-from organisations.forms import date_field, gds_helper
+from approvision.forms import date_field, gds_helper
 from placements.fields import text_field
 from placements.registers.models import ProviderReturn
 

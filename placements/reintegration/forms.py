@@ -1,8 +1,7 @@
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size, Submit
 from django import forms
 
-from approvision.forms import ModelChoiceField
-from organisations.forms import date_field, gds_helper
+from approvision.forms import ModelChoiceField, date_field, gds_helper
 from organisations.models import School
 from placements.fields import YES_NO, text_field, version_field
 from placements.reintegration.models import ReintegrationPlan
