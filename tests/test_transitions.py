@@ -1,10 +1,15 @@
 """Every model with a status moves through approvision.records.transition, by its allowed-moves
 table (house style 4): the table is complete, and an illegal move is refused with nothing saved."""
 
+from datetime import date
+
 import pytest
 from django.apps import apps
 
 from approvision.records import Refused, state_field, stateful_models, transition
+from cases.exclusions.models import Exclusion
+from cases.exclusions.services import exclusion_transition
+from tests.cases.test_exclusions import demo, record  # noqa: F401 - demo is the fixture
 
 # The models with a status field, named here so that a new one must be added to the table too.
 EXPECTED = {
@@ -61,3 +66,20 @@ def test_an_illegal_move_is_refused_and_nothing_is_saved(label, monkeypatch):
     assert "cannot become" in str(refusal.value)
     assert getattr(record, field) == final
     assert saved == []
+
+
+def test_a_move_records_who_made_it_and_why_in_the_records_history(demo):  # noqa: F811
+    pex = record(demo, kind=Exclusion.Kind.PERMANENT, end_date=None, sessions=None)
+    moved = exclusion_transition(
+        exclusion=pex,
+        to=Exclusion.State.UPHELD,
+        by=demo["senco"],
+        on=date(2026, 11, 12),
+        version=pex.version,
+        note="The board met on 12 November",
+    )
+    last = moved.history.order_by("-history_id").first()
+    assert last.state == Exclusion.State.UPHELD
+    assert last.history_user == demo["senco"]
+    assert last.history_change_reason == "The board met on 12 November"
+    assert moved.version == pex.version + 1
