@@ -77,7 +77,8 @@ def save_versioned(obj: models.Model, *fields: str, by=None, reason: str = "") -
     """Save a change to a versioned record that is not a move of its status: the named `fields`
     (every field when none are named) and the next version, with who and why in its history."""
     obj.version += 1
-    obj._history_user = by
+    if by is not None:  # otherwise simple-history takes the request's user, if there is one
+        obj._history_user = by
     if reason:
         obj._change_reason = reason[:100]
     obj.save(update_fields=[*fields, "version"] if fields else None)
@@ -110,8 +111,10 @@ def transition(obj: models.Model, to: str, *, by, reason: str = "", **changes) -
         setattr(obj, name, value)
     if hasattr(obj, "version"):
         obj.version += 1
-    # Read by django-simple-history when it writes the history row for this save.
-    obj._history_user = by
+    # Read by django-simple-history when it writes the history row for this save (with no `by`,
+    # a task's move, it takes the request's user if there is one).
+    if by is not None:
+        obj._history_user = by
     why = reason or f"{state_label(model, current)} to {state_label(model, to)}"
     obj._change_reason = why[:100]
     obj.save()
