@@ -83,6 +83,18 @@ def test_demo_otp_prints_the_current_code_of_a_demo_account(capsys, settings):
     assert capsys.readouterr().out.split()[0] == totp_code(secret)
 
 
+@pytest.mark.usefixtures("db")
+def test_show_demo_accounts_prints_where_the_service_is_and_every_account(capsys, settings):
+    # What `make run` prints when it starts (it failed to import once, unseen by the suite).
+    call_command("load_demo", *SMALL)
+    accounts = json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())
+    capsys.readouterr()
+    call_command("show_demo_accounts", "--url", "http://127.0.0.1:8123")
+    out = capsys.readouterr().out
+    assert "approvision is running at http://127.0.0.1:8123" in out
+    assert all(account["username"] in out for account in accounts)
+
+
 def test_demo_has_placements_in_every_state_with_their_history(db):
     from placements.commissioning.models import Placement
     from placements.moves.models import PupilMove

@@ -3,7 +3,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from organisations.management.commands.load_demo import accounts_table
+from demo.management.commands.load_demo import accounts_table
 
 
 class Command(BaseCommand):
