@@ -154,11 +154,14 @@ def _decide_in_the_past(rng, meeting, item, chair, providers) -> None:
             outcomes_sought="Attendance above 90%; a reintegration plan by the first review.",
             first_review_date=start + timedelta(days=42),
         )
+    decided_at = timezone.make_aware(datetime.combine(meeting.date, time(14)))
     decision = Decision.objects.create(
         item=item,
         outcome=outcome,
         decided_by=chair,
-        decided_at=timezone.make_aware(datetime.combine(meeting.date, time(14))),
+        decided_at=decided_at,
+        # Told at the time: the e-mail sweeper must not send a term of old decisions on start.
+        notified_at=decided_at,
         **fields,
     )
     transition(item, AgendaItem.Status.DECIDED, by=chair)

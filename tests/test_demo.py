@@ -49,6 +49,11 @@ def test_demo_is_a_realistic_small_la(db):
     assert northmoor.providers.exclude(kind="pru").count() >= 4
     assert northmoor.terms.filter(school_year=2025).count() == 6
     assert northmoor.terms.filter(school_year=2026).count() == 6
+    # Past decisions were e-mailed at the time: none waits for the e-mail sweeper.
+    from panels.models import Decision
+
+    assert Decision.objects.exists()
+    assert not Decision.objects.filter(notified_at__isnull=True).exists()
 
 
 def test_demo_has_a_year_of_exclusions_at_national_rates(db):
