@@ -7,13 +7,21 @@ from django.core.exceptions import PermissionDenied
 from organisations.roles import Role
 
 
-def provider_only(user, placement):
+def is_placements_provider(user, placement) -> bool:
+    """Staff of the provider the placement is with: they answer it, keep its register and send
+    its returns."""
     membership = user.membership_or_none()
-    if membership is None or membership.provider_id != placement.provider_id:
+    return membership is not None and membership.provider_id == placement.provider_id
+
+
+def provider_only(user, placement):
+    """For the pages and the API: anyone else is refused outright (403)."""
+    if not is_placements_provider(user, placement):
         raise PermissionDenied
 
 
 def may_end_placement(user, placement) -> bool:
+    """The LA's officers, or the provider's own staff."""
     membership = user.membership_or_none()
     if membership is None:
         return False

@@ -19,6 +19,7 @@ from cases.referrals.models import Referral
 from organisations.calendar import SchoolCalendar, long_date
 from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
+from placements.access import is_placements_provider, may_end_placement
 from placements.commissioning.models import ALL_SESSIONS, Placement
 from providers.services import placement_blockers, provider_profile
 
@@ -284,6 +285,8 @@ def placement_answer(
 ) -> Placement:
     """The provider accepts the offer (confirming the session pattern) or declines it."""
     placement = placement_locked(placement, version)
+    if not is_placements_provider(by, placement):
+        raise Refused("Only the provider the placement is offered to can answer it")
     if placement.state != Placement.State.OFFERED:
         raise Refused("This placement has already been answered")
     answered = {"answered_by": by, "answered_at": timezone.now()}
@@ -320,6 +323,8 @@ def placement_end(
     """End a live placement on a past date with its reason; a Year 11 leaver needs their post-16
     destination. The provider keeps sight of the pupil for the LA's grace period."""
     placement = placement_locked(placement, version)
+    if not may_end_placement(by, placement):
+        raise Refused("Only the local authority's officers or the provider can end a placement")
     if placement.state not in Placement.LIVE_STATES:
         raise Refused("This placement is not running")
     if ended_on < placement.start_date:

@@ -164,6 +164,27 @@ def _running(placed, weeks_ago=3):
     )
 
 
+def test_only_the_provider_answers_and_only_the_la_or_provider_ends_with_nothing_saved(placed):
+    # The services ask placements/access.py as the pages do: a school cannot answer or end.
+    placement = offer(placed)
+    school = placed["users"]["school_staff"]
+    with pytest.raises(Refused, match="Only the provider"):
+        placement_answer(
+            placement=placement, by=school, version=placement.version, accept=True,
+            sessions=["mon_am"],
+        )  # fmt: skip
+    running = _running({**placed, "pupil": PupilFactory(la=placed["home"])}, weeks_ago=1)
+    with pytest.raises(Refused, match="officers or the provider"):
+        placement_end(
+            placement=running, by=school, version=running.version,
+            ended_on=timezone.localdate(), reason=Placement.EndReason.MOVED_ON,
+        )  # fmt: skip
+    placement.refresh_from_db()
+    running.refresh_from_db()
+    assert placement.state == Placement.State.OFFERED and placement.answered_by is None
+    assert running.state == Placement.State.ACTIVE and running.ended_on is None
+
+
 def test_accepting_confirms_the_sessions_and_starts_a_placement_already_due(placed):
     placement = _running(placed)
     assert placement.state == Placement.State.ACTIVE
