@@ -40,9 +40,20 @@ def fair_access_step_for(user, case: FairAccessCase) -> str | None:
     return None
 
 
+def runs_casework(user) -> bool:
+    """The LA's officers run a case: the panel's agreement, escalation, the direction's outcome
+    and the child's start are theirs to record."""
+    return user.role == Role.LA_OFFICER
+
+
+def may_allocate(user) -> bool:
+    """The panel (the LA's officers and members with the permission) chooses the school."""
+    return sees_as_la(user) and user.has_perm("cases.change_fairaccesscase")
+
+
 def may_escalate(user) -> bool:
     """A refusal is escalated to a direction by the LA's officers."""
-    return user.role == Role.LA_OFFICER
+    return runs_casework(user)
 
 
 def may_see_oversight(user) -> bool:

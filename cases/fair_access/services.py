@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvision.records import Refused, lock_current, transition
+from cases.fair_access.access import may_allocate, runs_casework
 from cases.fair_access.ledger import CLOCK_SCHOOL_DAYS, PHASES, SPECIAL_TYPES, recommend
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
 from cases.pupils.models import Enrolment, Pupil
@@ -78,6 +79,8 @@ def fair_access_agree(
 ) -> FairAccessCase:
     """The panel agrees to consider the case: the 20-school-day clock to allocate a place starts,
     counted on the LA's calendar."""
+    if not runs_casework(by):
+        raise Refused("Only the local authority's officers record this step")
     case = _locked(case, version)
     if case.state != FairAccessCase.State.REFERRED:
         raise Refused("The panel has already agreed to consider this case")
@@ -109,6 +112,8 @@ def fair_access_allocate(
     """The panel asks a school to admit the child. Another school than the first recommended
     needs the panel's reason, recorded."""
     today = today or timezone.localdate()
+    if not may_allocate(by):
+        raise Refused("Only the panel allocates a school")
     case = _locked(case, version)
     if case.state not in (FairAccessCase.State.AGREED, FairAccessCase.State.REFUSED):
         raise Refused("A school is allocated once the panel has agreed to consider the case")
@@ -196,6 +201,8 @@ def fair_access_answer(
 def fair_access_escalate(*, case: FairAccessCase, by: User, version: int) -> FairAccessAllocation:
     """A refusal goes to a direction: the LA directs a maintained school; for an academy the LA
     asks the Secretary of State (through the ESFA)."""
+    if not runs_casework(by):
+        raise Refused("Only the local authority's officers record this step")
     case = _locked(case, version)
     if case.state != FairAccessCase.State.REFUSED:
         raise Refused("Only a refusal can be escalated")
@@ -227,6 +234,8 @@ def fair_access_direction_decided(
     """The direction's outcome: the LA's direction of a maintained school, or the Secretary of
     State's of an academy (Admissions Code para 3.17); directed, the school admits from a start
     date; not directed, the case is back with the panel to ask another school."""
+    if not runs_casework(by):
+        raise Refused("Only the local authority's officers record this step")
     case = _locked(case, version)
     if case.state != FairAccessCase.State.ESCALATED:
         raise Refused("This case has not been escalated")
@@ -253,6 +262,8 @@ def fair_access_start(
     *, case: FairAccessCase, by: User, version: int, started_on: date
 ) -> FairAccessCase:
     """The child starts: they join the school's roll and the case closes."""
+    if not runs_casework(by):
+        raise Refused("Only the local authority's officers record this step")
     case = _locked(case, version)
     if case.state != FairAccessCase.State.ACCEPTED:
         raise Refused("The child starts once a school has admitted them")

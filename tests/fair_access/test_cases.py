@@ -311,3 +311,30 @@ def test_the_kept_ledger_follows_every_change_it_counts(fa):
     assert {r.row.name: r.row for r in recommend(case)}["Harbridge Academy"].places_free == 10
     # The same records twice: the second reading is the kept one, and equal.
     assert [r.row for r in recommend(case)] == [r.row for r in recommend(case)]
+
+
+def test_the_services_ask_who_may_take_each_step_and_save_nothing_when_refused(fa):
+    # cases/fair_access/access.py, asked by the services as by the pages: a school's staff may
+    # neither record the panel's agreement nor choose the school.
+    case = _open(fa)
+    with pytest.raises(Refused, match="officers record this step"):
+        fair_access_agree(
+            case=case,
+            by=fa["users"]["school_staff"],
+            version=case.version,
+            agreed_on=case.referred_on,
+        )
+    case.refresh_from_db()
+    assert case.state == FairAccessCase.State.REFERRED and case.agreed_on is None
+    agreed = fair_access_agree(
+        case=case, by=fa["users"]["la_officer"], version=case.version, agreed_on=case.referred_on
+    )
+    with pytest.raises(Refused, match="Only the panel allocates"):
+        fair_access_allocate(
+            case=agreed,
+            by=fa["users"]["school_staff"],
+            version=agreed.version,
+            school=fa["schools"]["harbridge"],
+            reason="Chosen",
+        )
+    assert not FairAccessAllocation.objects.exists()
