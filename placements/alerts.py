@@ -1,3 +1,5 @@
+"""The alerts on the home pages and the placement list: one rule for each, for counts and lists."""
+
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q

@@ -1,3 +1,5 @@
+"""Form fields the placement rooms' forms share: text, hours a week, sessions, the version."""
+
 from django import forms
 
 from placements.commissioning.models import SESSIONS

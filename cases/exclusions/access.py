@@ -1,3 +1,5 @@
+"""Who may record a pupil's exclusions: the school whose roll they are on, its trust, or the LA."""
+
 from cases.pupils.access import works_with_school
 from cases.pupils.models import Pupil
 from cases.pupils.services import current_school

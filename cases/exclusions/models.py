@@ -1,3 +1,6 @@
+"""Suspensions and permanent exclusions with their DfE reason codes, their moves (MOVES) and
+events, and the statutory deadlines counted from them."""
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models

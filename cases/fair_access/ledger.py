@@ -1,3 +1,14 @@
+"""Fair Access: the ledger of what each school has taken, and the recommendation of whose turn it
+is (with its reasons in plain words). The steps of a case are in services.py.
+
+The ledger counts, for a year group over this school year and the last, each school's in-year
+Fair Access admissions, permanently excluded pupils it admitted in year, looked-after and EHCP
+pupils it admitted in year, and its Fair Access refusals. A school's share of the next child is
+its size against the size of the candidate schools; the school furthest below its share comes
+first. Full schools take part (domain.md section 3: no school is exempt for being full), and a
+refusal never moves a school down the list.
+"""
+
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta

@@ -1,3 +1,6 @@
+"""Who may change a pupil's record, beyond seeing it (`visible_to`): one place for the pages and
+the API, so both refuse the same things."""
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 

@@ -1,3 +1,6 @@
+"""Pupils and the school rolls they are on (enrolments, with the reason for every removal), their
+scope by role (`visible_to`), the names search and the provider's caseload grants."""
+
 from datetime import date
 
 from django.apps import apps

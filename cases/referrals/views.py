@@ -13,7 +13,7 @@ from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.pupils.models import Pupil
-from cases.referrals.access import is_referrers_school
+from cases.referrals.access import is_referrers_school, triages_referral
 from cases.referrals.forms import EvidenceForm, ReferralForm, ReferralMessageForm
 from cases.referrals.models import EvidenceDocument, Referral
 from cases.referrals.services import (
@@ -89,7 +89,7 @@ class ReferralDetailView(PermissionRequiredMixin, TemplateView):
             action=PupilRead.Action.VIEW_REFERRAL,
         )
         own_school = is_referrers_school(user, referral)
-        officer = user.has_perm("cases.change_referral") and not own_school
+        officer = triages_referral(user, referral)
         state = Referral.State
         return {
             **super().get_context_data(**kwargs),

@@ -1,3 +1,6 @@
+"""The placement in alternative provision: tier, dates, hours and sessions, cost and funding, its
+states (MOVES), and the scope by role (`visible_to`)."""
+
 from datetime import date
 
 from django.conf import settings

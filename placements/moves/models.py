@@ -1,3 +1,5 @@
+"""Managed moves and off-site directions, with their reviews: tracked like placements, not AP."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,3 +1,5 @@
+"""The provider's register (DfE attendance codes, a mark a session) and its returns to the LA."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

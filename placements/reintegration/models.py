@@ -1,3 +1,5 @@
+"""Reintegration plans back to school, their steps, and the follow-ups at 6 and 12 weeks."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,3 +1,5 @@
+"""A placement's reviews and their decisions."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
