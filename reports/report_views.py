@@ -1,6 +1,5 @@
 """The report archive, asking for a report, its progress, downloads, and CSV exports."""
 
-import csv
 import uuid
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from approvision.spreadsheets import csv_writer
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
@@ -139,7 +139,7 @@ class TableExportView(PermissionRequiredMixin, View):
         audit_pupil_read(request=request, pupil_ids=[], action=PupilRead.Action.EXPORT)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(shown.columns)
         for row in shown.rows:
             writer.writerow(["" if cell is None else cell for cell in row])
@@ -174,7 +174,7 @@ class CensusExtractView(PermissionRequiredMixin, View):
         )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="ap-census-{day:%Y-%m-%d}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [
                 "UPN",

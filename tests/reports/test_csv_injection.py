@@ -1,0 +1,71 @@
+"""Every CSV the service writes neutralises a cell a spreadsheet would run as a formula (OWASP CSV
+injection; hardening finding 1): names planted by anyone who can name a pupil or a school come out
+as text."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from approvision.spreadsheets import neutralised
+from cases.pupils.models import Pupil
+from organisations.models import ProviderOrganisation, School, Trust, User
+from reports.report_views import EXPORTABLE
+from tests.placements.conftest import offer, placed  # noqa: F401 - placed is the fixture
+from tests.reports.test_reports import demo  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = [
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\tTabbed=1+1",
+    "\r=1+1",
+]
+
+
+def _cells(response) -> list[list[str]]:
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_each_formula_start_is_neutralised_and_figures_stay_figures():
+    for payload in PAYLOADS:
+        assert neutralised(payload) == "'" + payload
+    assert neutralised("Smith") == "Smith"
+    assert neutralised(-2) == -2 and neutralised(None) == ""
+
+
+def test_the_census_extract_writes_planted_pupil_names_as_text(placed, sign_in):  # noqa: F811
+    # An LA-funded placement starting today is in today's extract, whatever day it is.
+    Pupil.objects.filter(pk=placed["pupil"].pk).update(
+        legal_last_name=PAYLOADS[0], legal_first_name=PAYLOADS[1]
+    )
+    offer(placed, start_date=timezone.localdate())
+    rows = _cells(sign_in(placed["officer"]).get(reverse("reports:census")))
+    assert [row[1:3] for row in rows[1:]] == [["'" + PAYLOADS[0], "'" + PAYLOADS[1]]]
+    assert not any(
+        cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row
+    )
+
+
+@pytest.mark.parametrize("table", EXPORTABLE)
+def test_every_dashboard_table_writes_planted_names_as_text(demo, sign_in, table):  # noqa: F811
+    # Every name an LA administrator or an import can set (schools, trusts, providers) is planted.
+    for model in (School, Trust, ProviderOrganisation):
+        for n, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True)):
+            model.objects.filter(pk=pk).update(name=f"{PAYLOADS[n % len(PAYLOADS)]} {n}")
+    rows = _cells(
+        sign_in(User.objects.get(username="director")).get(reverse("reports:export", args=[table]))
+    )
+    assert len(rows) > 1
+    assert not any(
+        cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row
+    )
+    if table in ("by_school", "by_trust"):
+        names = [row[0] for row in rows[1:] if row[0] not in ("Total", "Maintained schools")]
+        assert names and all(name.startswith("'") for name in names)
