@@ -68,14 +68,22 @@ def user_create(
     return user
 
 
-def _sessions_end(*, user: User) -> None:
+def _sessions_end(*, user: User, keep: str | None = None) -> None:
     user_id = str(user.pk)
     stale = [
         session.session_key
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == user_id
+        if session.get_decoded().get("_auth_user_id") == user_id and session.session_key != keep
     ]
     Session.objects.filter(session_key__in=stale).delete()
+
+
+def _access_end(*, user: User, keep_session: str | None = None) -> None:
+    """End every way in the user had: their sessions (but the one they are changing their own
+    password in) and every API token. After a password reset, a second-factor reset, a password
+    change or disabling, nothing issued before may still work (hardening finding 2)."""
+    _sessions_end(user=user, keep=keep_session)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 @transaction.atomic
@@ -87,7 +95,7 @@ def user_disable(*, user: User) -> None:
     """
     user.is_active = False
     user.save(update_fields=["is_active"])
-    _sessions_end(user=user)
+    _access_end(user=user)
 
 
 def _check_administers(*, by: User, user: User) -> None:
@@ -158,7 +166,7 @@ def user_reset_password(*, by: User, user: User) -> str:
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    _sessions_end(user=user)
+    _access_end(user=user)
     return password
 
 
@@ -167,16 +175,18 @@ def user_reset_second_factor(*, by: User, user: User) -> None:
     """For a lost phone: the next sign-in sets up a new authenticator app."""
     _check_administers(by=by, user=user)
     TOTPDevice.objects.filter(user=user).delete()
-    _sessions_end(user=user)
+    _access_end(user=user)
 
 
 @transaction.atomic
-def user_change_password(*, user: User, password: str) -> None:
-    """The user changes their own password (Django's validators), keeping this session."""
+def user_change_password(*, user: User, password: str, session_key: str | None = None) -> None:
+    """The user changes their own password (Django's validators): this session (`session_key`)
+    stays signed in; their other sessions and every API token end."""
     validate_password(password, user)
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    _access_end(user=user, keep_session=session_key)
 
 
 def totp_device_for_setup(*, user: User) -> TOTPDevice:

@@ -200,7 +200,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("organisations:account")
 
     def form_valid(self, form):
-        user_change_password(user=self.request.user, password=form.cleaned_data["new_password1"])
+        user_change_password(
+            user=self.request.user,
+            password=form.cleaned_data["new_password1"],
+            session_key=self.request.session.session_key,
+        )
         # Keep this session signed in (Django ends the others when the password changes).
         update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, "Your password has been changed")
