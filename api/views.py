@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.paging import Paging
+from api.permissions import PASSWORD_TO_CHOOSE, SignedInWithOwnPassword
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.exclusions.access import recording_school
@@ -95,7 +96,7 @@ PRECONDITION_ERRORS = {
 
 
 class ApiViewSet(viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
+    permission_classes = [SignedInWithOwnPassword, RolePermission]
     pagination_class = Paging
     lookup_value_regex = r"[0-9]{1,18}"
     filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
@@ -453,6 +454,8 @@ class TokenView(APIView):
             user=user, code=data["otp_token"], request=request._request
         ):
             raise exceptions.AuthenticationFailed("The username, password or code is not right")
+        if user.must_change_password:
+            raise exceptions.PermissionDenied(PASSWORD_TO_CHOOSE)
         token, key = api_token_issue(user=user, name=data.get("name", ""))
         return Response(
             {"token": key, "expires_at": token.expires_at}, status=status.HTTP_201_CREATED

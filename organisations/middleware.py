@@ -62,6 +62,8 @@ class PasswordChangeRequiredMiddleware:
         user = request.user
         if user.is_authenticated and user.must_change_password:
             match = request.resolver_match
+            if match is not None and match.namespace == "api":
+                return None  # the API answers for itself, in JSON (api.permissions)
             if match is None or match.view_name not in self.allowed:
                 return redirect("organisations:password_change")
         return None

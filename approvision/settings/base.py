@@ -208,7 +208,7 @@ REST_FRAMEWORK = {
         "api.authentication.ApiTokenAuthentication",
         "api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedInWithOwnPassword"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerUserApiThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "api.paging.Paging",

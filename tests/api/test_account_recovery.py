@@ -1,4 +1,5 @@
-"""Account recovery ends every way in (hardening finding 2): after an administrator resets the
+"""Account recovery ends every way in (hardening finding 2), and the API refuses a one-time password
+(finding 3): after an administrator resets the
 password or the second factor, after the user changes their own password, and after the account is
 disabled and enabled again, no API token issued before works, and no other session is signed in."""
 
@@ -66,3 +67,37 @@ def test_changing_your_own_password_keeps_this_session_and_ends_the_others(world
     ]
     assert kept == [here.session.session_key]
     assert elsewhere.session.session_key not in kept
+
+
+def test_the_api_refuses_a_user_still_on_a_one_time_password(world, sign_in, client):
+    # Hardening finding 3: the pages send such a user to change it; the API answered 200 and
+    # issued a token for the administrator's one-time password.
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from tests.conftest import totp_code
+    from tests.factories import TOTP_SECRET
+
+    user, admin = world["users"]["la_officer"], world["users"]["la_admin"]
+    one_time = user_reset_password(by=admin, user=user)
+    session = sign_in(User.objects.get(pk=user.pk), client)
+    refused = session.get("/api/v1/schools/")
+    assert refused.status_code == 403
+    assert "Choose your own password first" in refused.json()["detail"]
+    asked = {"username": user.username, "password": one_time, "otp_token": totp_code(TOTP_SECRET)}
+    answer = APIClient().post("/api/v1/auth/token/", asked, format="json")
+    assert answer.status_code == 403
+    assert "Choose your own password first" in answer.json()["detail"]
+    assert not ApiToken.objects.filter(user=user).exists()
+    # Once they have chosen their own, the same way in works (a fresh code: each is used once).
+    user_change_password(user=User.objects.get(pk=user.pk), password="A new long passphrase 2026")
+    with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
+        asked = {
+            "username": user.username,
+            "password": "A new long passphrase 2026",
+            "otp_token": totp_code(TOTP_SECRET),
+        }
+        assert APIClient().post("/api/v1/auth/token/", asked, format="json").status_code == 201
