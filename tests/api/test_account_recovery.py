@@ -1,7 +1,7 @@
-"""Account recovery ends every way in (hardening finding 2), and the API refuses a one-time password
-(finding 3): after an administrator resets the
+"""Account recovery ends every way in (hardening finding 2): after an administrator resets the
 password or the second factor, after the user changes their own password, and after the account is
-disabled and enabled again, no API token issued before works, and no other session is signed in."""
+disabled and enabled again, no API token issued before works, and no other session is signed in.
+And the API refuses a user still on a one-time password (finding 3)."""
 
 import pytest
 from django.contrib.sessions.models import Session
