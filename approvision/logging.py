@@ -1,5 +1,6 @@
 """Log filters. A database outage is an expected event with a known answer (503): logged as one
-line, not a traceback per request (security bar G18)."""
+line, not a traceback per request (security bar G18). So is a refusal (401, 403, 404): it is
+already in the audit's denials, and a traceback per refusal hid the signal (hardening finding 6)."""
 
 import logging
 
@@ -15,4 +16,18 @@ class DatabaseOutageFilter(logging.Filter):
             record.exc_info = None
             record.exc_text = None
             record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+REFUSALS = frozenset({401, 403, 404, 405})
+
+
+class RefusalFilter(logging.Filter):
+    """A refused request (Django's "Forbidden (Permission denied): /path") as one line, with no
+    traceback: the refusal is expected, and audited."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) in REFUSALS and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
         return True

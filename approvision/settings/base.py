@@ -309,12 +309,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"outage": {"()": "approvision.logging.DatabaseOutageFilter"}},
+    "filters": {
+        "outage": {"()": "approvision.logging.DatabaseOutageFilter"},
+        "refusal": {"()": "approvision.logging.RefusalFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["outage"],
+            "filters": ["outage", "refusal"],
         }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
