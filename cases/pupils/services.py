@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 
 from approvision.records import Refused, lock_current, save_versioned
+from approvision.text import refuse_hidden_controls
 from cases.pupils.identifiers import upn_normalise
 from cases.pupils.models import Enrolment, Pupil
 from organisations.models import School, User
@@ -17,9 +18,20 @@ class DuplicatePupil(Refused):
         self.existing = existing
 
 
+# Names are shown in page titles and lists: none may carry hidden control characters.
+NAME_FIELDS = ["legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name"]
+NAME_LABELS = {
+    "legal_first_name": "First name",
+    "legal_last_name": "Last name",
+    "preferred_first_name": "Preferred first name",
+    "preferred_last_name": "Preferred last name",
+}
+
+
 @transaction.atomic
 def pupil_create(*, by: User, school: School, joined_on: date, upn: str, **details) -> Pupil:
     """Add a pupil on a school's roll. One record per UPN per LA (security bar: no duplicates)."""
+    refuse_hidden_controls(details, NAME_FIELDS, NAME_LABELS)
     upn = upn_normalise(upn)
     existing = Pupil.objects.filter(la_id=school.la_id, upn=upn).first()
     if existing is not None:
@@ -72,6 +84,7 @@ PUPIL_EDITABLE_FIELDS = [
 @transaction.atomic
 def pupil_update(*, pupil: Pupil, by: User, version: int, **changes) -> Pupil:
     """Change a pupil's details, refusing an edit made from a stale copy (the version seen)."""
+    refuse_hidden_controls(changes, NAME_FIELDS, NAME_LABELS)
     locked = lock_current(Pupil.objects, pupil.pk, version)
     for name in PUPIL_EDITABLE_FIELDS:
         if name in changes:

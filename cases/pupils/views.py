@@ -88,6 +88,9 @@ class PupilCreateView(PermissionRequiredMixin, FormView):
                 )
             form.add_error("upn", where)
             return self.form_invalid(form)
+        except Refused as error:
+            show_refusal(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, f"{pupil.name} added")
         return redirect("cases:pupil_detail", pk=pupil.pk)
 
@@ -212,7 +215,7 @@ class PupilEditView(PermissionRequiredMixin, FormView):
                 pupil=self.pupil, by=self.request.user, version=form.cleaned_data["version"], **data
             )
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Details saved")
         return redirect("cases:pupil_detail", pk=self.pupil.pk)
