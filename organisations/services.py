@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from approvision.records import Refused
+from approvision.text import refuse_hidden_controls
 from organisations.calendar_import import calendar_changed
 from organisations.models import (
     ApiToken,
@@ -123,6 +124,11 @@ def user_add(
     job_title: str = "",
 ) -> tuple[User, str]:
     """An LA administrator adds a user to an organisation in their LA, with a one-time password."""
+    refuse_hidden_controls(
+        {"first_name": first_name, "last_name": last_name, "job_title": job_title},
+        ["first_name", "last_name", "job_title"],
+        {"first_name": "First name", "last_name": "Last name", "job_title": "Job title"},
+    )
     in_scope = {
         "la": LocalAuthority.objects.visible_to(by),
         "school": School.objects.visible_to(by),

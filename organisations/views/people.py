@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from approvision.forms import show_refusal
 from approvision.records import Refused
 from organisations.forms import PasswordChangeForm, UserAddForm
 from organisations.models import (
@@ -93,7 +94,7 @@ class UserAddView(PermissionRequiredMixin, FormView):
                 job_title=data["job_title"],
             )
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
             return self.form_invalid(form)
         # Shown once on the next page, then gone: it is never stored anywhere else in clear.
         self.request.session[SHOWN_PASSWORD] = {"user": user.pk, "password": password}

@@ -83,6 +83,16 @@ def test_an_organisation_in_another_la_cannot_be_chosen(world, admin_client):
     assert not User.objects.filter(username="jbloggs").exists()
 
 
+def test_a_users_name_with_hidden_controls_is_refused_on_its_field(world, admin_client):
+    # Hardening finding 5: a right-to-left override would make a name read backwards on pages.
+    response = admin_client.post(
+        ADD, add_form(last_name="Bloggs\u202eevil", school=world["academy"].pk)
+    )
+    assert response.status_code == 200
+    assert "Last name must not contain control or text-direction characters" in response.text
+    assert not User.objects.filter(username="jbloggs").exists()
+
+
 def test_the_service_refuses_an_organisation_outside_the_administrators_la(world):
     with pytest.raises(Refused):
         user_add(
