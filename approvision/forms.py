@@ -1,6 +1,8 @@
 """Form parts shared by every app: the GOV.UK form helper and date input, a fast select, and
 putting a service's refusal on its field."""
 
+import datetime
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Size
@@ -66,9 +68,28 @@ def gds_helper(*layout) -> FormHelper:
     return helper
 
 
+class RealDateField(DateInputField):
+    """The GOV.UK date input, refusing with its own plain "must be a real date" message any day,
+    month or year that makes no date: 31 February, day 0, and numbers too big for a date at all
+    (which raised OverflowError, a server error: hardening finding 4), and years outside
+    1900-2100, which no date in a pupil's case can be."""
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = datetime.date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError) as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if not 1900 <= value.year <= 2100:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
 def date_field(label: str, *, required: bool = True, hint: str = "") -> DateInputField:
     """A GOV.UK date input (day, month, year boxes) with messages that name the date."""
-    field = DateInputField(
+    field = RealDateField(
         label=label,
         required=required,
         require_all_fields=False,

@@ -1,6 +1,4 @@
 from django.conf import settings
-from django.http import HttpResponse
-from django.template import loader
 
 
 class SecurityHeadersMiddleware:
@@ -36,6 +34,26 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.APPROVISION_MAX_REQUEST_BYTES:
-            body = loader.get_template("413.html").render({"service_name": settings.SERVICE_NAME})
-            return HttpResponse(body, status=413)
+            from organisations.views.pages import error_page
+
+            return error_page(request, "413.html", 413)
+        return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A NUL byte in the path or the query string is never meant: answer 400 before any view,
+    query or log row meets it (PostgreSQL text cannot hold one), and audit the refusal with the NUL
+    written as its escape. Hardening finding 4."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            from audit.services import audit_denial
+            from organisations.views.pages import error_page
+
+            audit_denial(request=request, status=400)
+            return error_page(request, "400.html", 400)
         return self.get_response(request)

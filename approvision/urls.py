@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("panels.urls")),
 ]
 
+handler400 = "organisations.views.pages.error_400"
 handler403 = "organisations.views.pages.error_403"
 handler404 = "organisations.views.pages.error_404"
 handler500 = "organisations.views.pages.error_500"

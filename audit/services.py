@@ -45,7 +45,8 @@ def audit_denial(*, request, status: int) -> Denial:
         role=membership.get_role_display() if membership else "",
         organisation=str(membership.organisation) if membership else "",
         method=request.method[:10],
-        path=request.path[:500],
+        # A NUL (refused with a 400 by approvision.middleware) cannot be stored in PostgreSQL text.
+        path=request.path.replace("\x00", "\\x00")[:500],
         status=status,
         ip_address=request.META.get("REMOTE_ADDR"),
     )

@@ -1,6 +1,7 @@
 """The weekly AP panel: meetings, members, the agenda, decisions, actions and minutes."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +22,9 @@ class PanelSeries(models.Model):
 
     la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="panel_series")
     name = models.CharField(max_length=100, default="Alternative provision panel")
-    weekday = models.PositiveSmallIntegerField(help_text="0 is Monday")
+    weekday = models.PositiveSmallIntegerField(
+        help_text="0 is Monday", validators=[MaxValueValidator(6, "Choose a day of the week")]
+    )
     start_time = models.TimeField()
     location = models.CharField(max_length=200, blank=True)
     cutoff_days_before = models.PositiveSmallIntegerField(default=7)

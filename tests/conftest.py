@@ -6,8 +6,10 @@ from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
 
 from organisations.roles import Role
+from organisations.services import api_token_issue
 from tests.factories import (
     AcademyFactory,
     LocalAuthorityFactory,
@@ -140,3 +142,17 @@ def assert_accessible():
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     return _check
+
+
+@pytest.fixture
+def api():
+    """An API client for a user, signed in with a token as a program would be."""
+
+    def _api(user):
+        client = APIClient()
+        if user is not None:
+            _, key = api_token_issue(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return _api

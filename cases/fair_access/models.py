@@ -3,6 +3,7 @@ school with that school's answer (domain.md section 3)."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -103,7 +104,9 @@ class FairAccessCase(Stateful, models.Model):
     unplaced_since = models.DateField()
     applications_tried = models.TextField(help_text="The in-year applications made, and answers")
     phase = models.CharField(max_length=10, choices=Phase.choices)
-    year_group = models.PositiveSmallIntegerField()
+    year_group = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(13, "The year group must be between reception (0) and 13")]
+    )
     home_district = models.CharField(
         "home postcode district", max_length=4, help_text="For example, NM4"
     )

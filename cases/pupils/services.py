@@ -36,7 +36,9 @@ def pupil_create(*, by: User, school: School, joined_on: date, upn: str, **detai
     existing = Pupil.objects.filter(la_id=school.la_id, upn=upn).first()
     if existing is not None:
         raise DuplicatePupil(existing)
-    pupil = Pupil.objects.create(la_id=school.la_id, upn=upn, **details)
+    pupil = Pupil(la_id=school.la_id, upn=upn, **details)
+    _refuse_need_without_sen(pupil)
+    pupil.save()
     Enrolment.objects.create(pupil=pupil, school=school, joined_on=joined_on)
     return pupil
 
@@ -89,7 +91,15 @@ def pupil_update(*, pupil: Pupil, by: User, version: int, **changes) -> Pupil:
     for name in PUPIL_EDITABLE_FIELDS:
         if name in changes:
             setattr(locked, name, changes[name])
+    _refuse_need_without_sen(locked)
     return save_versioned(locked, by=by)
+
+
+def _refuse_need_without_sen(pupil: Pupil) -> None:
+    # The rule of the check constraint pupil_primary_need_only_with_sen, in words, for the page,
+    # the API and the import alike.
+    if pupil.primary_need and pupil.sen_status == "N":
+        raise Refused("A primary need is recorded only for pupils with SEN", field="primary_need")
 
 
 def current_school(pupil: Pupil) -> School | None:

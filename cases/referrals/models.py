@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -92,7 +93,16 @@ class Referral(Stateful, models.Model):
     needs = models.TextField("needs", blank=True)
     interventions = models.TextField("interventions tried and their impact", blank=True)
     attendance_percent = models.DecimalField(
-        "attendance this year (%)", max_digits=4, decimal_places=1, null=True, blank=True
+        "attendance this year (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        # The check constraint's rule, here too so the API's serializer gives a field message.
+        validators=[
+            MinValueValidator(0, "Attendance must be between 0 and 100"),
+            MaxValueValidator(100, "Attendance must be between 0 and 100"),
+        ],
     )
     risk_assessment = models.TextField(blank=True)
     pupil_voice = models.TextField(blank=True)

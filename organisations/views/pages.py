@@ -65,14 +65,16 @@ class AccessibilityView(TemplateView):
 
 
 API_ERRORS = {
+    400: "The request could not be read: check the address and the body",
     403: "You may not do this",
     404: "Not found",
+    413: "The request is too big: documents must be smaller than 10 MB",
     500: "Something went wrong on our side",
     503: "The service is unavailable. Try again shortly.",
 }
 
 
-def _error(request, template: str, status: int) -> HttpResponse:
+def error_page(request, template: str, status: int) -> HttpResponse:
     # The API answers in JSON, even for a URL no route matches.
     if request.path.startswith("/api/v1/") and not request.path.startswith("/api/v1/docs/"):
         return JsonResponse({"detail": API_ERRORS[status]}, status=status)
@@ -81,19 +83,23 @@ def _error(request, template: str, status: int) -> HttpResponse:
     return HttpResponse(body, status=status)
 
 
+def error_400(request, exception=None):
+    return error_page(request, "400.html", 400)
+
+
 def error_403(request, exception=None):
-    return _error(request, "403.html", 403)
+    return error_page(request, "403.html", 403)
 
 
 def error_404(request, exception=None):
-    return _error(request, "404.html", 404)
+    return error_page(request, "404.html", 404)
 
 
 def error_500(request):
     # A database that cannot be reached is an outage, not a bug: say so, with a 503.
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        return _error(request, "503.html", 503)
-    return _error(request, "500.html", 500)
+        return error_page(request, "503.html", 503)
+    return error_page(request, "500.html", 500)
 
 
 class SchoolImportView(PermissionRequiredMixin, CsvImportView):

@@ -2,9 +2,11 @@
 states (MOVES), and the scope by role (`visible_to`)."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -133,7 +135,11 @@ class Placement(Stateful, models.Model):
     start_date = models.DateField()
     planned_end = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
-    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
+    hours_per_week = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1"), "Hours a week must be more than 0")],
+    )
     sessions = ArrayField(
         models.CharField(max_length=6, choices=SESSIONS), default=list, blank=True
     )

@@ -1,6 +1,7 @@
 """A placement's reviews and their decisions."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,7 +20,14 @@ class Review(models.Model):
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="reviews")
     held_on = models.DateField()
-    attendance_percent = models.DecimalField(max_digits=4, decimal_places=1)
+    attendance_percent = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        validators=[
+            MinValueValidator(0, "Attendance must be between 0 and 100"),
+            MaxValueValidator(100, "Attendance must be between 0 and 100"),
+        ],
+    )
     progress = models.TextField()
     pupil_voice = models.TextField()
     parent_voice = models.TextField()

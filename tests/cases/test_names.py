@@ -9,7 +9,6 @@ from django.urls import reverse
 from approvision.records import Refused
 from cases.pupils.models import Pupil
 from cases.pupils.services import pupil_create, pupil_update
-from tests.api.conftest import api  # noqa: F401 - the fixture
 from tests.factories import PupilFactory, enrol, make_upn
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,7 @@ def test_a_change_of_name_is_refused_the_same_way(world):
     assert pupil.preferred_last_name == "" and pupil.version == 1
 
 
-def test_the_api_and_the_page_say_so_on_the_field(world, api, sign_in, client):  # noqa: F811
+def test_the_api_and_the_page_say_so_on_the_field(world, api, sign_in, client):
     given = {
         "upn": make_upn("929", 4343),
         "legal_first_name": "Ada\u202eecalper",
