@@ -12,7 +12,7 @@ from django.utils import timezone
 from approvision.records import transition
 from cases.pupils.models import Enrolment, Pupil
 from cases.referrals.models import Referral, ReferralEvent
-from cases.referrals.services import referral_move
+from cases.referrals.services import referral_move, referral_start, referral_update
 from demo.cases import NAMED_PUPILS
 from demo.organisations import DemoContext
 from demo.placements import from_decision
@@ -293,19 +293,21 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
             by=officer,
             message="Please send the latest attendance certificate and the EP report.",
         )
-    # The demo SENCO has a draft under way for Tia Barker.
-    tia = Pupil.objects.filter(legal_first_name="Tia", legal_last_name="Barker").first()
+    # The demo SENCO has a draft under way for Tia Barker, on the SENCO's school's roll (a
+    # generated pupil elsewhere may share her name), made through the services as a SENCO would.
+    tia = Pupil.objects.filter(
+        legal_first_name="Tia",
+        legal_last_name="Barker",
+        enrolments__school=senco_school,
+        enrolments__left_on__isnull=True,
+    ).first()
     if tia is not None:
-        draft = Referral.objects.create(
-            pupil=tia,
-            school=senco_school,
-            referrer=context.users["senco"],
+        senco = context.users["senco"]
+        draft = referral_start(pupil=tia, by=senco)
+        referral_update(
+            referral=draft,
+            by=senco,
+            version=draft.version,
             reason="exclusion",
             needs="Suspended three times this term; near the 45-day limit.",
-        )
-        ReferralEvent.objects.create(
-            referral=draft,
-            to_state=Referral.State.DRAFT,
-            message="Draft started",
-            by=context.users["senco"],
         )

@@ -157,3 +157,30 @@ def test_demo_has_a_former_pupil_kept_past_retention_under_a_legal_hold(db):
     assert hold.pupil in retention_due(date.today())
     run = retention_run(date.today())
     assert run.held >= 1 and Pupil.objects.filter(pk=hold.pupil_id).exists()
+
+
+def test_demo_referrals_and_exclusions_name_a_school_the_pupil_was_on_the_roll_of(db):
+    # Hardening finding 7: the demo SENCO's draft took the first "Tia Barker" in the database,
+    # which could be a generated pupil at another trust's school, so Harbridge's SENCO saw her.
+    # A namesake elsewhere is made first here, so a loader that picks by name alone picks her.
+    from cases.exclusions.models import Exclusion
+    from cases.pupils.models import Enrolment
+    from cases.referrals.models import Referral
+    from tests.factories import PupilFactory, SchoolFactory, enrol
+
+    elsewhere = SchoolFactory(la=LocalAuthority.objects.create(code="930", name="Elsewhere"))
+    namesake = PupilFactory(la=elsewhere.la, legal_first_name="Tia", legal_last_name="Barker")
+    enrol(namesake, elsewhere)
+    call_command("load_demo", *SMALL)
+    senco = User.objects.get(username="senco")
+    drafts = Referral.objects.filter(referrer=senco, state="draft")
+    assert drafts.exists()
+    assert not drafts.filter(pupil=namesake).exists()
+    on_roll = set(Enrolment.objects.values_list("pupil_id", "school_id"))
+    for pupil, school in Referral.objects.values_list("pupil_id", "school_id"):
+        assert (pupil, school) in on_roll
+    for pupil, school in Exclusion.objects.values_list("pupil_id", "school_id"):
+        assert (pupil, school) in on_roll
+    # Every referral the demo SENCO can open is of a pupil they can see.
+    visible = set(Pupil.objects.visible_to(senco).values_list("pk", flat=True))
+    assert set(Referral.objects.visible_to(senco).values_list("pupil_id", flat=True)) <= visible
