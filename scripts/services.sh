@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Project-local PostgreSQL and Redis on loopback, with their data under var/.
+# Project-local PostgreSQL, Redis and clamd (the virus scanner) on loopback, their data under var/.
 #   scripts/services.sh start PROFILE   (PROFILE: run, test, bench or drill) prints the variables to
 #                                       export
 #   scripts/services.sh stop PROFILE    stops what this invocation's start started (from the
@@ -11,10 +11,10 @@ cd "$(dirname "$0")/.."
 action=$1
 profile=$2
 case "$profile" in
-  run) pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799} ;;
-  test) pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809} ;;
-  bench) pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819} ;;
-  drill) pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829} ;;
+  run) pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799}; clamd_port=33109 ;;
+  test) pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809}; clamd_port=33119 ;;
+  bench) pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819}; clamd_port=33129 ;;
+  drill) pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829}; clamd_port=33139 ;;
   *) echo "profile must be run, test, bench or drill" >&2; exit 2 ;;
 esac
 dir="$PWD/var/$profile"
@@ -70,6 +70,41 @@ start_redis() {
   fi
 }
 
+clamd_ping() {
+  "${PYTHON:-python3}" - "$clamd_port" <<'PY' 2>/dev/null
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2) as conn:
+    conn.sendall(b"zPING\0")
+    sys.exit(0 if conn.recv(16).startswith(b"PONG") else 1)
+PY
+}
+
+start_clamd() {
+  # Real clamd. Signature updates cannot be downloaded here, so its database is one local
+  # signature: the EICAR anti-virus test string, anywhere in a file. A deployment runs clamd with
+  # freshclam's databases instead (docker-compose.yml).
+  local home="$dir/clamd"
+  mkdir -p "$home/db"
+  printf 'Approvision.Test.EICAR:0:*:%s\n' \
+    "$(printf '%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' | od -An -tx1 | tr -d ' \n')" \
+    >"$home/db/approvision-eicar.ndb"
+  cat >"$home/clamd.conf" <<CONF
+DatabaseDirectory $home/db
+TCPSocket $clamd_port
+TCPAddr 127.0.0.1
+Foreground no
+PidFile $home/clamd.pid
+LogFile $home/clamd.log
+StreamMaxLength 25M
+CONF
+  if ! clamd_ping; then
+    /usr/sbin/clamd -c "$home/clamd.conf"
+    for _ in $(seq 100); do clamd_ping && break; sleep 0.1; done
+    clamd_ping || { echo "clamd did not start: see $home/clamd.log" >&2; exit 1; }
+    started+=(clamd)
+  fi
+}
+
 started=()
 case "$action" in
   start)
@@ -80,6 +115,10 @@ case "$action" in
     if [ -z "${REDIS_URL:-}" ]; then
       start_redis
       echo "export REDIS_URL=redis://127.0.0.1:$redis_port/0"
+    fi
+    if [ -z "${APPROVISION_CLAMD_PORT:-}" ]; then
+      start_clamd
+      echo "export APPROVISION_CLAMD_HOST=127.0.0.1 APPROVISION_CLAMD_PORT=$clamd_port"
     fi
     echo "export APPROVISION_STARTED='${started[*]+${started[*]}}'"
     ;;
@@ -95,6 +134,12 @@ case "$action" in
     esac
     case " ${APPROVISION_STARTED:-} " in
       *" redis "*) redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true ;;
+    esac
+    case " ${APPROVISION_STARTED:-} " in
+      *" clamd "*)
+        pid=$(cat "$dir/clamd/clamd.pid" 2>/dev/null || true)
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+        ;;
     esac
     ;;
   *) echo "usage: scripts/services.sh start|stop run|test|bench|drill" >&2; exit 2 ;;

@@ -12,6 +12,7 @@ packages=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || packages+=(postgresql)
 command -v redis-server >/dev/null || packages+=(redis-server)
+[ -x /usr/sbin/clamd ] || packages+=(clamav-daemon)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 [ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || packages+=(fonts-liberation)
 if [ "$want_test" = 1 ]; then

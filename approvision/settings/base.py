@@ -187,7 +187,7 @@ STORAGES = {
 # Evidence uploads: a request body over this is refused with a 413 before Django reads it.
 APPROVISION_MAX_REQUEST_BYTES = 20 * 1024 * 1024
 APPROVISION_VIRUS_SCANNER = os.environ.get(
-    "APPROVISION_VIRUS_SCANNER", "cases.referrals.uploads.EicarStubScanner"
+    "APPROVISION_VIRUS_SCANNER", "cases.referrals.uploads.ClamdScanner"
 )
 APPROVISION_CLAMD_HOST = os.environ.get("APPROVISION_CLAMD_HOST", "127.0.0.1")
 APPROVISION_CLAMD_PORT = int(os.environ.get("APPROVISION_CLAMD_PORT", "3310"))

@@ -29,8 +29,3 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 CSRF_COOKIE_HTTPONLY = True
-
-# Production scans uploads with clamd unless told otherwise.
-APPROVISION_VIRUS_SCANNER = os.environ.get(
-    "APPROVISION_VIRUS_SCANNER", "cases.referrals.uploads.ClamdScanner"
-)

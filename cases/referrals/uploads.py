@@ -1,10 +1,11 @@
 """Evidence uploads: checked by what they contain, not what they are called, then virus-scanned.
 
-The scanner sits behind an interface chosen in settings (APPROVISION_VIRUS_SCANNER): production
-talks to clamd; development and tests use a stub that recognises the EICAR test file.
+The scanner sits behind an interface chosen in settings (APPROVISION_VIRUS_SCANNER): clamd, in
+every profile (development and tests run a real clamd with a local EICAR signature).
 """
 
 import io
+import logging
 import socket
 import struct
 import zipfile
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED = "a PDF, a Word document (.docx), or a PNG or JPEG image"
@@ -47,34 +50,55 @@ class ScanResult:
     detail: str = ""
 
 
-class EicarStubScanner:
-    """For development and tests: finds only the EICAR anti-virus test signature."""
+class ScannerUnavailable(UploadRefused):
+    """clamd did not answer, or answered with an error: the file is not kept unscanned."""
 
-    name = "stub (EICAR only)"
-    SIGNATURE = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
 
-    def scan(self, content: bytes) -> ScanResult:
-        if self.SIGNATURE in content:
-            return ScanResult(False, self.name, "EICAR test signature")
-        return ScanResult(True, self.name)
+SCANNER_DOWN = (
+    "The virus scanner is not working just now, so the file was not kept. Try the upload again "
+    "in a few minutes"
+)
 
 
 class ClamdScanner:
-    """clamd's INSTREAM protocol over TCP (APPROVISION_CLAMD_HOST, APPROVISION_CLAMD_PORT)."""
+    """clamd's INSTREAM protocol over TCP (APPROVISION_CLAMD_HOST, APPROVISION_CLAMD_PORT). Every
+    profile runs a real clamd (scripts/services.sh; docker-compose.yml in production). A scanner
+    that cannot be reached, or that answers with an error, refuses the file: none is kept
+    unscanned."""
 
     name = "clamd"
 
     def scan(self, content: bytes) -> ScanResult:
-        host = getattr(settings, "APPROVISION_CLAMD_HOST", "127.0.0.1")
-        port = int(getattr(settings, "APPROVISION_CLAMD_PORT", 3310))
-        with socket.create_connection((host, port), timeout=30) as conn:
-            conn.sendall(b"zINSTREAM\0")
-            for start in range(0, len(content), 65536):
-                chunk = content[start : start + 65536]
-                conn.sendall(struct.pack("!L", len(chunk)) + chunk)
-            conn.sendall(struct.pack("!L", 0))
-            reply = conn.recv(4096).decode(errors="replace").strip("\0\n ")
-        return ScanResult(reply.endswith("OK"), self.name, reply)
+        try:
+            with socket.create_connection(
+                (settings.APPROVISION_CLAMD_HOST, settings.APPROVISION_CLAMD_PORT), timeout=30
+            ) as conn:
+                conn.sendall(b"zINSTREAM\0")
+                for start in range(0, len(content), 65536):
+                    chunk = content[start : start + 65536]
+                    conn.sendall(struct.pack("!L", len(chunk)) + chunk)
+                conn.sendall(struct.pack("!L", 0))
+                reply = _read_reply(conn)
+        except OSError as error:
+            logger.error("The virus scanner could not be reached: %s", error)
+            raise ScannerUnavailable(SCANNER_DOWN) from error
+        if reply.endswith(" FOUND"):
+            return ScanResult(False, self.name, reply.removeprefix("stream: "))
+        if reply == "stream: OK":
+            return ScanResult(True, self.name)
+        logger.error("The virus scanner answered with an error: %s", reply)
+        raise ScannerUnavailable(SCANNER_DOWN)
+
+
+def _read_reply(conn) -> str:
+    """clamd's whole reply, up to the NUL that ends it (z-commands) or the connection's end."""
+    reply = b""
+    while not reply.endswith(b"\0"):
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+    return reply.decode(errors="replace").strip("\0\n ")
 
 
 def scanner():

@@ -130,7 +130,7 @@ def test_good_files_are_kept_privately_under_a_random_name(world, referral):
     senco = world["users"]["school_staff"]
     for name, content in (("report.pdf", PDF), ("plan.docx", docx())):
         document = evidence_add(referral=referral, by=senco, name=name, content=content)
-        assert document.scanner == "stub (EICAR only)"
+        assert document.scanner == "clamd"
         # Nothing of the pupil or the upload in the path: the referral's folder and a random name.
         # (It once asked that the pupil's id appear nowhere in it, which a random hex name
         # sometimes contains by chance: "88" in "...b88da...".)
