@@ -1,6 +1,7 @@
 """What each resource shows. Field sets are fixed and tested (security bar G3): scope fields such
 as `la`, `school` or `is_staff` are never writable, and directors reach no pupil-level resource."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.exclusions.models import Exclusion, ExclusionReason
@@ -83,8 +84,24 @@ class PupilSerializer(serializers.ModelSerializer):
         return enrolments[0].school.urn if enrolments else None
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 20,
+        # As upn_normalise reads it: spaces anywhere, any case. The first letter is a check
+        # letter, which a pattern cannot express: a UPN of this shape may still be refused.
+        "pattern": r"^\s*[A-Za-z]( *[0-9]){11} *[0-9A-Za-z]\s*$",
+        "description": "A letter, 11 digits, then a digit or (a temporary UPN) a letter; "
+        "spaces and case are ignored",
+    }
+)
+class UpnField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=20, validators=[upn_validator], **kwargs)
+
+
 class PupilCreateSerializer(PupilSerializer):
-    upn = serializers.CharField(max_length=20, validators=[upn_validator])
+    upn = UpnField()
     school = serializers.CharField(write_only=True, help_text="The URN of the school")
     joined_on = serializers.DateField(write_only=True)
 

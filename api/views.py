@@ -10,14 +10,19 @@ from operator import attrgetter
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, status, viewsets
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
+from api.filtering import FilterBackend, IdFilter, Ordering
 from api.paging import Paging
 from api.permissions import PASSWORD_TO_CHOOSE, SignedInWithOwnPassword
 from audit.models import PupilRead
@@ -99,7 +104,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     permission_classes = [SignedInWithOwnPassword, RolePermission]
     pagination_class = Paging
     lookup_value_regex = r"[0-9]{1,18}"
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, Ordering]
     ordering = ["pk"]
     # How to find the pupil of a record, for the read audit; None: not pupil-level.
     pupil_of = None
@@ -168,8 +173,21 @@ def create_schema(request, response):
     return extend_schema(request=request, responses={201: response})
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag the record was read with (GET answers it): a stale copy gets 412",
+)
+
+
 def update_schema(request, response):
-    return extend_schema(request=request, responses={200: response, **PRECONDITION_ERRORS})
+    return extend_schema(
+        request=request,
+        responses={200: response, **PRECONDITION_ERRORS},
+        parameters=[IF_MATCH],
+    )
 
 
 class PupilFilter(filters.FilterSet):
@@ -244,7 +262,7 @@ class PupilViewSet(ApiViewSet):
 def by_id(field: str, help_text: str):
     """Filter by an id as a number: an id the user cannot see gives an empty list, not an error
     that would say whether it exists."""
-    return filters.NumberFilter(field_name=field, help_text=help_text)
+    return IdFilter(field_name=field, help_text=help_text)
 
 
 def filter_for(model, fields: list[str], ids: list[str]):

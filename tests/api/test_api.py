@@ -262,3 +262,37 @@ def test_exports_are_limited_per_user_and_each_is_logged(world, sign_in, client,
     # The two exports are in the audit; the refused ones are not exports.
     assert PupilRead.objects.count() == before + 2
     assert set(PupilRead.objects.values_list("action", flat=True)) == {PupilRead.Action.EXPORT}
+
+
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("page_size=null", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page=", "page"),
+        ("sen_status=", "sen_status"),
+        ("looked_after=null", "looked_after"),
+        ("ordering=password", "ordering"),
+        ("ordering=", "ordering"),
+    ],
+)
+def test_a_query_the_schema_forbids_is_a_400_not_ignored(world, api, query, field):
+    # Hardening finding 9: each of these was quietly ignored (200), against the schema.
+    response = api(world["users"]["la_officer"]).get(f"/api/v1/pupils/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_the_schema_documents_if_match_and_the_upn_and_filter_values(db):
+    from api.docs import api_schema
+
+    schema = api_schema()
+    patch = schema["paths"]["/api/v1/pupils/{id}/"]["patch"]
+    if_match = [p for p in patch["parameters"] if p["name"] == "If-Match"]
+    assert if_match and if_match[0]["in"] == "header" and if_match[0]["required"] is True
+    create = schema["components"]["schemas"]["PupilCreateRequest"]["properties"]["upn"]
+    assert "pattern" in create and create["maxLength"] == 20
+    listing = {p["name"]: p for p in schema["paths"]["/api/v1/exclusions/"]["get"]["parameters"]}
+    assert listing["school"]["schema"]["minLength"] == 1
+    assert listing["pupil"]["schema"]["type"] == "integer"
+    assert "-start_date" in listing["ordering"]["schema"]["enum"]
