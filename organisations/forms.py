@@ -126,7 +126,7 @@ class UserAddForm(forms.Form):
         for name in ("school", "trust", "provider"):
             self.fields[name].empty_label = f"Select a {name}"
             # An error message for people, not SQL (ruff's S608 mistakes "Select ... from").
-            self.fields[name].error_messages["invalid_choice"] = f"Select a {name} from the list"  # noqa: S608
+            self.fields[name].error_messages["invalid_choice"] = f"Select a {name} from the list"  # noqa: S608 # nosec B608
         self.helper = gds_helper(
             Field.text("first_name", field_width=Fixed.TWENTY),
             Field.text("last_name", field_width=Fixed.TWENTY),

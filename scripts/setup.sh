@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever the project needs and is missing; quick when everything is already there.
 #   scripts/setup.sh          what `make run` needs
-#   scripts/setup.sh --test   and what `make test` needs (Chromium, poppler)
+#   scripts/setup.sh --test   and what `make test` needs (Chromium, poppler, semgrep)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +48,16 @@ if [ ! -f "$stamp" ]; then
     -r requirements.txt -r requirements-dev.txt
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+# semgrep, for the project's own rules (security bar G26), in an environment of its own: its
+# dependencies clash with the app's.
+lint_stamp=".venv-lint/.installed-$(sha256sum requirements-lint.txt | cut -c1-16)"
+if [ "$want_test" = 1 ] && [ ! -f "$lint_stamp" ]; then
+  [ -x .venv-lint/bin/python ] || "$python" -m venv .venv-lint
+  echo "Installing semgrep into .venv-lint"
+  .venv-lint/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements-lint.txt
+  rm -f .venv-lint/.installed-*
+  touch "$lint_stamp"
 fi
 
 # Front end: GOV.UK Frontend compiled with Sass, htmx; rebuilt when its inputs change.

@@ -13,7 +13,7 @@ export APPROVISION_VAR_DIR="$PWD/var/test"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 status=0
-.venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . || status=$?
+scripts/lint.sh || status=$?
 # The whole suite runs on two processes (pytest-xdist; each its own test database): about 8
 # minutes on 2 cores instead of 12. APPROVISION_TEST_WORKERS=0 runs it in one.
 workers=()
@@ -24,6 +24,7 @@ scripts/services.sh stop test
 # restarted under load, Redis stopped, a backup restored and compared; the worker drill is in it.
 if [ $status = 0 ] && [ $# = 0 ]; then
   env -u DATABASE_URL -u REDIS_URL -u APPROVISION_STARTED -u APPROVISION_VAR_DIR \
+    -u APPROVISION_CLAMD_HOST -u APPROVISION_CLAMD_PORT \
     -u DJANGO_SETTINGS_MODULE scripts/drills.sh --after-suite || status=$?
 fi
 exit $status

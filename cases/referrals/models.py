@@ -185,6 +185,12 @@ def _evidence_path(instance, filename) -> str:
     return f"evidence/{instance.referral_id}/{uuid.uuid4().hex}"
 
 
+class EvidenceDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The documents of the referrals the user may see."""
+        return self.filter(referral__in=Referral.objects.visible_to(user))
+
+
 class EvidenceDocument(models.Model):
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
@@ -202,6 +208,8 @@ class EvidenceDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
     scanner = models.CharField(max_length=50, help_text="Which virus scanner passed it")
+
+    objects = EvidenceDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -215,9 +215,7 @@ class EvidenceDownloadView(PermissionRequiredMixin, View):
     @export_limited
     def get(self, request, pk):
         document = get_object_or_404(
-            EvidenceDocument.objects.filter(
-                referral__in=Referral.objects.visible_to(request.user)
-            ).select_related("referral"),
+            EvidenceDocument.objects.visible_to(request.user).select_related("referral"),
             pk=pk,
         )
         audit_pupil_read(

@@ -122,7 +122,8 @@ class PlacementDetailView(PermissionRequiredMixin, TemplateView):
             action=PupilRead.Action.VIEW_PLACEMENT,
         )
         plan = (
-            ReintegrationPlan.objects.filter(placement=placement)
+            ReintegrationPlan.objects.visible_to(user)
+            .filter(placement=placement)
             .select_related("school")
             .prefetch_related("steps", "follow_ups")
             .first()

@@ -32,8 +32,8 @@ class PlanAddView(PlacementFormView):
         )
 
 
-def _plan(placement) -> ReintegrationPlan:
-    return get_object_or_404(ReintegrationPlan, placement=placement)
+def _plan(user, placement) -> ReintegrationPlan:
+    return get_object_or_404(ReintegrationPlan.objects.visible_to(user), placement=placement)
 
 
 class PlanUpdateView(PlacementFormView):
@@ -43,7 +43,7 @@ class PlanUpdateView(PlacementFormView):
     success_message = "Reintegration plan updated"
 
     def get_initial(self):
-        plan = _plan(self.placement)
+        plan = _plan(self.request.user, self.placement)
         return {
             "status": plan.status,
             "returned_on": plan.returned_on,
@@ -52,7 +52,9 @@ class PlanUpdateView(PlacementFormView):
         }
 
     def act(self, data):
-        reintegration_update(plan=_plan(self.placement), by=self.request.user, **data)
+        reintegration_update(
+            plan=_plan(self.request.user, self.placement), by=self.request.user, **data
+        )
 
 
 class FollowUpView(PlacementFormView):
@@ -66,7 +68,7 @@ class FollowUpView(PlacementFormView):
 
     def act(self, data):
         follow_up_record(
-            plan=_plan(self.placement),
+            plan=_plan(self.request.user, self.placement),
             by=self.request.user,
             weeks=data["weeks"],
             held=data["held"] == "yes",
