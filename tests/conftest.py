@@ -1,5 +1,6 @@
 import base64
 import os
+import time
 
 import pytest
 from django.conf import settings
@@ -156,3 +157,23 @@ def api():
         return client
 
     return _api
+
+
+def pytest_configure(config):
+    config._approvision_started = time.time()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Security bar G14, over the whole suite: no canary value of tests/test_log_canaries.py in
+    any process's log file. Run once, by the process that ran or led the suite."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests.test_log_canaries import found_in_suite_logs
+
+    found = found_in_suite_logs(since=session.config._approvision_started)
+    if found:
+        session.exitstatus = 1
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line("Canary values found in the application's logs (security bar G14):")
+        for line in found:
+            reporter.write_line(f"  {line}")
