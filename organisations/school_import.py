@@ -9,6 +9,7 @@ ones updated, the same ones left alone.
 
 from django.db import transaction
 
+from approvision.text import has_hidden_controls
 from organisations.csv_import import ImportResult, read_rows
 from organisations.models import LocalAuthority, School, Trust
 
@@ -84,6 +85,14 @@ def school_import_check(*, la: LocalAuthority, content: bytes) -> ImportResult:
             continue
         if not row["EstablishmentName"]:
             result.error(number, "The school has no name")
+            continue
+        if has_hidden_controls(row["EstablishmentName"]) or has_hidden_controls(
+            row["Trusts (name)"]
+        ):
+            # Hardening finding 5: a name must read as it is shown, in every page title.
+            result.error(
+                number, "The school's or trust's name has control or text-direction characters"
+            )
             continue
         phase = PHASES.get(row["PhaseOfEducation (name)"].lower())
         if phase is None:

@@ -98,6 +98,13 @@ def test_schools_import_checks_then_applies_and_is_idempotent(world):
         ([school_row("190001", "4001", "A", kind="Academy converter")], 2, "trust"),
         ([school_row("190001", "40", "A")], 2, "EstablishmentNumber"),
         ([school_row("190001", "4001", "A", kind="Other independent school")], 2, "independent"),
+        # Hardening finding 5: a right-to-left override, and a terminal escape in a trust's name.
+        ([school_row("190001", "4001", "Harbridge \u202eymedacA")], 2, "text-direction"),
+        (
+            [school_row("190001", "4001", "A", kind="Academy converter", trust="T\x1b[31m")],
+            2,
+            "control",
+        ),
     ],
 )
 def test_broken_school_files_name_each_row_and_import_nothing(world, rows, row_number, words):
