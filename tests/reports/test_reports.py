@@ -68,6 +68,12 @@ def test_the_board_report_pdf_has_the_dashboards_headline_figures(
         assert re.search(rf"{label}\s+{re.escape(str(value))}\b", text), (label, value)
     assert "Notes on method and suppression" in text
     assert "Page 1 of" in text
+    # Security bar G29: tagged (PDF/UA-1), with a title.
+    info = subprocess.run(
+        [shutil.which("pdfinfo"), report.file.path], check=True, capture_output=True, text=True
+    ).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert re.search(r"^Title:\s+\S", info, re.M), info
     # The dashboard shows the same numbers.
     page = sign_in(director).get("/").content.decode()
     assert f'id="fig-suspension-rate">{headline["suspension_rate"]}<' in page
