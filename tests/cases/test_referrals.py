@@ -15,12 +15,10 @@ from cases.referrals.services import (
     referral_accept,
     referral_answer,
     referral_request_info,
-    referral_start,
     referral_submit,
     referral_update,
 )
 from cases.referrals.uploads import UploadRefused
-from tests.factories import PupilFactory, enrol
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ANSWERS = {
@@ -40,14 +38,6 @@ def docx() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def referral(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    pupil = PupilFactory(la=world["home"])
-    enrol(pupil, world["academy"])
-    return referral_start(pupil=pupil, by=world["users"]["school_staff"])
 
 
 def complete(referral, user):

@@ -13,9 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.referrals.models import EvidenceDocument
-from cases.referrals.services import evidence_add, referral_start
+from cases.referrals.services import evidence_add
 from cases.referrals.uploads import SCANNER_DOWN, ClamdScanner, ScannerUnavailable, UploadRefused
-from tests.factories import PupilFactory, enrol
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -27,14 +26,6 @@ def docx(body: bytes) -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", b"<w:document>" + body + b"</w:document>")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def referral(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    pupil = PupilFactory(la=world["home"])
-    enrol(pupil, world["academy"])
-    return referral_start(pupil=pupil, by=world["users"]["school_staff"])
 
 
 def free_port() -> int:
