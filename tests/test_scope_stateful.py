@@ -96,8 +96,9 @@ def test_no_sequence_of_changes_puts_an_unlinked_pupil_in_anyones_scope(ready_wo
             try:
                 self.check(("exclusions", "placements"))
             finally:
+                # Always out of the savepoint, or a failure would leave the test's transaction open.
                 transaction.set_rollback(True)
-            self.savepoint.__exit__(None, None, None)
+                self.savepoint.__exit__(None, None, None)
 
         # Pupils ---------------------------------------------------------------------------
         @rule(target=pupils, school=st.sampled_from(schools))
