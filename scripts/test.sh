@@ -14,8 +14,8 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 status=0
 scripts/lint.sh || status=$?
-# The whole suite runs on two processes (pytest-xdist; each its own test database): about 8
-# minutes on 2 cores instead of 12. APPROVISION_TEST_WORKERS=0 runs it in one.
+# The whole suite runs on two processes (pytest-xdist; each its own test database): about 11.5
+# minutes on 2 cores. APPROVISION_TEST_WORKERS=0 runs it in one.
 workers=()
 [ $# = 0 ] && workers=(-n "${APPROVISION_TEST_WORKERS:-2}")
 [ $status = 0 ] && { .venv/bin/pytest "${workers[@]}" "$@" || status=$?; }
