@@ -15,8 +15,11 @@ from tests.factories import (
     AcademyFactory,
     LocalAuthorityFactory,
     ProviderOrganisationFactory,
+    PupilFactory,
     SchoolFactory,
+    enrol,
     make_member,
+    ready_provider,
 )
 
 
@@ -177,3 +180,12 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write_line("Canary values found in the application's logs (security bar G14):")
         for line in found:
             reporter.write_line(f"  {line}")
+
+
+@pytest.fixture
+def placed(world):
+    """The world, with its provider ready to place with and a Year 10 pupil at the academy."""
+    ready_provider(world["provider"], by=world["users"]["la_officer"])
+    pupil = PupilFactory(la=world["home"], legal_first_name="Casey", legal_last_name="Marsh")
+    enrol(pupil, world["academy"])
+    return {**world, "pupil": pupil, "officer": world["users"]["la_officer"]}

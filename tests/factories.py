@@ -1,7 +1,9 @@
 import base64
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organisations.models import LocalAuthority, ProviderOrganisation, School, Trust, User
@@ -121,10 +123,6 @@ def enrol(pupil, school, joined_on=None):
 
 def ready_provider(provider, *, by, primary=4, secondary=12, price_per_week="650.00"):
     """A provider the LA may place with: places, a price and every check current for a year."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from providers.models import DueDiligence, ProviderProfile
 
     today = timezone.localdate()
@@ -151,3 +149,23 @@ def ready_provider(provider, *, by, primary=4, secondary=12, price_per_week="650
 def date_post(name, day):
     """A GOV.UK date input's three boxes, as a form posts them."""
     return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
+def offer(placed, **overrides):
+    """An LA placement offer for the `placed` fixture's pupil, 25 hours for 12 weeks from today."""
+    from placements.commissioning.models import Placement
+    from placements.commissioning.services import placement_offer
+
+    start = overrides.pop("start_date", timezone.localdate())
+    fields = {
+        "pupil": placed["pupil"],
+        "provider": placed["provider"],
+        "by": placed["officer"],
+        "source": Placement.Source.LA,
+        "tier": Placement.Tier.TIER_2,
+        "start_date": start,
+        "planned_end": start + timedelta(weeks=12),
+        "hours_per_week": Decimal("25"),
+        "funding": Placement.Funding.HIGH_NEEDS,
+    }
+    return placement_offer(**{**fields, **overrides})

@@ -25,8 +25,7 @@ from placements.reintegration.services import (
 from placements.reviews.models import Review
 from placements.reviews.services import review_record
 from providers.models import DueDiligence
-from tests.factories import PupilFactory, enrol
-from tests.placements.conftest import offer
+from tests.factories import PupilFactory, enrol, offer
 
 pytestmark = pytest.mark.django_db
 

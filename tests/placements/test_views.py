@@ -12,8 +12,7 @@ from placements.commissioning.models import Placement
 from placements.commissioning.services import placement_answer
 from placements.moves.models import PupilMove
 from placements.registers.services import week_start
-from tests.factories import PupilFactory, date_post, enrol
-from tests.placements.conftest import offer
+from tests.factories import PupilFactory, date_post, enrol, offer
 
 pytestmark = pytest.mark.django_db
 

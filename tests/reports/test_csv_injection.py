@@ -13,8 +13,7 @@ from approvision.spreadsheets import neutralised
 from cases.pupils.models import Pupil
 from organisations.models import ProviderOrganisation, School, Trust, User
 from reports.report_views import EXPORTABLE
-from tests.placements.conftest import offer, placed  # noqa: F401 - placed is the fixture
-from tests.reports.test_reports import demo  # noqa: F401 - the fixture
+from tests.factories import offer
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def test_each_formula_start_is_neutralised_and_figures_stay_figures():
     assert neutralised(-2) == -2 and neutralised(None) == ""
 
 
-def test_the_census_extract_writes_planted_pupil_names_as_text(placed, sign_in):  # noqa: F811
+def test_the_census_extract_writes_planted_pupil_names_as_text(placed, sign_in):
     # An LA-funded placement starting today is in today's extract, whatever day it is.
     Pupil.objects.filter(pk=placed["pupil"].pk).update(
         legal_last_name=PAYLOADS[0], legal_first_name=PAYLOADS[1]
@@ -54,7 +53,7 @@ def test_the_census_extract_writes_planted_pupil_names_as_text(placed, sign_in):
 
 
 @pytest.mark.parametrize("table", EXPORTABLE)
-def test_every_dashboard_table_writes_planted_names_as_text(demo, sign_in, table):  # noqa: F811
+def test_every_dashboard_table_writes_planted_names_as_text(demo, sign_in, table):
     # Every name an LA administrator or an import can set (schools, trusts, providers) is planted.
     for model in (School, Trust, ProviderOrganisation):
         for n, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True)):

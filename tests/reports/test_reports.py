@@ -6,24 +6,16 @@ import subprocess
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.models import LocalAuthority, User
+from organisations.models import User
 from organisations.services import user_disable
 from reports.figures import la_figures
 from reports.models import Report
 from reports.services import report_request, scheduled, sweep
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", "--scale", "0.05", "--quiet-accounts")
-    return LocalAuthority.objects.get(code="929")
 
 
 def _ask(la, user, key="k1", kind="board"):
