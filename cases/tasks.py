@@ -25,6 +25,8 @@ def deadlines_refresh(la_id: int | None = None) -> int:
         calendar = calendars.get(exclusion.school_id)
         if calendar is None:
             calendar = calendars[exclusion.school_id] = SchoolCalendar.for_school(exclusion.school)
+        # Each is counted from its own record and the exclusions before it (clocks.py), so a
+        # recount gives what the day of recording gave, with today's calendar.
         exclusion_deadlines_refresh(exclusion=exclusion, calendar=calendar)
         count += 1
     return count

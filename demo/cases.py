@@ -269,7 +269,10 @@ def _volume(context: DemoContext, rng, scale: float, today: date, recorder) -> N
         pupils = _make_pupils(rng, school, max(1, suspensions // 2), serial, school_year_of(today))
         pupils = bulk_create_with_history(pupils, Pupil, default_user=recorder)
         bulk_create_with_history(
-            [Enrolment(pupil=p, school=school, joined_on=date(2023, 9, 1)) for p in pupils],
+            [
+                Enrolment(pupil=p, school=school, joined_on=date(school_year_of(today) - 3, 9, 1))
+                for p in pupils
+            ],
             Enrolment,
             default_user=recorder,
         )
@@ -314,9 +317,9 @@ def _volume(context: DemoContext, rng, scale: float, today: date, recorder) -> N
             )
             for e in created
         )
+        # Every clock, back-to-back suspensions' included, counted by the service's rules.
         for exclusion in created:
-            if exclusion.days and exclusion.days > 5:
-                exclusion_deadlines_refresh(exclusion=exclusion, calendar=calendar)
+            exclusion_deadlines_refresh(exclusion=exclusion, calendar=calendar)
         # Permanent exclusions: rare (about 0.0012 a pupil a year), nearly all in secondaries.
         if secondary:
             count = round(school.pupils_on_roll * EXCLUSIONS_PER_PUPIL * 1.4 * scale)
@@ -334,6 +337,7 @@ def _volume(context: DemoContext, rng, scale: float, today: date, recorder) -> N
                     reasons=rng.choice([["DB"], ["PA"], ["OW"], ["DA", "DB"], ["PP", "VA"]]),
                     decided_by=rng.choice(HEADTEACHERS),
                     parents_notified_on=start,
+                    recorded_on=start,
                 )
                 # Recorded when it happened, not when the demo was loaded.
                 Exclusion.objects.filter(pk=pex.pk).update(
@@ -354,8 +358,14 @@ def _demo_board_outcome(rng, pex, recorder, calendar, today) -> None:
     if board_day >= today:
         return
     outcome = "upheld" if rng.random() < 0.85 else "reinstated"
+    notice = {}
+    if outcome == "upheld":  # written notice the same day, by hand, e-mail or post
+        notice = {
+            "notice_sent_on": board_day,
+            "notice_method": rng.choice(["hand", "email", "post"]),
+        }
     pex = exclusion_transition(
-        exclusion=pex, to=outcome, by=recorder, on=board_day, version=pex.version
+        exclusion=pex, to=outcome, by=recorder, on=board_day, version=pex.version, **notice
     )
     if outcome == "upheld" and rng.random() < 0.15:
         asked = calendar.nth_school_day_after(board_day, rng.randint(3, 12)).date
@@ -380,11 +390,13 @@ def _named_cases(context: DemoContext, today: date) -> None:
             counted += calendar.is_school_day(day)
         return day
 
+    year = school_year_of(today)
     people = [  # their surnames are NAMED_PUPILS
-        ("Kai", "Thompson", "M", date(2011, 11, 3), "K", harbridge, senco),
-        ("Jade", "Kowalski", "F", date(2012, 2, 19), "N", harbridge, senco),
-        ("Reece", "Mensah", "M", date(2011, 6, 8), "E", castleton, officer),
-        ("Tia", "Barker", "F", date(2012, 5, 27), "K", harbridge, senco),
+        # Born so that each is in the same year group whenever the demo is loaded.
+        ("Kai", "Thompson", "M", date(year - 15, 11, 3), "K", harbridge, senco),
+        ("Jade", "Kowalski", "F", date(year - 14, 2, 19), "N", harbridge, senco),
+        ("Reece", "Mensah", "M", date(year - 15, 6, 8), "E", castleton, officer),
+        ("Tia", "Barker", "F", date(year - 14, 5, 27), "K", harbridge, senco),
     ]
     pupils = []
     for serial, (first, last, sex, born, sen, school, _) in enumerate(people, start=901):
@@ -401,7 +413,7 @@ def _named_cases(context: DemoContext, today: date) -> None:
             free_school_meals=True,
             ethnicity="WBRI",
         )
-        Enrolment.objects.create(pupil=pupil, school=school, joined_on=date(2023, 9, 4))
+        Enrolment.objects.create(pupil=pupil, school=school, joined_on=date(year - 3, 9, 4))
         pupils.append(pupil)
     kai, jade, reece, tia = pupils
     # A permanent exclusion 3 school days ago: the LA's 6th-day provision falls due this week.
@@ -414,6 +426,7 @@ def _named_cases(context: DemoContext, today: date) -> None:
         reasons=["PA", "DB"],
         decided_by="Mrs A Patel",
         parents_notified_on=school_days_ago(3),
+        recorded_on=school_days_ago(3),
     )
     # A permanent exclusion 12 school days ago: provision overdue, board review due soon.
     exclusion_record(
@@ -425,6 +438,7 @@ def _named_cases(context: DemoContext, today: date) -> None:
         reasons=["OW"],
         decided_by="Mr S Clarke",
         parents_notified_on=school_days_ago(12),
+        recorded_on=school_days_ago(12),
     )
     # Suspensions adding up towards the 45-day cap, and a long one starting the school's duty.
     start = school_days_ago(30)
@@ -442,6 +456,7 @@ def _named_cases(context: DemoContext, today: date) -> None:
             reasons=["DB"],
             decided_by="Mrs A Patel",
             parents_notified_on=first,
+            recorded_on=first,
         )
     exclusion_record(
         by=senco,
@@ -454,6 +469,7 @@ def _named_cases(context: DemoContext, today: date) -> None:
         reasons=["VA"],
         decided_by="Mrs A Patel",
         parents_notified_on=school_days_ago(1),
+        recorded_on=school_days_ago(1),
     )
     # Recorded on the day each began, as a school would.
     for exclusion in Exclusion.objects.filter(pupil__in=pupils):

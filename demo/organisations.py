@@ -12,8 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from demo.term_dates import academy_inset_days, non_school_days, term_dates
+from organisations.calendar import school_year_of
 from organisations.models import (
     LocalAuthority,
     NonSchoolDay,
@@ -147,53 +150,12 @@ ACCOUNTS = [
 ]
 
 
-D = date
-# Half-terms of a county's year, as English LAs publish them.
-TERM_DATES = {
-    2025: [
-        ("autumn_1", D(2025, 9, 1), D(2025, 10, 24)),
-        ("autumn_2", D(2025, 11, 3), D(2025, 12, 19)),
-        ("spring_1", D(2026, 1, 5), D(2026, 2, 13)),
-        ("spring_2", D(2026, 2, 23), D(2026, 3, 27)),
-        ("summer_1", D(2026, 4, 13), D(2026, 5, 22)),
-        ("summer_2", D(2026, 6, 1), D(2026, 7, 21)),
-    ],
-    2026: [
-        ("autumn_1", D(2026, 9, 1), D(2026, 10, 23)),
-        ("autumn_2", D(2026, 11, 2), D(2026, 12, 18)),
-        ("spring_1", D(2027, 1, 4), D(2027, 2, 12)),
-        ("spring_2", D(2027, 2, 22), D(2027, 3, 25)),
-        ("summer_1", D(2027, 4, 12), D(2027, 5, 28)),
-        ("summer_2", D(2027, 6, 7), D(2027, 7, 21)),
-    ],
-}
-NON_SCHOOL_DAYS = [
-    (D(2025, 9, 1), "inset", "INSET day"),
-    (D(2025, 9, 2), "inset", "INSET day"),
-    (D(2025, 11, 3), "inset", "INSET day"),
-    (D(2026, 1, 5), "inset", "INSET day"),
-    (D(2026, 5, 4), "bank_holiday", "Early May bank holiday"),
-    (D(2026, 7, 20), "inset", "INSET day"),
-    (D(2026, 9, 1), "inset", "INSET day"),
-    (D(2026, 9, 2), "inset", "INSET day"),
-    (D(2026, 11, 2), "inset", "INSET day"),
-    (D(2027, 1, 4), "inset", "INSET day"),
-    (D(2027, 5, 3), "bank_holiday", "Early May bank holiday"),
-    (D(2027, 7, 21), "inset", "INSET day"),
-]
-# An academy that sets its own INSET days for 2026/27.
-HARBRIDGE_INSET_2026 = [
-    D(2026, 9, 1),
-    D(2026, 10, 16),
-    D(2026, 11, 27),
-    D(2027, 2, 22),
-    D(2027, 6, 7),
-]
-
-
-def _calendar(la) -> None:
-    for year, halves in TERM_DATES.items():
-        for name, start, end in halves:
+def _calendar(la, today: date) -> None:
+    """Last, this and next school year's term dates and closures, counted from `today`: the
+    demo works whatever day it is loaded."""
+    this_year = school_year_of(today)
+    for year in (this_year - 1, this_year, this_year + 1):
+        for name, start, end in term_dates(year):
             Term.objects.update_or_create(
                 la=la,
                 school=None,
@@ -201,10 +163,10 @@ def _calendar(la) -> None:
                 name=name,
                 defaults={"start": start, "end": end},
             )
-    for day, kind, description in NON_SCHOOL_DAYS:
-        NonSchoolDay.objects.update_or_create(
-            la=la, school=None, date=day, defaults={"kind": kind, "description": description}
-        )
+        for day, kind, description in non_school_days(year):
+            NonSchoolDay.objects.update_or_create(
+                la=la, school=None, date=day, defaults={"kind": kind, "description": description}
+            )
 
 
 @dataclass
@@ -317,10 +279,12 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
     _school_rows(southvale, SOUTHVALE_SCHOOLS, 160101, context.trusts, context)
     _provider_rows(northmoor, NORTHMOOR_PROVIDERS, context)
     _provider_rows(southvale, SOUTHVALE_PROVIDERS, context)
-    _calendar(northmoor)
-    _calendar(southvale)
+    today = timezone.localdate()
+    _calendar(northmoor, today)
+    _calendar(southvale, today)
     harbridge = context.schools["Harbridge Academy"]
-    for day in HARBRIDGE_INSET_2026:
+    # An academy that sets its own INSET days, for this school year.
+    for day in academy_inset_days(school_year_of(today)):
         NonSchoolDay.objects.update_or_create(
             la=northmoor,
             school=harbridge,

@@ -1,20 +1,73 @@
 """School days: which days a school holds sessions, and the Nth school day after a date.
 
-Nearly every statutory deadline (domain.md section 1) counts school days, and academies set their
-own term dates, so every deadline in the system is counted with `SchoolCalendar.for_school(school)`
-and its one counting method, `nth_school_day_after`.
+Nearly every statutory deadline (docs/clocks.md) counts school days, and academies set their own
+term dates, so every deadline in the system is counted with `SchoolCalendar.for_school(school)`
+(or the LA's calendar for Fair Access) and its one counting method, `nth_school_day_after`.
+
+A school day is a day the school holds a session for its pupils (Education Act 1996 s579(1)): a
+weekday inside one of its terms that is not a bank holiday, closure or INSET day. An LA may choose
+to count INSET days as school days; that departs from s579 and the calendar page says so.
+
+Past the term dates entered, a count is an estimate: weekdays that are not bank holidays, not in
+August and not between Christmas Eve and New Year's Day. An estimate never makes a clock lapse or
+a window close (docs/clocks.md, "Estimated dates").
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
+import holidays
+
 from organisations.models import NonSchoolDay, School, Term
+
+# England's bank holidays, the ones in law and any proclaimed (a coronation, a state funeral).
+_ENGLAND = holidays.country_holidays("GB", subdiv="ENG")
+
+
+def is_bank_holiday(day: date) -> bool:
+    return day in _ENGLAND
+
+
+def is_working_day(day: date) -> bool:
+    """Not a weekend, Christmas Day, Good Friday or a bank holiday (SI 2012/1033 reg 2)."""
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def nth_working_day_after(start: date, n: int) -> date:
+    """The nth working day after `start`: a notice posted first class on `start` is taken as
+    given on nth_working_day_after(start, 2) (SI 2012/1033, Schedule 1 para 1)."""
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        counted += is_working_day(day)
+    return day
+
+
+def school_year_of(day: date) -> int:
+    """The school year a date falls in, by the year it starts: 2025 for 1 September 2025.
+
+    For year groups (age on 31 August) and the LA's reports, which run September to August."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def counting_year_of(day: date) -> int:
+    """The school year for counting school days: it starts with the first term after 31 July (an
+    academy may start in late August), so 28 August 2026 is in 2026/27."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def estimated_school_day(day: date) -> bool:
+    """Whether a day with no term dates entered is counted as a school day (an estimate)."""
+    if day.weekday() >= 5 or day.month == 8 or is_bank_holiday(day):
+        return False
+    return not ((day.month, day.day) >= (12, 24) or (day.month, day.day) <= (1, 1))
 
 
 class SchoolDay(NamedTuple):
     date: date
-    # True when the count ran past the term dates entered: it then counts every weekday.
+    # True when the count ran past the term dates entered: it then counts estimated days.
     estimated: bool
 
 
@@ -41,9 +94,24 @@ class SchoolCalendar:
         days = list(NonSchoolDay.objects.filter(la_id=school.la_id, school__isnull=True)) + list(
             NonSchoolDay.objects.filter(school=school)
         )
-        inset_counts = school.la.inset_days_are_school_days
+        return cls._build(chosen, days, inset_counts=school.la.inset_days_are_school_days)
+
+    @classmethod
+    def for_la(cls, la, *, inset_counts: bool | None = None) -> "SchoolCalendar":
+        """The LA's own term dates and closures: what LA-wide clocks (Fair Access) count on.
+
+        INSET days follow the LA's setting unless `inset_counts` says otherwise (the panel meets
+        on INSET days: its officers are at work)."""
+        terms = list(Term.objects.filter(la=la, school__isnull=True))
+        days = list(NonSchoolDay.objects.filter(la=la, school__isnull=True))
+        if inset_counts is None:
+            inset_counts = la.inset_days_are_school_days
+        return cls._build(terms, days, inset_counts=inset_counts)
+
+    @classmethod
+    def _build(cls, terms, days, *, inset_counts: bool) -> "SchoolCalendar":
         school_inset_years = {
-            school_year_of(d.date)
+            counting_year_of(d.date)
             for d in days
             if d.school_id and d.kind == NonSchoolDay.Kind.INSET
         }
@@ -53,28 +121,25 @@ class SchoolCalendar:
                 if inset_counts:
                     continue
                 # The school's own INSET days replace the LA's for that school year.
-                if day.school_id is None and school_year_of(day.date) in school_inset_years:
+                if day.school_id is None and counting_year_of(day.date) in school_inset_years:
                     continue
             closed.add(day.date)
         return cls.from_terms(
-            [TermSpan(t.start, t.end, t.school_year, t.term) for t in chosen], closed
-        )
-
-    @classmethod
-    def for_la(cls, la) -> "SchoolCalendar":
-        """The LA's own term dates and closures: what LA-wide meetings (the panel) follow."""
-        terms = Term.objects.filter(la=la, school__isnull=True)
-        days = NonSchoolDay.objects.filter(la=la, school__isnull=True).exclude(
-            kind=NonSchoolDay.Kind.INSET
-        )
-        return cls.from_terms(
-            [TermSpan(t.start, t.end, t.school_year, t.term) for t in terms],
-            {d.date for d in days},
+            [TermSpan(t.start, t.end, t.school_year, t.term) for t in terms], closed
         )
 
     @classmethod
     def from_terms(cls, terms, closed=()) -> "SchoolCalendar":
         return cls(tuple(sorted(terms, key=lambda t: t.start)), frozenset(closed))
+
+    @cached_property
+    def _year_ends(self) -> dict[int, date]:
+        """The last term day entered for each school year that has any terms."""
+        ends: dict[int, date] = {}
+        for span in self.terms:
+            year = counting_year_of(span.start)
+            ends[year] = max(ends.get(year, span.end), span.end)
+        return ends
 
     @property
     def first_day(self) -> date | None:
@@ -85,7 +150,11 @@ class SchoolCalendar:
         return max(t.end for t in self.terms) if self.terms else None
 
     def is_covered(self, day: date) -> bool:
-        return bool(self.terms) and self.first_day <= day <= self.last_day
+        """Whether the term dates entered say if `day` is a school day: its school year has term
+        dates, up to the last of them (to 31 July once a summer term is entered)."""
+        year = counting_year_of(day)
+        end = self._year_ends.get(year)
+        return end is not None and (day <= end or end.month == 7)
 
     def term_of(self, day: date) -> TermSpan | None:
         for span in self.terms:
@@ -97,7 +166,7 @@ class SchoolCalendar:
         if day.weekday() >= 5:
             return False
         if not self.is_covered(day):
-            return True  # estimated: no term dates entered for this date
+            return estimated_school_day(day)
         return self.term_of(day) is not None and day not in self.closed
 
     def nth_school_day_after(self, start: date, n: int) -> SchoolDay:
@@ -116,6 +185,14 @@ class SchoolCalendar:
                 estimated = estimated or not self.is_covered(day)
         return SchoolDay(day, estimated)
 
+    def last_school_day_before(self, day: date) -> SchoolDay:
+        """The school day before `day` (at most a year back; else the day before)."""
+        for back in range(1, 366):
+            candidate = day - timedelta(days=back)
+            if self.is_school_day(candidate):
+                return SchoolDay(candidate, not self.is_covered(candidate))
+        return SchoolDay(day - timedelta(days=1), True)
+
     def school_days_between(self, first: date, last: date) -> int:
         """School days from `first` to `last`, both included."""
         count, day = 0, first
@@ -124,10 +201,16 @@ class SchoolCalendar:
             day += timedelta(days=1)
         return count
 
-
-def school_year_of(day: date) -> int:
-    """The school year a date falls in, by the year it starts: 2025 for 1 September 2025."""
-    return day.year if day.month >= 9 else day.year - 1
+    def term_key(self, day: date) -> tuple[int, str]:
+        """Which term a day's suspension counts in: (school year, autumn/spring/summer); past the
+        term dates entered, the term its month usually falls in."""
+        span = self.term_of(day)
+        if span is not None:
+            return (span.school_year, span.term)
+        year = counting_year_of(day)
+        if day.month >= 8:
+            return (year, "autumn")
+        return (year, "spring" if day.month <= 3 else "summer")
 
 
 def long_date(day: date) -> str:

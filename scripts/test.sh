@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # `make test`: its own PostgreSQL and Redis (ports and data apart from `make run`'s), then the whole
 # suite, browser tests included. Arguments go to pytest.
+#   scripts/test.sh --date 2027-08-31 [pytest arguments]: run as if today were that day (a
+#   Saturday, 31 August, a day in the Christmas holiday...): the result must be the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--date" ]; then
+  date -d "${2:?--date needs a day, like 2027-08-31}" +%F >/dev/null
+  export APPROVISION_TEST_DATE="$2"
+  shift 2
+  echo "Running the suite as if today were $(date -d "$APPROVISION_TEST_DATE" '+%A %-d %B %Y')"
+fi
 
 scripts/setup.sh --test
 eval "$(scripts/services.sh start test)"

@@ -1,8 +1,12 @@
 import base64
 import os
 import time
+from datetime import date, datetime
+from datetime import time as dt_time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -162,8 +166,32 @@ def api():
     return _api
 
 
+# The one "today" of tests whose dates are counted by hand against the demo LA's 2026/27 terms:
+# Monday 11 January 2027, in the spring term.
+TODAY = date(2027, 1, 11)
+
+
+@pytest.fixture
+def today(time_machine) -> date:
+    """Freeze the clock (ticking) at 10:00 on TODAY, and give the date: tests that count school
+    days by hand take their "today" from here, so they pass whatever day the suite runs."""
+    time_machine.move_to(datetime.combine(TODAY, dt_time(10, 0), ZoneInfo("Europe/London")))
+    return TODAY
+
+
 def pytest_configure(config):
+    # Real time, before any travel: the log files the canary check reads are stamped with it.
     config._approvision_started = time.time()
+    # scripts/test.sh --date D: the whole suite runs as if today were D (the clock ticks on from
+    # 09:00 that day), to show that no test depends on the day it runs (issue 16).
+    run_on = os.environ.get("APPROVISION_TEST_DATE")
+    if run_on:
+        travel = time_machine.travel(
+            datetime.combine(date.fromisoformat(run_on), dt_time(9, 0), ZoneInfo("Europe/London")),
+            tick=True,
+        )
+        travel.start()
+        config._approvision_travel = travel
 
 
 def pytest_sessionfinish(session, exitstatus):

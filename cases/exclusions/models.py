@@ -100,6 +100,11 @@ class Exclusion(Stateful, models.Model):
         RECOMMEND = "recommend", "Recommended the board reconsiders"
         QUASH = "quash", "Quashed the decision and directed the board to reconsider"
 
+    class NoticeMethod(models.TextChoices):
+        HAND = "hand", "Given by hand"
+        EMAIL = "email", "Sent by e-mail"
+        POST = "post", "Posted first class"
+
     # The only moves an exclusion may make; transition() refuses any other.
     MOVES = {
         State.NOTIFIED: {State.BOARD_REVIEW_DUE, State.CANCELLED},
@@ -123,11 +128,30 @@ class Exclusion(Stateful, models.Model):
     decided_by = models.CharField(max_length=200, help_text="The headteacher who decided")
     parents_notified_on = models.DateField(null=True, blank=True)
     misses_public_exam = models.BooleanField(default=False)
+    public_exam_on = models.DateField(
+        null=True, blank=True, help_text="The first public exam the exclusion means missing"
+    )
+    no_further_exams = models.BooleanField(
+        default=False,
+        help_text="Year 11 and has taken (or missed) every public exam entered for this year",
+    )
+    late_reason = models.TextField(
+        blank=True, help_text="Why an exclusion from more than a term ago is recorded only now"
+    )
     representations_on = models.DateField(
         null=True, blank=True, help_text="When parents made representations to the board"
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.NOTIFIED)
     board_decided_on = models.DateField(null=True, blank=True)
+    board_notice_sent_on = models.DateField(
+        null=True, blank=True, help_text="When written notice of the board's decision was sent"
+    )
+    board_notice_method = models.CharField(max_length=5, choices=NoticeMethod.choices, blank=True)
+    board_notice_given_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When that notice counts as given: the review window's day 0",
+    )
     review_requested_on = models.DateField(null=True, blank=True)
     review_decided_on = models.DateField(null=True, blank=True)
     review_outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices, blank=True)
@@ -207,8 +231,10 @@ class DeadlineQuerySet(models.QuerySet):
 
     def open(self):
         """Duties not yet done. A parent's window to ask for a review that has passed unused
-        has lapsed: it is nobody's overdue task."""
-        lapsed = Q(kind=Deadline.Kind.REVIEW_REQUEST, due_on__lt=timezone.localdate())
+        has lapsed: it is nobody's overdue task. An estimated window never lapses."""
+        lapsed = Q(
+            kind=Deadline.Kind.REVIEW_REQUEST, due_on__lt=timezone.localdate(), estimated=False
+        )
         return self.filter(met_on__isnull=True).exclude(lapsed)
 
     def for_list(self):
@@ -222,6 +248,7 @@ class Deadline(models.Model):
         LA_PROVISION = "la_provision", "LA full-time provision (6th day)"
         SCHOOL_PROVISION = "school_provision", "School full-time provision (6th day)"
         BOARD_REVIEW = "board_review", "Governing board to consider reinstatement"
+        BOARD_BEFORE_EXAM = "board_before_exam", "Board to meet before the public exam"
         BOARD_REPRESENTATIONS = "board_representations", "Board to consider representations"
         REVIEW_REQUEST = "review_request", "Last day to request an independent review"
         REVIEW_PANEL = "review_panel", "Independent review panel to meet"
@@ -233,7 +260,12 @@ class Deadline(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     due_on = models.DateField()
     rule = models.TextField()
-    estimated = models.BooleanField(default=False)
+    estimated = models.BooleanField(
+        default=False, help_text="Counted past the term dates entered, or otherwise provisional"
+    )
+    provisional = models.CharField(
+        max_length=200, blank=True, help_text="Why it is provisional, beyond missing term dates"
+    )
     met_on = models.DateField(null=True, blank=True)
 
     objects = DeadlineQuerySet.as_manager()
@@ -259,5 +291,6 @@ class Deadline(models.Model):
         return (
             self.kind == self.Kind.REVIEW_REQUEST
             and self.met_on is None
+            and not self.estimated
             and self.due_on < timezone.localdate()
         )

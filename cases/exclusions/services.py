@@ -2,13 +2,20 @@
 moves (Exclusion.MOVES), and the deadlines counted from them in school days (domain.md section 1;
 School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
-from approvision.records import Refused, check_move, lock_current, transition
-from cases.exclusions.clocks import RULES, board_review_required, exclusion_clocks
+from approvision.records import Refused, check_move, lock_current, save_versioned, transition
+from cases.exclusions.clocks import (
+    RULES,
+    board_review_required,
+    exclusion_clocks,
+    notice_given_on,
+    term_total,
+)
 from cases.exclusions.models import (
     LEGACY_REASONS,
     Deadline,
@@ -17,56 +24,47 @@ from cases.exclusions.models import (
     ExclusionReason,
 )
 from cases.pupils.models import Pupil
-from organisations.calendar import SchoolCalendar, school_year_of
+from organisations.calendar import SchoolCalendar, counting_year_of, long_date
 from organisations.models import School, User
 
 
-def pupil_suspension_days(pupil: Pupil, school_year: int) -> float:
-    """Days of suspension this school year across all schools, for the 45-day cap (reg 22)."""
-    start = date(school_year, 9, 1)
-    total = (
-        Exclusion.objects.counting_towards_cap()
-        .filter(pupil=pupil, start_date__gte=start, start_date__lt=date(school_year + 1, 9, 1))
-        .aggregate(sessions=Sum("sessions"))["sessions"]
+def pupil_suspension_days(pupil: Pupil, school_year: int, *, school=None) -> float:
+    """Days of suspension in a school year (from 1 August: an academy may start in late
+    August), across all schools or at one, for the 45-day cap (SI 2012/1033 reg 22)."""
+    start = date(school_year, 8, 1)
+    rows = Exclusion.objects.counting_towards_cap().filter(
+        pupil=pupil, start_date__gte=start, start_date__lt=date(school_year + 1, 8, 1)
     )
-    return (total or 0) / 2
+    if school is not None:
+        rows = rows.filter(school=school)
+    return (rows.aggregate(sessions=Sum("sessions"))["sessions"] or 0) / 2
 
 
-def _term_days(exclusion: Exclusion, calendar: SchoolCalendar) -> float:
-    """Days of suspension at this school in the term the exclusion starts in, itself included."""
-    span = calendar.term_of(exclusion.start_date)
-    if exclusion.kind == Exclusion.Kind.PERMANENT:
-        return 0
-    if span is None:
-        return exclusion.days or 0
-    same_year = [
-        t for t in calendar.terms if t.school_year == span.school_year and t.term == span.term
-    ]
-    others = (
-        Exclusion.objects.counting_towards_cap()
-        .filter(pupil_id=exclusion.pupil_id, school_id=exclusion.school_id)
-        .exclude(pk=exclusion.pk)
-        .filter(start_date__gte=min(t.start for t in same_year))
-        .filter(start_date__lte=max(t.end for t in same_year))
-        .aggregate(sessions=Sum("sessions"))["sessions"]
+def _history(exclusion: Exclusion) -> list[Exclusion]:
+    """The pupil's exclusions at the school: what term totals and continuous periods count."""
+    return list(
+        Exclusion.objects.filter(pupil_id=exclusion.pupil_id, school_id=exclusion.school_id)
     )
-    return (exclusion.days or 0) + (others or 0) / 2
 
 
-def exclusion_deadlines_refresh(*, exclusion: Exclusion, calendar: SchoolCalendar | None = None):
+def exclusion_deadlines_refresh(
+    *, exclusion: Exclusion, calendar: SchoolCalendar | None = None, history=None
+):
     """Make the stored deadlines match the clocks the exclusion's record now runs.
 
     A deadline marked met by hand (provision arranged) keeps its date.
     """
     calendar = calendar or SchoolCalendar.for_school(exclusion.school)
-    clocks = exclusion_clocks(exclusion, calendar, _term_days(exclusion, calendar))
+    history = _history(exclusion) if history is None else history
+    clocks = exclusion_clocks(exclusion, calendar, history)
     existing = {d.kind: d for d in exclusion.deadlines.all()}
     for clock in clocks:
         deadline = existing.pop(clock.kind, None) or Deadline(exclusion=exclusion, kind=clock.kind)
         deadline.la_id = exclusion.pupil.home_la_id or exclusion.pupil.la_id
         deadline.school_id = exclusion.school_id
         deadline.due_on = clock.due.date
-        deadline.estimated = clock.due.estimated
+        deadline.estimated = clock.estimated
+        deadline.provisional = clock.provisional
         deadline.rule = RULES[clock.kind]
         deadline.met_on = clock.met_on or deadline.met_on
         deadline.save()
@@ -74,6 +72,15 @@ def exclusion_deadlines_refresh(*, exclusion: Exclusion, calendar: SchoolCalenda
     for deadline in existing.values():
         if deadline.met_on is None:
             deadline.delete()
+
+
+def _refresh_from(exclusion: Exclusion, calendar: SchoolCalendar) -> None:
+    """Recount this exclusion and the pupil's later ones at the school: an exclusion recorded
+    late, or cancelled, changes the term totals and continuous periods that follow it."""
+    history = _history(exclusion)
+    for other in history:
+        if other.start_date >= exclusion.start_date:
+            exclusion_deadlines_refresh(exclusion=other, calendar=calendar, history=history)
 
 
 def _check_reasons(reasons: list[str], *, allow_legacy: bool) -> list[str]:
@@ -87,6 +94,69 @@ def _check_reasons(reasons: list[str], *, allow_legacy: bool) -> list[str]:
     if unknown:
         raise Refused(f"{unknown[0]} is not a DfE reason code", field="reason_1")
     return reasons
+
+
+# An exclusion whose first day is more than a term (14 weeks) back needs a reason on the record.
+LATE_AFTER = timedelta(weeks=14)
+# Exclusions are recorded when decided: at most this far ahead, and history this far back.
+AHEAD = timedelta(days=60)
+HISTORY_YEARS = 6
+
+
+def _check_dates(
+    *,
+    pupil: Pupil,
+    start_date: date,
+    end_date: date | None,
+    parents_notified_on: date | None,
+    public_exam_on: date | None,
+    late_reason: str,
+    today: date,
+) -> None:
+    """Every date a person types has a plausible window and a plain message (docs/clocks.md)."""
+    if start_date > today + AHEAD:
+        raise Refused(
+            f"The first day cannot be more than 60 days ahead (after {long_date(today + AHEAD)})",
+            field="start_date",
+        )
+    earliest = date(today.year - HISTORY_YEARS, 9, 1)
+    if start_date < earliest:
+        raise Refused(
+            f"The first day cannot be before {long_date(earliest)}: older records are not kept",
+            field="start_date",
+        )
+    school_age = date(pupil.date_of_birth.year + 4, pupil.date_of_birth.month, 1)
+    if start_date < school_age:
+        raise Refused(
+            "The first day is before the pupil was of school age: check the date and the "
+            "pupil's date of birth",
+            field="start_date",
+        )
+    if start_date < today - LATE_AFTER and not late_reason.strip():
+        raise Refused(
+            "This exclusion started more than a term ago: say why it is recorded only now",
+            field="late_reason",
+        )
+    if end_date is not None and end_date > start_date + timedelta(days=366):
+        raise Refused("A suspension cannot last more than a school year", field="end_date")
+    if parents_notified_on is not None:
+        if parents_notified_on > today:
+            raise Refused(
+                "The date parents were told cannot be in the future", field="parents_notified_on"
+            )
+        if parents_notified_on < start_date - timedelta(days=14):
+            raise Refused(
+                "Parents are told when the exclusion is decided: the date is more than two weeks "
+                "before the first day",
+                field="parents_notified_on",
+            )
+    if public_exam_on is not None and not (
+        start_date <= public_exam_on <= start_date + timedelta(days=366)
+    ):
+        raise Refused(
+            "The exam's date must be on or after the first day, within a year",
+            field="public_exam_on",
+        )
 
 
 @transaction.atomic
@@ -103,11 +173,17 @@ def exclusion_record(
     sessions: int | None = None,
     parents_notified_on: date | None = None,
     misses_public_exam: bool = False,
+    public_exam_on: date | None = None,
+    no_further_exams: bool = False,
+    late_reason: str = "",
     allow_legacy_reasons: bool = False,
+    recorded_on: date | None = None,
 ) -> Exclusion:
     """Record a suspension or exclusion; the LA sees it at once and its clocks start.
 
     Every exclusion must be recorded and the LA told of each (exclusions guidance, Sept 2022).
+    `recorded_on` (the demo's history, written as if on the day) is the day its dates are
+    judged from; people and systems record today.
     """
     reasons = _check_reasons(reasons, allow_legacy=allow_legacy_reasons)
     calendar = SchoolCalendar.for_school(school)
@@ -124,12 +200,27 @@ def exclusion_record(
             )
         if not sessions:
             raise Refused("Enter how many half-day sessions it lasts", field="sessions")
+    _check_dates(
+        pupil=pupil,
+        start_date=start_date,
+        end_date=end_date,
+        parents_notified_on=parents_notified_on,
+        public_exam_on=public_exam_on,
+        late_reason=late_reason,
+        today=recorded_on or timezone.localdate(),
+    )
+    if kind == Exclusion.Kind.SUSPENSION:
         most = 2 * calendar.school_days_between(start_date, end_date)
         if sessions > most:
             raise Refused(
                 f"That is more sessions than the school holds between those dates ({most})",
                 field="sessions",
             )
+    if no_further_exams and pupil.year_group(start_date) != 11:
+        raise Refused(
+            "Only a Year 11 pupil can have no further public exams this year",
+            field="no_further_exams",
+        )
     exclusion = Exclusion.objects.create(
         pupil=pupil,
         school=school,
@@ -140,7 +231,10 @@ def exclusion_record(
         reasons=reasons,
         decided_by=decided_by,
         parents_notified_on=parents_notified_on,
-        misses_public_exam=misses_public_exam,
+        misses_public_exam=misses_public_exam or public_exam_on is not None,
+        public_exam_on=public_exam_on,
+        no_further_exams=no_further_exams,
+        late_reason=late_reason.strip(),
         recorded_by=by,
     )
     ExclusionEvent.objects.create(
@@ -150,7 +244,8 @@ def exclusion_record(
         note="Recorded and the local authority told",
         by=by,
     )
-    if board_review_required(exclusion, _term_days(exclusion, calendar)):
+    history = _history(exclusion)
+    if board_review_required(exclusion, term_total(exclusion, calendar, history)):
         _move(
             exclusion,
             Exclusion.State.BOARD_REVIEW_DUE,
@@ -158,7 +253,7 @@ def exclusion_record(
             on=exclusion.start_date,
             note="The governing board must consider reinstatement",
         )
-    exclusion_deadlines_refresh(exclusion=exclusion, calendar=calendar)
+    _refresh_from(exclusion, calendar)
     return exclusion
 
 
@@ -201,6 +296,23 @@ def _move(
     transition(exclusion, to, by=by, reason=note, **changes)
 
 
+def _set_notice(exclusion: Exclusion, *, decided_on: date, sent_on: date, method: str) -> dict:
+    """The fields saying how and when written notice of the board's decision went to parents."""
+    if method not in Exclusion.NoticeMethod.values:
+        raise Refused("Select how the notice was sent", field="notice_method")
+    if sent_on < decided_on:
+        raise Refused("The notice cannot be sent before the board decided", field="notice_sent_on")
+    if sent_on > timezone.localdate():
+        raise Refused(
+            "The date the notice was sent cannot be in the future", field="notice_sent_on"
+        )
+    return {
+        "board_notice_sent_on": sent_on,
+        "board_notice_method": method,
+        "board_notice_given_on": notice_given_on(sent_on, method),
+    }
+
+
 @transaction.atomic
 def exclusion_transition(
     *,
@@ -211,14 +323,21 @@ def exclusion_transition(
     version: int,
     note: str = "",
     outcome: str = "",
+    notice_sent_on: date | None = None,
+    notice_method: str = "",
 ) -> Exclusion:
     """Move an exclusion to its next state, the one way states change; refuse illegal moves and
-    edits made from a stale copy (the version the person saw)."""
+    edits made from a stale copy (the version the person saw).
+
+    A board's decision to uphold may carry how and when its written notice went to the parents:
+    the independent review window counts from the day that notice counts as given."""
     locked = lock_current(
         Exclusion.objects.select_related("pupil", "school"), exclusion.pk, version
     )
     if on < locked.start_date:
         raise Refused("The date cannot be before the exclusion started", field="on")
+    if on > timezone.localdate():
+        raise Refused("The date cannot be in the future", field="on")
     # A person moving a notified exclusion to board review is recording parents' representations.
     _move(
         locked,
@@ -229,6 +348,52 @@ def exclusion_transition(
         outcome=outcome,
         representations=to == Exclusion.State.BOARD_REVIEW_DUE,
     )
+    if notice_sent_on is not None or notice_method:
+        if to != Exclusion.State.UPHELD or locked.kind != Exclusion.Kind.PERMANENT:
+            raise Refused(
+                "Notice is recorded with a board's decision not to reinstate a permanent exclusion",
+                field="notice_sent_on",
+            )
+        if notice_sent_on is None:
+            raise Refused("Enter the date the notice was sent", field="notice_sent_on")
+        changes = _set_notice(locked, decided_on=on, sent_on=notice_sent_on, method=notice_method)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(changes))
+    _refresh_from(locked, SchoolCalendar.for_school(locked.school))
+    return locked
+
+
+@transaction.atomic
+def exclusion_notice_record(
+    *, exclusion: Exclusion, by: User, version: int, sent_on: date, method: str
+) -> Exclusion:
+    """Record how and when written notice of the board's decision not to reinstate was sent;
+    the independent review window then counts from the day it counts as given."""
+    locked = lock_current(
+        Exclusion.objects.select_related("pupil", "school"), exclusion.pk, version
+    )
+    if (
+        locked.kind != Exclusion.Kind.PERMANENT
+        or locked.board_decided_on is None
+        or locked.state != Exclusion.State.UPHELD
+    ):
+        raise Refused("Notice is recorded once the board has decided not to reinstate")
+    changes = _set_notice(
+        locked, decided_on=locked.board_decided_on, sent_on=sent_on, method=method
+    )
+    ExclusionEvent.objects.create(
+        exclusion=locked,
+        from_state=locked.state,
+        to_state=locked.state,
+        happened_on=sent_on,
+        note="Written notice of the board's decision: "
+        + Exclusion.NoticeMethod(method).label.lower(),
+        by=by,
+    )
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    save_versioned(locked, *changes, by=by, reason="Written notice of the board's decision")
     exclusion_deadlines_refresh(exclusion=locked)
     return locked
 
@@ -242,7 +407,7 @@ def deadline_mark_met(*, deadline: Deadline, on: date, by: User) -> None:
     deadline.save(update_fields=["met_on"])
 
 
-def school_year_suspension_days(pupil: Pupil, on: date) -> float:
-    """School days of suspension the pupil has had this school year, across schools: the 45-day
-    cap (Education Act 2002 s51A; suspension guidance, domain.md section 1)."""
-    return pupil_suspension_days(pupil, school_year_of(on))
+def school_year_suspension_days(pupil: Pupil, on: date, *, school=None) -> float:
+    """School days of suspension the pupil has had this school year, across schools or at one:
+    the 45-day cap (SI 2012/1033 reg 22). Readings differ on which, so pages show both."""
+    return pupil_suspension_days(pupil, counting_year_of(on), school=school)

@@ -23,7 +23,8 @@ from panels.models import (
 @transaction.atomic
 def panel_meetings_schedule(*, series: PanelSeries, first: date, last: date) -> list[PanelMeeting]:
     """A meeting on the series' weekday in every week the LA's schools are open that day."""
-    calendar = SchoolCalendar.for_la(series.la)
+    # The panel meets on INSET days: its officers are at work.
+    calendar = SchoolCalendar.for_la(series.la, inset_counts=True)
     made, day = [], first + timedelta(days=(series.weekday - first.weekday()) % 7)
     while day <= last:
         if calendar.is_covered(day) and calendar.is_school_day(day):

@@ -21,7 +21,7 @@ from tests.factories import PupilFactory, enrol, make_upn
 
 
 @pytest.fixture
-def demo(db, tmp_path):
+def demo(db, tmp_path, today):
     context = DemoContext()
     load(context, var_dir=tmp_path)
     school = School.objects.get(name="Kelmscott High School")
@@ -43,7 +43,9 @@ def record(demo, **fields):
         "decided_by": "Mrs J Patel, headteacher",
         "parents_notified_on": None,
     }
-    return exclusion_record(**{**defaults, **fields})
+    fields = {**defaults, **fields}
+    # Recorded on its first day, as a school would (today is 11 January 2027).
+    return exclusion_record(recorded_on=fields["start_date"], **fields)
 
 
 def due(exclusion):
@@ -66,7 +68,7 @@ def test_a_permanent_exclusion_starts_the_la_provision_and_board_clocks(demo):
         Deadline.Kind.BOARD_REVIEW: date(2026, 11, 18),
     }
     rule = pex.deadlines.get(kind=Deadline.Kind.LA_PROVISION).rule
-    assert "6th school day" in rule and "s19(3A)" in rule
+    assert "6th consecutive school day" in rule and "s19(3A)" in rule
 
 
 def test_a_short_suspension_starts_no_clock(demo):

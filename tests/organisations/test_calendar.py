@@ -12,7 +12,8 @@ from organisations.models import LocalAuthority, School
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
+def demo(db, settings, tmp_path, today):
+    # Loaded on 11 January 2027: the demo LA has term dates for 2025/26, 2026/27 and 2027/28.
     load(DemoContext(), var_dir=tmp_path)
     return {
         "maintained": SchoolCalendar.for_school(School.objects.get(name="Kelmscott High School")),
@@ -39,10 +40,13 @@ def test_fifteen_school_days_skip_the_early_may_bank_holiday(demo):
     assert demo["maintained"].nth_school_day_after(date(2026, 4, 24), 15).date == date(2026, 5, 18)
 
 
-def test_counting_past_the_entered_term_dates_counts_weekdays_and_says_so(demo):
-    # 21 July 2027 is the last (INSET) day entered; after it every weekday counts, as an estimate.
-    day = demo["maintained"].nth_school_day_after(date(2027, 7, 20), 3)
-    assert day == (date(2027, 7, 26), True)
+def test_counting_past_the_entered_term_dates_estimates_and_skips_the_summer(demo):
+    # Friday 21 July 2028 is the last day entered (an INSET day, not a school day); the rest of
+    # July is the summer holiday of a year whose summer term is entered. 2028/29 has no dates:
+    # August is never estimated as term, so the estimate runs Friday 1 September (1), Monday 4 (2),
+    # Tuesday 5 (3), and says it is an estimate.
+    day = demo["maintained"].nth_school_day_after(date(2028, 7, 20), 3)
+    assert day == (date(2028, 9, 5), True)
 
 
 def test_inset_days_count_as_school_days_where_the_la_says_so(demo):
