@@ -249,7 +249,7 @@ def _board(report: Report) -> bytes:
 def _monitoring(report: Report) -> bytes:
     la, today = report.la, timezone.localdate()
     _beat(report, 10, "Deadlines and drift")
-    deadlines = Deadline.objects.filter(la=la, met_on__isnull=True, due_on__lt=today)
+    deadlines = Deadline.objects.filter(la=la).overdue(today)
     placements = Placement.objects.filter(pupil__la=la, state__in=Placement.LIVE_STATES)
     _beat(report, 40, "Reviews and attendance")
     low = [

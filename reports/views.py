@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cases.exclusions.models import Deadline, Exclusion
+from cases.exclusions.models import Deadline, Exclusion, overdue_condition
 from cases.fair_access.models import FairAccessCase
 from cases.referrals.models import Referral
 from organisations.models import LocalAuthority, ProviderOrganisation, School
@@ -166,7 +166,7 @@ def _deadlines(user, membership, today) -> dict:
         Deadline.objects.visible_to(user)
         .open()
         .aggregate(
-            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            overdue=Count("pk", filter=overdue_condition(today)),
             today=Count("pk", filter=Q(due_on=today)),
             week=Count("pk", filter=Q(due_on__gt=today, due_on__lte=today + timedelta(days=7))),
         )

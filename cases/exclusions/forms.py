@@ -57,6 +57,22 @@ class ExclusionForm(forms.Form):
     misses_public_exam = forms.BooleanField(
         required=False, label="The pupil will miss a public exam or national curriculum test"
     )
+    public_exam_on = date_field(
+        "Date of the first exam missed",
+        required=False,
+        hint="The board must try to meet before it. For example, 12 5 2027",
+    )
+    no_further_exams = forms.BooleanField(
+        required=False,
+        label="Year 11, and has taken (or missed) every public exam entered for this year",
+        help_text="Then neither the school nor the LA must arrange education from the 6th day",
+    )
+    late_reason = forms.CharField(
+        label="Why it is recorded only now (if it started more than a term ago)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +91,9 @@ class ExclusionForm(forms.Form):
             Field.text("decided_by", field_width=Fluid.TWO_THIRDS),
             Field("parents_notified_on"),
             Field.checkbox("misses_public_exam"),
+            Field("public_exam_on"),
+            Field.checkbox("no_further_exams"),
+            Field.textarea("late_reason"),
             Submit("submit", "Record exclusion"),
         )
 
@@ -121,6 +140,18 @@ class TransitionForm(forms.Form):
         required=False,
         help_text="Only when recording the independent review panel's decision",
     )
+    notice_sent_on = date_field(
+        "Date written notice of the decision was sent",
+        required=False,
+        hint="When the board upheld a permanent exclusion: the review window counts from it",
+    )
+    notice_method = forms.ChoiceField(
+        label="How the notice was sent",
+        choices=Exclusion.NoticeMethod.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="A notice posted first class counts as given on the second working day after",
+    )
     note = forms.CharField(
         label="Note (optional)",
         required=False,
@@ -137,6 +168,12 @@ class TransitionForm(forms.Form):
             Field.radios("to"),
             Field("on"),
             Field.radios("outcome"),
+            *(
+                (Field("notice_sent_on"), Field.radios("notice_method"))
+                if exclusion.kind == Exclusion.Kind.PERMANENT
+                and Exclusion.State.UPHELD in exclusion.allowed_moves()
+                else ()
+            ),
             Field.textarea("note"),
             Field("version"),
             Submit("submit", "Save"),
@@ -146,6 +183,11 @@ class TransitionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("to") == Exclusion.State.REVIEW_OUTCOME and not cleaned.get("outcome"):
             self.add_error("outcome", "Select what the review panel decided")
+        if cleaned.get("notice_sent_on") and not cleaned.get("notice_method"):
+            self.add_error("notice_method", "Select how the notice was sent")
+        missing_date = not cleaned.get("notice_sent_on") and "notice_sent_on" not in self.errors
+        if cleaned.get("notice_method") and missing_date:
+            self.add_error("notice_sent_on", "Enter the date the notice was sent")
         return cleaned
 
 

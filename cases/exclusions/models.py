@@ -225,6 +225,10 @@ class ExclusionEvent(models.Model):
         return f"{self.get_to_state_display()} on {self.happened_on:%-d %B %Y}"
 
 
+def overdue_condition(today) -> Q:
+    return Q(due_on__lt=today, estimated=False)
+
+
 class DeadlineQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(exclusion__in=Exclusion.objects.visible_to(user))
@@ -236,6 +240,11 @@ class DeadlineQuerySet(models.QuerySet):
             kind=Deadline.Kind.REVIEW_REQUEST, due_on__lt=timezone.localdate(), estimated=False
         )
         return self.filter(met_on__isnull=True).exclude(lapsed)
+
+    def overdue(self, today):
+        """Open duties past their date. An estimated or provisional date is never overdue: it is
+        shown as provisional until the term dates or the notice are entered."""
+        return self.open().filter(overdue_condition(today))
 
     def for_list(self):
         return self.select_related("exclusion__pupil", "school")

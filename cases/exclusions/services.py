@@ -83,6 +83,15 @@ def _refresh_from(exclusion: Exclusion, calendar: SchoolCalendar) -> None:
             exclusion_deadlines_refresh(exclusion=other, calendar=calendar, history=history)
 
 
+# The COVID-era public-health code: whether the census still lists it is unconfirmed
+# (docs/clocks.md); accepted, with a warning to the person recording a new exclusion.
+PUBLIC_HEALTH = "PH"
+PUBLIC_HEALTH_WARNING = (
+    "Reason PH (public-health measures) was added for COVID-19 and may no longer be in the "
+    "school census: check the DfE's current code set before the census return."
+)
+
+
 def _check_reasons(reasons: list[str], *, allow_legacy: bool) -> list[str]:
     allowed = set(ExclusionReason.values) | (set(LEGACY_REASONS) if allow_legacy else set())
     reasons = [r for r in reasons if r]

@@ -13,8 +13,10 @@ from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.exclusions.access import recording_school
 from cases.exclusions.forms import DeadlineFilterForm, ExclusionForm, TransitionForm
-from cases.exclusions.models import Deadline, Exclusion
+from cases.exclusions.models import Deadline, Exclusion, overdue_condition
 from cases.exclusions.services import (
+    PUBLIC_HEALTH,
+    PUBLIC_HEALTH_WARNING,
     deadline_mark_met,
     exclusion_record,
     exclusion_transition,
@@ -63,6 +65,9 @@ class ExclusionCreateView(PermissionRequiredMixin, FormView):
                 decided_by=data["decided_by"],
                 parents_notified_on=data.get("parents_notified_on"),
                 misses_public_exam=data["misses_public_exam"],
+                public_exam_on=data.get("public_exam_on"),
+                no_further_exams=data["no_further_exams"],
+                late_reason=data["late_reason"],
             )
         except Refused as error:
             show_refusal(form, error)
@@ -71,6 +76,8 @@ class ExclusionCreateView(PermissionRequiredMixin, FormView):
             self.request,
             f"{exclusion.get_kind_display()} recorded. The local authority can see it now.",
         )
+        if PUBLIC_HEALTH in exclusion.reasons:
+            messages.warning(self.request, PUBLIC_HEALTH_WARNING)
         return redirect("cases:exclusion_detail", pk=exclusion.pk)
 
 
@@ -129,6 +136,8 @@ class ExclusionTransitionView(_ExclusionMixin, FormView):
                 version=data["version"],
                 note=data["note"],
                 outcome=data.get("outcome") or "",
+                notice_sent_on=data.get("notice_sent_on"),
+                notice_method=data.get("notice_method") or "",
             )
         except Refused as error:
             show_refusal(form, error)
@@ -161,7 +170,7 @@ class DeadlineListView(PermissionRequiredMixin, ListView):
                 queryset = queryset.filter(kind=data["kind"])
         self.when = when
         if when == "overdue":
-            queryset = queryset.filter(due_on__lt=today)
+            queryset = queryset.filter(overdue_condition(today))
         elif when == "today":
             queryset = queryset.filter(due_on=today)
         elif when == "week":
@@ -177,7 +186,7 @@ class DeadlineListView(PermissionRequiredMixin, ListView):
             when=self.when,
             today=today,
             counts={
-                "overdue": open_deadlines.filter(due_on__lt=today).count(),
+                "overdue": open_deadlines.filter(overdue_condition(today)).count(),
                 "today": open_deadlines.filter(due_on=today).count(),
                 "week": open_deadlines.filter(
                     due_on__gt=today, due_on__lte=today + timedelta(days=7)

@@ -123,6 +123,7 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
         days = school_year_suspension_days(pupil, today)
         # The school whose roll they are on now, from the roll history already read.
         school = next((e.school for e in enrolments if e.left_on is None), None)
+        here = school_year_suspension_days(pupil, today, school=school) if school else None
         # Whether the school whose roll they are on is one this user works with.
         school_is_users = works_with_school(user, school)
         return {
@@ -139,6 +140,7 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
             ],
             "chronology": _chronology(enrolments, exclusions),
             "suspension_days": days,
+            "school_days_here": here,
             "cap": SUSPENSION_CAP_DAYS,
             "near_cap": days >= SUSPENSION_WARNING_DAYS,
             "over_cap": days > SUSPENSION_CAP_DAYS,
