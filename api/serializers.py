@@ -4,7 +4,7 @@ as `la`, `school` or `is_staff` are never writable, and directors reach no pupil
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.exclusions.models import Exclusion, ExclusionReason
+from cases.exclusions.models import Deadline, Exclusion, ExclusionReason
 from cases.fair_access.models import FairAccessCase
 from cases.pupils.identifiers import upn_validator
 from cases.pupils.models import Pupil
@@ -116,6 +116,35 @@ class PupilUpdateSerializer(serializers.ModelSerializer):
         fields = [name for name in PUPIL_EDITABLE_FIELDS if name != "home_la"]
 
 
+# The steps after an exclusion: read-only here, recorded through /exclusions/{id}/steps/.
+STEP_FIELDS = [
+    "board_decided_on",
+    "board_notice_sent_on",
+    "board_notice_method",
+    "board_notice_given_on",
+    "representations_on",
+    "review_requested_on",
+    "review_decided_on",
+    "review_outcome",
+    "reconsidered_on",
+    "cancelled_on",
+]
+
+
+class ClockSerializer(serializers.ModelSerializer):
+    """A statutory clock of an exclusion, as the pages show it (docs/clocks.md)."""
+
+    estimated = serializers.BooleanField(
+        read_only=True,
+        help_text="Counted past the term dates entered, or provisional: it never lapses",
+    )
+
+    class Meta:
+        model = Deadline
+        fields = ["kind", "due_on", "estimated", "provisional", "met_on", "rule"]
+        read_only_fields = fields
+
+
 class ExclusionSerializer(serializers.ModelSerializer):
     school = serializers.CharField(source="school.urn", read_only=True)
     reasons = serializers.ListField(
@@ -137,17 +166,49 @@ class ExclusionSerializer(serializers.ModelSerializer):
             "decided_by",
             "parents_notified_on",
             "misses_public_exam",
+            "public_exam_on",
+            "no_further_exams",
+            "late_reason",
             "state",
+            *STEP_FIELDS,
             "recorded_at",
             "version",
         ]
-        read_only_fields = ["id", "school", "state", "recorded_at", "version"]
+        read_only_fields = ["id", "school", "state", *STEP_FIELDS, "recorded_at", "version"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
             self.fields["pupil"].queryset = Pupil.objects.visible_to(request.user)
+
+
+class ExclusionDetailSerializer(ExclusionSerializer):
+    clocks = ClockSerializer(source="deadlines", many=True, read_only=True)
+
+    class Meta(ExclusionSerializer.Meta):
+        fields = [*ExclusionSerializer.Meta.fields, "clocks"]
+
+
+class ExclusionStepSerializer(serializers.Serializer):
+    """A step after an exclusion, recorded by the same service as the exclusion's page."""
+
+    to = serializers.ChoiceField(
+        choices=[s for s in Exclusion.State.choices if s[0] != Exclusion.State.NOTIFIED],
+        help_text="The state it moves to: board_review_due records parents' representations",
+    )
+    on = serializers.DateField(help_text="The day it happened (not in the future)")
+    outcome = serializers.ChoiceField(
+        choices=Exclusion.ReviewOutcome.choices,
+        required=False,
+        help_text="The independent review panel's decision, with to=review_outcome",
+    )
+    notice_sent_on = serializers.DateField(
+        required=False,
+        help_text="With to=upheld for a permanent exclusion: when written notice was sent",
+    )
+    notice_method = serializers.ChoiceField(choices=Exclusion.NoticeMethod.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ReferralSerializer(serializers.ModelSerializer):

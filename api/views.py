@@ -27,9 +27,6 @@ from api.paging import Paging
 from api.permissions import PASSWORD_TO_CHOOSE, SignedInWithOwnPassword
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
-from cases.exclusions.access import recording_school
-from cases.exclusions.models import Exclusion
-from cases.exclusions.services import exclusion_record
 from cases.fair_access.models import FairAccessCase
 from cases.pupils.access import pupil_the_user_may_change
 from cases.pupils.identifiers import upn_normalise
@@ -86,6 +83,12 @@ class RolePermission(BasePermission):
             action, f"{model._meta.app_label}.{action}_{model._meta.model_name}"
         )
         return user.has_perm(needed)
+
+
+class ChangePermission(RolePermission):
+    """A step recorded by POST to an existing record needs the model's change permission."""
+
+    actions = {**RolePermission.actions, "POST": "change"}
 
 
 def etag(record) -> str:
@@ -270,45 +273,6 @@ def filter_for(model, fields: list[str], ids: list[str]):
     attrs = {name: by_id(f"{name}_id", f"The {name}'s id") for name in ids}
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields})
     return type(f"{model.__name__}Filter", (filters.FilterSet,), attrs)
-
-
-class ExclusionFilter(filters.FilterSet):
-    pupil = by_id("pupil_id", "A pupil's id")
-    school = filters.CharFilter(field_name="school__urn", help_text="The school's URN")
-    started_after = filters.DateFilter(field_name="start_date", lookup_expr="gte")
-    started_before = filters.DateFilter(field_name="start_date", lookup_expr="lte")
-
-    class Meta:
-        model = Exclusion
-        fields = ["pupil", "kind", "state", "school", "started_after", "started_before"]
-
-
-@read_schema(s.ExclusionSerializer)
-class ExclusionViewSet(ApiViewSet):
-    queryset = Exclusion.objects.all()
-    serializer_class = s.ExclusionSerializer
-    filterset_class = ExclusionFilter
-    ordering_fields = ["start_date", "recorded_at", "pk"]
-    ordering = ["-start_date", "-pk"]
-    related = ("school",)
-    http_method_names = ["get", "post", "head", "options"]
-
-    pupil_of = attrgetter("pupil_id")
-
-    @create_schema(s.ExclusionSerializer, s.ExclusionSerializer)
-    def create(self, request):
-        given = s.ExclusionSerializer(data=request.data, context={"request": request})
-        given.is_valid(raise_exception=True)
-        data = dict(given.validated_data)
-        pupil = data.pop("pupil")
-        # As on the page: only the school whose roll the pupil is on (or the LA) records it.
-        school = recording_school(request.user, pupil)
-        if school is None:
-            raise exceptions.ValidationError(
-                {"pupil": ["You can only record exclusions of pupils on your school's roll"]}
-            )
-        exclusion = exclusion_record(by=request.user, pupil=pupil, school=school, **data)
-        return Response(s.ExclusionSerializer(exclusion).data, status=status.HTTP_201_CREATED)
 
 
 @read_schema(s.ReferralSerializer)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from organisations.la_codes import LaCode as LaCode  # the DfE register's LA codes, kept apart
 from organisations.roles import LA_ROLES, ROLE_ORGANISATION_FIELD, Role
 from organisations.scoping import ScopedQuerySet
 

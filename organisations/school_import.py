@@ -11,6 +11,7 @@ from django.db import transaction
 
 from approvision.text import has_hidden_controls
 from organisations.csv_import import ImportResult, read_rows
+from organisations.la_codes import la_codes_record
 from organisations.models import LocalAuthority, School, Trust
 
 COLUMNS = [
@@ -149,6 +150,8 @@ def school_import_check(*, la: LocalAuthority, content: bytes) -> ImportResult:
 def school_import_apply(*, la: LocalAuthority, checked: ImportResult) -> None:
     if not checked.ok:
         raise ValueError("Only a file with no problems is imported")
+    # The register names the LA: its code joins the list UPNs are checked against.
+    la_codes_record([(la.code, la.name)])
     trusts = {}
     for urn, values, trust_name in checked.plan:
         trust = None
