@@ -1,8 +1,16 @@
 from celery import shared_task
+from django.utils import timezone
 
 from cases.exclusions.models import Exclusion
 from cases.exclusions.services import exclusion_deadlines_refresh
+from cases.exclusions.term_dates import term_dates_remind
 from organisations.calendar import SchoolCalendar
+
+
+@shared_task(name="cases.tasks.term_dates_remind")
+def term_dates_remind_task() -> int:
+    """Tell the LA administrators whose clocks need term dates not yet entered."""
+    return term_dates_remind(timezone.localdate())
 
 
 @shared_task(name="cases.tasks.deadlines_refresh")

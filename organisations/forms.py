@@ -278,6 +278,10 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
         ]
         labels = {"inset_days_are_school_days": "INSET days count as school days in deadlines"}
         help_texts = {
+            "inset_days_are_school_days": (
+                "Not recommended: a school day is a day with a session for pupils (Education Act "
+                "1996 s579), so counting INSET days brings deadlines forward"
+            ),
             "retain_pupil_records_to_age": "Records are deleted after this birthday (usually 25)",
             "retain_sen_records_to_age": (
                 "For a pupil who has ever had special educational needs (usually 31)"

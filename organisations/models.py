@@ -31,8 +31,11 @@ class LocalAuthority(models.Model):
     code = models.CharField("DfE code", max_length=3, unique=True, validators=[la_code_validator])
     name = models.CharField(max_length=200)
     ons_code = models.CharField("ONS code", max_length=9, blank=True)
-    # domain.md: whether INSET days count as school days is UNCONFIRMED; by default they do not.
+    # A school day is one with a session for pupils (Education Act 1996 s579): INSET days are not
+    # school days. An LA may count them; the calendar page warns that this departs from s579.
     inset_days_are_school_days = models.BooleanField(default=False)
+    # When the LA's administrators were last told that clocks need next year's term dates.
+    term_dates_reminded_on = models.DateField(null=True, blank=True)
     # Placement settings (domain.md section 4). "Full time" is undefined in law: the mainstream
     # expectation of 32.5 hours a week is the default.
     full_time_hours = models.DecimalField(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cases.exclusions.models import Deadline, Exclusion, overdue_condition
+from cases.exclusions.term_dates import school_year_label, term_dates_needed
 from cases.fair_access.models import FairAccessCase
 from cases.referrals.models import Referral
 from organisations.models import LocalAuthority, ProviderOrganisation, School
@@ -67,6 +68,14 @@ def _la_summary(user, membership, today) -> dict:
         .get(pk=membership.la_id)
     )
     return {"la_summary": summary}
+
+
+def _term_dates_needed(user, membership, today) -> dict:
+    needed = term_dates_needed(membership.la)
+    return {
+        "term_dates_needed": needed,
+        "term_dates_years": [school_year_label(y) for y in needed["years"]],
+    }
 
 
 def _trust_schools(user, membership, today) -> dict:
@@ -304,7 +313,7 @@ HOME_PANELS = {
         _officer,
         _deadlines,
     ],
-    Role.LA_ADMIN: [_la_summary],
+    Role.LA_ADMIN: [_la_summary, _term_dates_needed],
     Role.PANEL_MEMBER: [
         _la_summary,
         _recent_exclusions,

@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.deadlines_refresh",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Clocks counted past the term dates entered: the LA's administrators are told (weekly).
+    "term-dates-remind": {
+        "task": "cases.tasks.term_dates_remind",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Placements start; providers lose sight of pupils a grace period after a placement ends.
     "placements-daily": {
         "task": "placements.tasks.daily",

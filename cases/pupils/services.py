@@ -4,6 +4,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from approvision.records import Refused, lock_current, save_versioned
 from approvision.text import refuse_hidden_controls
@@ -38,6 +39,7 @@ def pupil_create(*, by: User, school: School, joined_on: date, upn: str, **detai
         raise DuplicatePupil(existing)
     pupil = Pupil(la_id=school.la_id, upn=upn, **details)
     _refuse_need_without_sen(pupil)
+    _refuse_implausible_dates(pupil, joined_on=joined_on)
     pupil.save()
     Enrolment.objects.create(pupil=pupil, school=school, joined_on=joined_on)
     return pupil
@@ -92,7 +94,30 @@ def pupil_update(*, pupil: Pupil, by: User, version: int, **changes) -> Pupil:
         if name in changes:
             setattr(locked, name, changes[name])
     _refuse_need_without_sen(locked)
+    if "date_of_birth" in changes:
+        _refuse_implausible_dates(locked)
     return save_versioned(locked, by=by)
+
+
+def _refuse_implausible_dates(pupil: Pupil, *, joined_on: date | None = None) -> None:
+    """A date of birth of a child of school age (2 to 20 this year), and a school joined
+    after birth and not in the future: for the page, the API and the import alike."""
+    today = timezone.localdate()
+    born = pupil.date_of_birth
+    if not date(today.year - 20, 1, 1) <= born <= date(today.year - 2, 12, 31):
+        raise Refused(
+            "The date of birth must be of a child of school age "
+            f"(born between {today.year - 20} and {today.year - 2})",
+            field="date_of_birth",
+        )
+    if joined_on is not None:
+        if joined_on > today:
+            raise Refused("The date they joined must be today or in the past", field="joined_on")
+        if joined_on < date(born.year + 2, born.month, 1):
+            raise Refused(
+                "The date they joined is before the pupil was 2: check it and the date of birth",
+                field="joined_on",
+            )
 
 
 def _refuse_need_without_sen(pupil: Pupil) -> None:
