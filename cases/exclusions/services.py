@@ -5,7 +5,7 @@ School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012)."""
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from approvision.records import Refused, check_move, lock_current, save_versioned, transition
@@ -105,11 +105,11 @@ def _check_reasons(reasons: list[str], *, allow_legacy: bool) -> list[str]:
     return reasons
 
 
-# An exclusion whose first day is more than a term (14 weeks) back needs a reason on the record.
-LATE_AFTER = timedelta(weeks=14)
+# An exclusion whose first day is more than a term (16 weeks) back needs a reason on the record.
+LATE_AFTER = timedelta(weeks=16)
 # Exclusions are recorded when decided: at most this far ahead, and history this far back.
 AHEAD = timedelta(days=60)
-HISTORY_YEARS = 6
+HISTORY_YEARS = 25
 
 
 def _check_dates(
@@ -416,7 +416,24 @@ def deadline_mark_met(*, deadline: Deadline, on: date, by: User) -> None:
     deadline.save(update_fields=["met_on"])
 
 
-def school_year_suspension_days(pupil: Pupil, on: date, *, school=None) -> float:
-    """School days of suspension the pupil has had this school year, across schools or at one:
-    the 45-day cap (SI 2012/1033 reg 22). Readings differ on which, so pages show both."""
-    return pupil_suspension_days(pupil, counting_year_of(on), school=school)
+def school_year_suspension_days(pupil: Pupil, on: date) -> float:
+    """School days of suspension the pupil has had this school year, across schools: the 45-day
+    cap (SI 2012/1033 reg 22)."""
+    return pupil_suspension_days(pupil, counting_year_of(on))
+
+
+def school_year_suspension_totals(pupil: Pupil, on: date, school) -> tuple[float, float | None]:
+    """The 45-day cap read both ways, in one query: days this school year across schools, and
+    at `school` (None without a school). Readings of reg 22 differ, so pages show both."""
+    year = counting_year_of(on)
+    sums = (
+        Exclusion.objects.counting_towards_cap()
+        .filter(pupil=pupil, start_date__gte=date(year, 8, 1), start_date__lt=date(year + 1, 8, 1))
+        .aggregate(
+            everywhere=Sum("sessions"),
+            # With no school, a condition that holds for no row: the sum is None.
+            here=Sum("sessions", filter=Q(school=school) if school else Q(pk__in=[])),
+        )
+    )
+    here = None if school is None else (sums["here"] or 0) / 2
+    return (sums["everywhere"] or 0) / 2, here

@@ -13,7 +13,7 @@ from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.exclusions.clocks import SUSPENSION_CAP_DAYS, SUSPENSION_WARNING_DAYS
 from cases.exclusions.models import Deadline, Exclusion, ExclusionEvent
-from cases.exclusions.services import school_year_suspension_days
+from cases.exclusions.services import school_year_suspension_totals
 from cases.fair_access.models import FairAccessCase
 from cases.pupils.access import pupil_the_user_may_change, works_with_school
 from cases.pupils.forms import LeaveSchoolForm, PupilEditForm, PupilForm
@@ -120,10 +120,9 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
             )
         )
         today = timezone.localdate()
-        days = school_year_suspension_days(pupil, today)
         # The school whose roll they are on now, from the roll history already read.
         school = next((e.school for e in enrolments if e.left_on is None), None)
-        here = school_year_suspension_days(pupil, today, school=school) if school else None
+        days, here = school_year_suspension_totals(pupil, today, school)
         # Whether the school whose roll they are on is one this user works with.
         school_is_users = works_with_school(user, school)
         return {

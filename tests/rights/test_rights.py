@@ -47,6 +47,7 @@ def _history(world, born: date, *, sen: bool = False, name="Kept"):
         start_date=date(2016, 10, 5),
         reasons=["PA"],
         decided_by="Head",
+        late_reason="Copied from the school's paper file",
     )
     referral = referral_start(pupil=pupil, by=senco)
     evidence_add(referral=referral, by=senco, name="plan.pdf", content=PDF)
