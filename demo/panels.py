@@ -16,7 +16,7 @@ from cases.referrals.services import referral_move, referral_start, referral_upd
 from demo.cases import NAMED_PUPILS
 from demo.organisations import DemoContext
 from demo.placements import from_decision
-from organisations.calendar import school_year_of
+from organisations.calendar import SchoolCalendar, school_year_of
 from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
 from organisations.services import membership_set
@@ -136,14 +136,17 @@ PAST_REASONS = {
 }
 
 
-def _decide_in_the_past(rng, meeting, item, chair, providers) -> None:
-    """A past decision as it was made then (a placement starting after that meeting)."""
+def _decide_in_the_past(rng, meeting, item, chair, providers, *, starts_from=None) -> None:
+    """A past decision as it was made then (a placement starting after that meeting; from
+    `starts_from` at the latest meeting, so some placements are still to start on any day)."""
     outcome = rng.choices(["approve", "decline", "defer", "signpost"], weights=[6, 1, 1, 1])[0]
     if item.referral is None:
         outcome = "noted"
     fields = {"reason": PAST_REASONS[outcome]}
     if outcome == "approve":
         start = meeting.date + timedelta(days=rng.randint(4, 11))
+        if starts_from is not None:
+            start = max(start, starts_from)
         fields.update(
             # Most go to the PRU, whose head is a demo account.
             provider=rng.choice(providers[:1] * 4 + providers),
@@ -252,8 +255,15 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
         for member in members:
             member.attended = member.pk != absent.pk
             member.save(update_fields=["attended"])
+        # The latest meeting's placements start on the LA's 3rd school day from today (after a
+        # holiday, when the term starts again): some are offered and not yet begun.
+        starts_from = (
+            SchoolCalendar.for_la(la).nth_school_day_after(today, 3).date
+            if meeting == past[-1]
+            else None
+        )
         for item in meeting.items.select_related("referral", "exclusion"):
-            _decide_in_the_past(rng, meeting, item, chair, providers)
+            _decide_in_the_past(rng, meeting, item, chair, providers, starts_from=starts_from)
         minutes_approve(meeting=meeting, by=chair)
     # The next meeting: a full agenda ready for its pack.
     upcoming = next((m for m in meetings if m.date >= today), None)

@@ -139,7 +139,7 @@ def test_updates_need_if_match_and_stale_copies_get_412(world, pupils, api):
     assert pupil.la_id == world["home"].pk and pupil.upn == pupils["mine"].upn
 
 
-def test_bad_exclusion_gets_field_errors_and_saves_nothing(world, pupils, api):
+def test_bad_exclusion_gets_field_errors_and_saves_nothing(world, pupils, api, today):
     senco = api(world["users"]["school_staff"])
     before = Exclusion.objects.count()
     given = {

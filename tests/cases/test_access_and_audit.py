@@ -15,7 +15,7 @@ from tests.factories import PupilFactory, enrol, make_member
 
 
 @pytest.fixture
-def cases(world):
+def cases(world, today):
     """A pupil excluded at the academy; a pupil who moved from it to the maintained school."""
     senco = world["users"]["school_staff"]
     stays = PupilFactory(la=world["home"], legal_first_name="Stays")

@@ -134,7 +134,7 @@ def pupil_row(upn, school, *, kind="", start="", end="", sessions="", reasons=""
     ]  # fmt: skip
 
 
-def test_pupils_and_exclusions_import_and_a_second_import_changes_nothing(world):
+def test_pupils_and_exclusions_import_and_a_second_import_changes_nothing(world, today):
     senco = world["users"]["school_staff"]
     urn = world["academy"].urn
     one, two = make_upn("929", 7001), make_upn("929", 7002)
@@ -162,7 +162,7 @@ def test_pupils_and_exclusions_import_and_a_second_import_changes_nothing(world)
     assert Exclusion.objects.filter(pupil=pupil).count() == 2
 
 
-def test_broken_pupil_files_report_every_row_and_apply_nothing(world):
+def test_broken_pupil_files_report_every_row_and_apply_nothing(world, today):
     senco = world["users"]["school_staff"]
     urn = world["academy"].urn
     good = make_upn("929", 7101)

@@ -72,7 +72,9 @@ def test_a_schools_own_inset_day_replaces_the_las(world):
     assert not SchoolCalendar.for_school(world["academy"]).is_school_day(date(2026, 11, 2))
 
 
-def test_changing_term_dates_recounts_open_deadlines(world, django_capture_on_commit_callbacks):
+def test_changing_term_dates_recounts_open_deadlines(
+    world, django_capture_on_commit_callbacks, today
+):
     la, school = world["home"], world["maintained"]
     calendar_import_apply(la=la, checked=calendar_import_check(la=la, content=GOOD.encode()))
     pupil = PupilFactory(la=la)

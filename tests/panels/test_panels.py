@@ -39,7 +39,7 @@ from tests.factories import PupilFactory, enrol, make_member, ready_provider
 
 
 @pytest.fixture
-def setup(db, settings, tmp_path):
+def setup(db, settings, tmp_path, today):
     settings.MEDIA_ROOT = tmp_path / "media"
     context = DemoContext()
     load(context, var_dir=tmp_path)
