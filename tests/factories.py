@@ -169,3 +169,22 @@ def offer(placed, **overrides):
         "funding": Placement.Funding.HIGH_NEEDS,
     }
     return placement_offer(**{**fields, **overrides})
+
+
+def record_exclusion(**fields):
+    """exclusion_record with a one-day suspension's details unless told otherwise, recorded on
+    its first day as a school would."""
+    from cases.exclusions.services import exclusion_record
+
+    defaults = {
+        "kind": "FIXD",
+        "start_date": date(2026, 10, 21),
+        "end_date": date(2026, 10, 21),
+        "sessions": 2,
+        "reasons": ["DB"],
+        "decided_by": "Mrs J Patel, headteacher",
+        "parents_notified_on": None,
+    }
+    fields = {**defaults, **fields}
+    fields.setdefault("recorded_on", fields["start_date"])
+    return exclusion_record(**fields)

@@ -10,42 +10,17 @@ from approvision.records import Refused, StaleVersion
 from cases.exclusions.models import Deadline, Exclusion
 from cases.exclusions.services import (
     deadline_mark_met,
-    exclusion_record,
     exclusion_transition,
     pupil_suspension_days,
 )
 from cases.pupils.services import DuplicatePupil, pupil_create
 from demo.organisations import DemoContext, load
 from organisations.models import School, User
-from tests.factories import PupilFactory, enrol, make_upn
-
-
-@pytest.fixture
-def demo(db, tmp_path, today):
-    context = DemoContext()
-    load(context, var_dir=tmp_path)
-    school = School.objects.get(name="Kelmscott High School")
-    pupil = PupilFactory(la=school.la)
-    enrol(pupil, school)
-    return {"school": school, "pupil": pupil, "senco": User.objects.get(username="senco")}
+from tests.factories import PupilFactory, enrol, make_upn, record_exclusion
 
 
 def record(demo, **fields):
-    defaults = {
-        "by": demo["senco"],
-        "pupil": demo["pupil"],
-        "school": demo["school"],
-        "kind": Exclusion.Kind.SUSPENSION,
-        "start_date": date(2026, 10, 21),
-        "end_date": date(2026, 10, 21),
-        "sessions": 2,
-        "reasons": ["DB"],
-        "decided_by": "Mrs J Patel, headteacher",
-        "parents_notified_on": None,
-    }
-    fields = {**defaults, **fields}
-    # Recorded on its first day, as a school would (today is 11 January 2027).
-    return exclusion_record(recorded_on=fields["start_date"], **fields)
+    return record_exclusion(by=demo["senco"], pupil=demo["pupil"], school=demo["school"], **fields)
 
 
 def due(exclusion):

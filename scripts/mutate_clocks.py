@@ -1,0 +1,197 @@
+"""A scripted mutation run over the calendar and clock modules (issue 16): how strong are the
+clock rules' tests?
+
+Each mutant is one small change a person could make by mistake: a comparison flipped (< and <=,
+> and >=, == and !=), a whole number off by one (up and down), `and` for `or` and back, a `not`
+dropped, a condition dropped (an `if` or `elif` whose test becomes False or True), + for - and
+back. The mutant replaces the module's source, the clock tests run (fastest first, stopping at
+the first failure), and the original is put back. A mutant is killed when a test fails.
+
+    scripts/test-env.sh .venv/bin/python scripts/mutate_clocks.py [--limit N] [--only clocks]
+
+It prints each survivor (line and change) and the score; it exits 1 under 90%.
+"""
+
+import argparse
+import ast
+import copy
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {
+    "calendar": ROOT / "organisations" / "calendar.py",
+    "clocks": ROOT / "cases" / "exclusions" / "clocks.py",
+}
+# Fastest first: a killed mutant usually dies in the pure tests within seconds.
+TESTS = [
+    "tests/cases/test_clock_properties.py",
+    "tests/organisations/test_calendar.py",
+    "tests/cases/test_statutory_clocks.py",
+    "tests/cases/test_exclusions.py",
+    "tests/fair_access/test_cases.py",
+]
+FLIP = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+}
+# Functions whose words, not logic, are the point: not mutated.
+SKIP_FUNCTIONS = {"long_date", "__str__", "rule"}
+
+
+def _skipped(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name in SKIP_FUNCTIONS
+        ):
+            ids.update(id(n) for n in ast.walk(node))
+        # Docstrings, rule texts and other strings are left alone by construction (no string
+        # mutations); so are module-level assignments of dictionaries of words.
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+            ids.update(id(n) for n in ast.walk(node))
+    return ids
+
+
+def mutation_points(tree: ast.AST):
+    """(node index in ast.walk order, description, how to mutate a copy's node)."""
+    skipped = _skipped(tree)
+    points = []
+    for index, node in enumerate(ast.walk(tree)):
+        if id(node) in skipped:
+            continue
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Compare):
+            for position, op in enumerate(node.ops):
+                if type(op) in FLIP:
+                    new = FLIP[type(op)]
+
+                    def change(n, position=position, new=new):
+                        n.ops[position] = new()
+
+                    points.append(
+                        (index, f"line {line}: {type(op).__name__} -> {new.__name__}", change)
+                    )
+        elif isinstance(node, ast.Constant) and type(node.value) is int and 0 <= node.value <= 100:
+            for delta in (1, -1):
+
+                def change(n, delta=delta):
+                    n.value = n.value + delta
+
+                points.append((index, f"line {line}: {node.value} -> {node.value + delta}", change))
+        elif isinstance(node, ast.BoolOp):
+            new = ast.Or if isinstance(node.op, ast.And) else ast.And
+
+            def change(n, new=new):
+                n.op = new()
+
+            points.append(
+                (index, f"line {line}: {type(node.op).__name__} -> {new.__name__}", change)
+            )
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            points.append((index, f"line {line}: drop not", "drop_not"))
+        elif isinstance(node, ast.If):
+            for value in (False, True):
+
+                def change(n, value=value):
+                    n.test = ast.Constant(value)
+
+                points.append((index, f"line {line}: if condition -> {value}", change))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            new = ast.Sub if isinstance(node.op, ast.Add) else ast.Add
+
+            def change(n, new=new):
+                n.op = new()
+
+            points.append(
+                (index, f"line {line}: {type(node.op).__name__} -> {new.__name__}", change)
+            )
+    return points
+
+
+def mutant_source(tree: ast.AST, index: int, change) -> str:
+    mutant = copy.deepcopy(tree)
+    if change == "drop_not":
+        # Replace the `not x` node by x in its parent.
+        nodes = list(ast.walk(mutant))
+        target = nodes[index]
+        for parent in nodes:
+            for field, value in ast.iter_fields(parent):
+                if value is target:
+                    setattr(parent, field, target.operand)
+                elif isinstance(value, list):
+                    for i, item in enumerate(value):
+                        if item is target:
+                            value[i] = target.operand
+    else:
+        change(list(ast.walk(mutant))[index])
+    return ast.unparse(ast.fix_missing_locations(mutant))
+
+
+def run_tests() -> bool:
+    """True when the tests pass (the mutant survives)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *TESTS],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=600,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", choices=sorted(TARGETS))
+    parser.add_argument("--limit", type=int, default=0, help="at most N mutants a module")
+    args = parser.parse_args()
+    if not run_tests():
+        print("The clock tests fail without any mutation: fix them first")
+        return 2
+    killed = survived = 0
+    survivors = []
+    started = time.monotonic()
+    for name, path in TARGETS.items():
+        if args.only and name != args.only:
+            continue
+        original = path.read_text()
+        tree = ast.parse(original)
+        points = mutation_points(tree)
+        if args.limit:
+            points = points[: args.limit]
+        print(f"{name}: {len(points)} mutants", flush=True)
+        try:
+            for number, (index, description, change) in enumerate(points, start=1):
+                path.write_text(mutant_source(tree, index, change))
+                if run_tests():
+                    survived += 1
+                    survivors.append(f"{path.relative_to(ROOT)} {description}")
+                    mark = "SURVIVED"
+                else:
+                    killed += 1
+                    mark = "killed"
+                elapsed = time.monotonic() - started
+                print(
+                    f"  [{number}/{len(points)}] {description}: {mark} ({elapsed:.0f} s)",
+                    flush=True,
+                )
+        finally:
+            path.write_text(original)
+    total = killed + survived
+    score = 100 * killed / total if total else 100
+    print(f"\n{killed} of {total} mutants killed: {score:.1f}%")
+    for line in survivors:
+        print(f"  survived: {line}")
+    return 0 if score >= 90 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
