@@ -20,7 +20,8 @@ from tests.factories import PupilFactory, enrol, make_upn, record_exclusion
 
 
 def record(demo, **fields):
-    return record_exclusion(by=demo["senco"], pupil=demo["pupil"], school=demo["school"], **fields)
+    given = {"by": demo["senco"], "pupil": demo["pupil"], "school": demo["school"], **fields}
+    return record_exclusion(**given)
 
 
 def due(exclusion):

@@ -26,7 +26,8 @@ K = Deadline.Kind
 
 
 def record(demo, **fields):
-    return record_exclusion(by=demo["senco"], pupil=demo["pupil"], school=demo["school"], **fields)
+    given = {"by": demo["senco"], "pupil": demo["pupil"], "school": demo["school"], **fields}
+    return record_exclusion(**given)
 
 
 def suspension(demo, first, last, sessions, **fields):
