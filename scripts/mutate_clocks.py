@@ -159,6 +159,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", choices=sorted(TARGETS))
     parser.add_argument("--limit", type=int, default=0, help="at most N mutants a module")
+    parser.add_argument(
+        "--again",
+        type=Path,
+        help="a file of survivor lines from an earlier run: run only those mutants again",
+    )
     args = parser.parse_args()
     if not run_tests():
         print("The clock tests fail without any mutation: fix them first")
@@ -174,6 +179,13 @@ def main() -> int:
         points = mutation_points(tree)
         if args.limit:
             points = points[: args.limit]
+        if args.again:
+            wanted = {
+                line.split("survived: ", 1)[1].strip()
+                for line in args.again.read_text().splitlines()
+                if "survived: " in line
+            }
+            points = [p for p in points if f"{path.relative_to(ROOT)} {p[1]}" in wanted]
         print(f"{name}: {len(points)} mutants", flush=True)
         try:
             for number, (index, description, change) in enumerate(points, start=1):

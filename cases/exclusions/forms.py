@@ -191,6 +191,27 @@ class TransitionForm(forms.Form):
         return cleaned
 
 
+class NoticeForm(forms.Form):
+    """How and when written notice of the board's decision not to reinstate went to parents."""
+
+    sent_on = date_field("Date the notice was sent")
+    method = forms.ChoiceField(
+        label="How the notice was sent",
+        choices=Exclusion.NoticeMethod.choices,
+        widget=forms.RadioSelect,
+        help_text="A notice posted first class counts as given on the second working day after",
+        error_messages={"required": "Select how the notice was sent"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, exclusion: Exclusion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = exclusion.version
+        self.helper = gds_helper(
+            Field("sent_on"), Field.radios("method"), Field("version"), Submit("submit", "Save")
+        )
+
+
 class DeadlineFilterForm(forms.Form):
     WHEN = [
         ("overdue", "Overdue"),

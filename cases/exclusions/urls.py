@@ -14,6 +14,11 @@ urlpatterns = [
         views.ExclusionTransitionView.as_view(),
         name="exclusion_transition",
     ),
+    path(
+        "exclusions/<int:pk>/notice/",
+        views.ExclusionNoticeView.as_view(),
+        name="exclusion_notice",
+    ),
     path("deadlines/", views.DeadlineListView.as_view(), name="deadline_list"),
     path("deadlines/<int:pk>/met/", views.DeadlineMetView.as_view(), name="deadline_met"),
 ]

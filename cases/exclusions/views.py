@@ -12,12 +12,13 @@ from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.exclusions.access import recording_school
-from cases.exclusions.forms import DeadlineFilterForm, ExclusionForm, TransitionForm
+from cases.exclusions.forms import DeadlineFilterForm, ExclusionForm, NoticeForm, TransitionForm
 from cases.exclusions.models import Deadline, Exclusion, overdue_condition
 from cases.exclusions.services import (
     PUBLIC_HEALTH,
     PUBLIC_HEALTH_WARNING,
     deadline_mark_met,
+    exclusion_notice_record,
     exclusion_record,
     exclusion_transition,
 )
@@ -100,6 +101,10 @@ class ExclusionDetailView(_ExclusionMixin, TemplateView):
             "events": exclusion.events.select_related("by"),
             "history": history_entries(exclusion.history.select_related("history_user")[:30]),
             "can_move": user.has_perm("cases.change_exclusion") and bool(exclusion.allowed_moves()),
+            "can_record_notice": user.has_perm("cases.change_exclusion")
+            and exclusion.kind == Exclusion.Kind.PERMANENT
+            and exclusion.state == Exclusion.State.UPHELD
+            and exclusion.board_notice_sent_on is None,
             "can_mark_met": user.has_perm("cases.change_deadline"),
             "today": timezone.localdate(),
         }
@@ -144,6 +149,46 @@ class ExclusionTransitionView(_ExclusionMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Saved. The deadlines have been updated.")
         return redirect("cases:exclusion_detail", pk=self.exclusion.pk)
+
+
+class ExclusionNoticeView(_ExclusionMixin, FormView):
+    """Record the written notice of the board's decision: the review window counts from it."""
+
+    permission_required = "cases.change_exclusion"
+    form_class = NoticeForm
+    template_name = "cases/exclusion_notice.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission_required):
+            return self.handle_no_permission()
+        self.exclusion = self.get_exclusion()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "exclusion": self.exclusion}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "exclusion": self.exclusion}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            exclusion = exclusion_notice_record(
+                exclusion=self.exclusion,
+                by=self.request.user,
+                version=data["version"],
+                sent_on=data["sent_on"],
+                method=data["method"],
+            )
+        except Refused as error:
+            show_refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "Notice recorded: the review window counts from "
+            f"{exclusion.board_notice_given_on:%-d %B %Y}.",
+        )
+        return redirect("cases:exclusion_detail", pk=exclusion.pk)
 
 
 class DeadlineListView(PermissionRequiredMixin, ListView):

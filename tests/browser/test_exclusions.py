@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from organisations.calendar import SchoolCalendar
+from organisations.calendar import SchoolCalendar, nth_working_day_after
 from organisations.models import School
 from organisations.roles import Role
 from tests.browser.test_sign_in_every_role import sign_in
@@ -39,8 +39,9 @@ def test_senco_records_a_suspension_and_a_permanent_exclusion_the_la_sees_both(
     harbridge = School.objects.get(name="Harbridge Academy")
     calendar = SchoolCalendar.for_school(harbridge)
     today = timezone.localdate()
-    first_day = calendar.nth_school_day_after(today, 1).date
-    second_day = calendar.nth_school_day_after(today, 2).date
+    # The last two school days before today (a board's decision cannot be in the future).
+    second_day = calendar.last_school_day_before(today).date
+    first_day = calendar.last_school_day_before(second_day).date
     upn = make_upn("929", 777)
 
     signed_in_home(page, accounts["senco"], assert_accessible)
@@ -128,6 +129,20 @@ def test_senco_records_a_suspension_and_a_permanent_exclusion_the_la_sees_both(
     page.wait_for_url(re.compile(r"/exclusions/\d+/$"))
     assert "Upheld by the board" in page.locator("main").inner_text()
     assert "Last day to request an independent review" in page.locator("main").inner_text()
+    assert "Written notice not yet recorded" in page.locator("main").inner_text()
+    # The written notice went by post that day: the window counts from when it is given.
+    page.get_by_role("button", name="Record the written notice of the decision").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    assert "Enter the date the notice was sent" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    fill_date(page, "sent_on", second_day)
+    page.get_by_label("Posted first class").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/exclusions/\d+/$"))
+    given = nth_working_day_after(second_day, 2)
+    assert f"counted as given on {given.day} {given:%B %Y}" in page.locator("main").inner_text()
+    assert_accessible(page)
     page.goto(pupil_url)
     assert "Permanent exclusion" in page.locator("main").inner_text()
     assert_accessible(page)
