@@ -141,14 +141,6 @@ class SchoolCalendar:
             ends[year] = max(ends.get(year, span.end), span.end)
         return ends
 
-    @property
-    def first_day(self) -> date | None:
-        return self.terms[0].start if self.terms else None
-
-    @property
-    def last_day(self) -> date | None:
-        return max(t.end for t in self.terms) if self.terms else None
-
     def is_covered(self, day: date) -> bool:
         """Whether the term dates entered say if `day` is a school day: its school year has term
         dates, up to the last of them (to 31 July once a summer term is entered)."""
@@ -186,12 +178,12 @@ class SchoolCalendar:
         return SchoolDay(day, estimated)
 
     def last_school_day_before(self, day: date) -> SchoolDay:
-        """The school day before `day` (at most a year back; else the day before)."""
-        for back in range(1, 366):
-            candidate = day - timedelta(days=back)
-            if self.is_school_day(candidate):
-                return SchoolDay(candidate, not self.is_covered(candidate))
-        return SchoolDay(day - timedelta(days=1), True)
+        """The school day before `day`. (It ends: before the years entered, every ordinary
+        weekday is an estimated school day.)"""
+        day -= timedelta(days=1)
+        while not self.is_school_day(day):
+            day -= timedelta(days=1)
+        return SchoolDay(day, not self.is_covered(day))
 
     def school_days_between(self, first: date, last: date) -> int:
         """School days from `first` to `last`, both included."""

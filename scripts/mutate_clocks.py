@@ -35,6 +35,8 @@ TESTS = [
     "tests/organisations/test_calendar.py",
     "tests/cases/test_statutory_clocks.py",
     "tests/cases/test_exclusions.py",
+    "tests/cases/test_statutory_pages.py",
+    "tests/api/test_exclusion_clocks_api.py",
     "tests/fair_access/test_cases.py",
 ]
 # Only the plugins these tests use (loading every installed one costs seconds a mutant).

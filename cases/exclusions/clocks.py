@@ -160,11 +160,11 @@ def _provision(exclusion, calendar, history) -> Clock | None:
     period = continuous_period(exclusion, calendar, history)
     sixth = calendar.nth_school_day_after(period[0].start_date - timedelta(days=1), 6)
     if exclusion.kind == Exclusion.Kind.PERMANENT:
-        if sixth.date < exclusion.start_date:
-            # The period's 6th day was in a suspension (the school's duty): the LA's runs from
-            # the permanent exclusion's first day.
-            sixth = SchoolDay(exclusion.start_date, sixth.estimated)
-        return Clock(K.LA_PROVISION, sixth, None)
+        # Where the period's 6th day fell in a suspension (the school's duty), the LA's duty
+        # runs from the permanent exclusion's first day.
+        return Clock(
+            K.LA_PROVISION, SchoolDay(max(sixth.date, exclusion.start_date), sixth.estimated), None
+        )
     before = sum(e.days or 0 for e in period[:-1])
     # The suspension that takes the period past 5 days carries the school's duty.
     if before <= 5 < before + (exclusion.days or 0):

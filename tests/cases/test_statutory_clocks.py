@@ -375,3 +375,74 @@ def test_the_counting_year_starts_with_the_first_term_after_july():
     # An academy starting on Thu 27 August 2026 counts it in 2026/27; 31 July is still 2025/26.
     assert counting_year_of(date(2026, 8, 27)) == 2026
     assert counting_year_of(date(2026, 7, 31)) == 2025
+
+
+def test_a_period_of_exactly_5_days_starts_no_duty_and_a_6th_day_next_does(demo):
+    # Mon 9 - Wed 11 Nov (3) and Thu 12 - Fri 13 Nov (2): 5 days, not more than 5.
+    suspension(demo, date(2026, 11, 9), date(2026, 11, 11), 6)
+    fifth = suspension(demo, date(2026, 11, 12), date(2026, 11, 13), 4)
+    assert K.SCHOOL_PROVISION not in due(fifth)
+    # A third, Mon 16 Nov, one day: the period's 6th day is that Monday.
+    sixth = suspension(demo, date(2026, 11, 16), date(2026, 11, 16), 2)
+    assert due(sixth)[K.SCHOOL_PROVISION] == date(2026, 11, 16)
+
+
+def test_a_lunchtime_suspension_after_5_days_is_not_a_6th_day(demo):
+    # Mon 9 - Fri 13 Nov (5 days), then a lunchtime suspension on Mon 16 Nov: the pupil was in
+    # school that morning, so the period of full days ended at 5.
+    suspension(demo, date(2026, 11, 9), date(2026, 11, 13), 10)
+    lunch = record(demo, kind=Exclusion.Kind.LUNCHTIME, start_date=date(2026, 11, 16))
+    assert due(lunch) == {}
+
+
+def test_a_permanent_exclusion_after_a_long_suspension_is_the_las_from_its_first_day(demo):
+    # Suspended Mon 2 - Wed 11 Nov: 2 Nov is an INSET day, so 3-6 (4), 9, 10, 11 = 7 days; the
+    # school's duty from the 6th: Tue 10 Nov. Permanently excluded from Thu 12 Nov: the period's
+    # 6th day was in the suspension, so the LA's duty runs from Thu 12 Nov itself.
+    long = suspension(demo, date(2026, 11, 2), date(2026, 11, 11), 14)
+    assert due(long)[K.SCHOOL_PROVISION] == date(2026, 11, 10)
+    pex = record(demo, kind=Exclusion.Kind.PERMANENT, start_date=date(2026, 11, 12), end_date=None)
+    assert due(pex)[K.LA_PROVISION] == date(2026, 11, 12)
+
+
+def test_a_cancelled_suspension_no_longer_counts_towards_the_term(demo):
+    # As in the recount test: 5 + 10 + 2 = 17 days, the third needs the board. Cancelling the
+    # first leaves 12: the third's board review goes.
+    first = suspension(demo, date(2026, 11, 9), date(2026, 11, 13), 10)
+    suspension(demo, date(2026, 11, 23), date(2026, 12, 4), 20)
+    third = suspension(demo, date(2026, 12, 7), date(2026, 12, 8), 4)
+    assert K.BOARD_REVIEW in due(third)
+    exclusion_transition(
+        exclusion=first,
+        to=Exclusion.State.CANCELLED,
+        by=demo["senco"],
+        on=date(2026, 12, 9),
+        version=first.version,
+    )
+    assert K.BOARD_REVIEW not in due(third)
+
+
+def test_an_exam_on_the_day_of_notice_leaves_no_day_to_meet_before_it(demo):
+    # Notice given on Mon 11 Jan 2027, the exam that day: only the 15-day limit runs.
+    same_day = suspension(
+        demo,
+        date(2027, 1, 11),
+        date(2027, 1, 11),
+        2,
+        public_exam_on=date(2027, 1, 11),
+        parents_notified_on=date(2027, 1, 11),
+    )
+    assert K.BOARD_BEFORE_EXAM not in due(same_day) and K.BOARD_REVIEW in due(same_day)
+    # An exam the next day: the board should meet on the notice day itself... which is the
+    # school day before the exam: Mon 11 Jan.
+    next_day = record_exclusion(
+        by=demo["senco"],
+        pupil=PupilFactory(la=demo["school"].la),
+        school=demo["school"],
+        start_date=date(2027, 1, 11),
+        end_date=date(2027, 1, 11),
+        sessions=2,
+        public_exam_on=date(2027, 1, 12),
+        parents_notified_on=date(2027, 1, 11),
+    )
+    assert due(next_day)[K.BOARD_BEFORE_EXAM] == date(2027, 1, 11)

@@ -191,3 +191,22 @@ def test_the_api_refuses_an_exclusion_dated_1899_or_2100(world, today, api, firs
     assert answer.status_code == 400
     assert words in answer.json()["start_date"][0]
     assert not Exclusion.objects.filter(pupil=pupil).exists()
+
+
+@pytest.mark.parametrize(("sessions", "warned"), [(70, True), (69, False)])
+def test_the_cap_warning_starts_at_35_days(world, today, sign_in, client, sessions, warned):
+    # Mon 7 Sep - Fri 23 Oct 2026: 7 weeks of estimated school days (35). 70 sessions are 35
+    # days (warned); 69 are 34.5 (not yet).
+    pupil = PupilFactory(la=world["home"])
+    enrol(pupil, world["academy"])
+    record_exclusion(
+        by=world["users"]["school_staff"],
+        pupil=pupil,
+        school=world["academy"],
+        start_date=date(2026, 9, 7),
+        end_date=date(2026, 10, 23),
+        sessions=sessions,
+    )
+    sign_in(world["users"]["la_officer"])
+    page = client.get(reverse("cases:pupil_detail", args=[pupil.pk])).content.decode()
+    assert ("the limit is 45" in page) is warned
