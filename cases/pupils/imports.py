@@ -160,7 +160,13 @@ def _one_row(number, row, *, user, schools, result, pupils_seen, rows_seen):
             result.unchanged += 1
         else:
             exclusion_record(
-                by=user, pupil=pupil, school=school, allow_legacy_reasons=True, **exclusion
+                by=user,
+                pupil=pupil,
+                school=school,
+                allow_legacy_reasons=True,
+                # History from a school's records: the file is the reason it is recorded now.
+                late_reason="Imported from the school's records",
+                **exclusion,
             )
             result.added += 1
 
