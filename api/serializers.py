@@ -190,11 +190,15 @@ class ExclusionDetailSerializer(ExclusionSerializer):
         fields = [*ExclusionSerializer.Meta.fields, "clocks"]
 
 
+# The states a step after an exclusion moves it to (never back to "notified").
+EXCLUSION_STEPS = [s for s in Exclusion.State.choices if s[0] != Exclusion.State.NOTIFIED]
+
+
 class ExclusionStepSerializer(serializers.Serializer):
     """A step after an exclusion, recorded by the same service as the exclusion's page."""
 
     to = serializers.ChoiceField(
-        choices=[s for s in Exclusion.State.choices if s[0] != Exclusion.State.NOTIFIED],
+        choices=EXCLUSION_STEPS,
         help_text="The state it moves to: board_review_due records parents' representations",
     )
     on = serializers.DateField(help_text="The day it happened (not in the future)")

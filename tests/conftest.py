@@ -13,6 +13,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from demo.organisations import DemoContext, load
+from organisations.models import School, User
 from organisations.roles import Role
 from organisations.services import api_token_issue
 from tests.factories import (
@@ -217,3 +219,14 @@ def placed(world):
     pupil = PupilFactory(la=world["home"], legal_first_name="Casey", legal_last_name="Marsh")
     enrol(pupil, world["academy"])
     return {**world, "pupil": pupil, "officer": world["users"]["la_officer"]}
+
+
+@pytest.fixture
+def demo(db, tmp_path, today):
+    """The demo LA loaded on 11 January 2027 (its 2025/26 to 2027/28 term dates, against which
+    the clock tests count by hand), and a pupil on Kelmscott High School's roll."""
+    load(DemoContext(), var_dir=tmp_path)
+    school = School.objects.get(name="Kelmscott High School")
+    pupil = PupilFactory(la=school.la)
+    enrol(pupil, school)
+    return {"school": school, "pupil": pupil, "senco": User.objects.get(username="senco")}

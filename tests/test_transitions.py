@@ -9,7 +9,7 @@ from django.apps import apps
 from approvision.records import Refused, state_field, stateful_models, transition
 from cases.exclusions.models import Exclusion
 from cases.exclusions.services import exclusion_transition
-from tests.cases.test_exclusions import demo, record  # noqa: F401 - demo is the fixture
+from tests.factories import record_exclusion
 
 # The models with a status field, named here so that a new one must be added to the table too.
 EXPECTED = {
@@ -68,8 +68,15 @@ def test_an_illegal_move_is_refused_and_nothing_is_saved(label, monkeypatch):
     assert saved == []
 
 
-def test_a_move_records_who_made_it_and_why_in_the_records_history(demo):  # noqa: F811
-    pex = record(demo, kind=Exclusion.Kind.PERMANENT, end_date=None, sessions=None)
+def test_a_move_records_who_made_it_and_why_in_the_records_history(demo):
+    pex = record_exclusion(
+        by=demo["senco"],
+        pupil=demo["pupil"],
+        school=demo["school"],
+        kind=Exclusion.Kind.PERMANENT,
+        end_date=None,
+        sessions=None,
+    )
     moved = exclusion_transition(
         exclusion=pex,
         to=Exclusion.State.UPHELD,

@@ -230,6 +230,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ClockKindEnum": "cases.exclusions.models.Deadline.Kind",
+        "ExclusionKindEnum": "cases.exclusions.models.Exclusion.Kind",
+        "ExclusionStateEnum": "cases.exclusions.models.Exclusion.State",
+        "NoticeMethodEnum": "cases.exclusions.models.Exclusion.NoticeMethod",
+        "ReviewOutcomeEnum": "cases.exclusions.models.Exclusion.ReviewOutcome",
+        "ExclusionStepEnum": "api.serializers.EXCLUSION_STEPS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.errors.add_error_responses",

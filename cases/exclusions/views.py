@@ -110,25 +110,36 @@ class ExclusionDetailView(_ExclusionMixin, TemplateView):
         }
 
 
-class ExclusionTransitionView(_ExclusionMixin, FormView):
+class _ExclusionStepView(_ExclusionMixin, FormView):
+    """A form recording a step after an exclusion: its form is given the exclusion."""
+
     permission_required = "cases.change_exclusion"
-    form_class = TransitionForm
-    template_name = "cases/exclusion_transition.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission_required):
             return self.handle_no_permission()
         self.exclusion = self.get_exclusion()
-        if not self.exclusion.allowed_moves():
+        if not self.step_open():
             messages.info(request, "This exclusion has no further steps to record")
             return redirect("cases:exclusion_detail", pk=self.exclusion.pk)
         return super().dispatch(request, *args, **kwargs)
+
+    def step_open(self) -> bool:
+        return True
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "exclusion": self.exclusion}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "exclusion": self.exclusion}
+
+
+class ExclusionTransitionView(_ExclusionStepView):
+    form_class = TransitionForm
+    template_name = "cases/exclusion_transition.html"
+
+    def step_open(self) -> bool:
+        return bool(self.exclusion.allowed_moves())
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -151,24 +162,11 @@ class ExclusionTransitionView(_ExclusionMixin, FormView):
         return redirect("cases:exclusion_detail", pk=self.exclusion.pk)
 
 
-class ExclusionNoticeView(_ExclusionMixin, FormView):
+class ExclusionNoticeView(_ExclusionStepView):
     """Record the written notice of the board's decision: the review window counts from it."""
 
-    permission_required = "cases.change_exclusion"
     form_class = NoticeForm
     template_name = "cases/exclusion_notice.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission_required):
-            return self.handle_no_permission()
-        self.exclusion = self.get_exclusion()
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "exclusion": self.exclusion}
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "exclusion": self.exclusion}
 
     def form_valid(self, form):
         data = form.cleaned_data
