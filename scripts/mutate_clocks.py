@@ -31,6 +31,7 @@ TARGETS = {
 }
 # Fastest first: a killed mutant usually dies in the pure tests within seconds.
 TESTS = [
+    "tests/cases/test_clock_rules.py",
     "tests/cases/test_clock_properties.py",
     "tests/organisations/test_calendar.py",
     "tests/cases/test_statutory_clocks.py",
