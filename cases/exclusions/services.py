@@ -43,7 +43,9 @@ def pupil_suspension_days(pupil: Pupil, school_year: int, *, school=None) -> flo
 def _history(exclusion: Exclusion) -> list[Exclusion]:
     """The pupil's exclusions at the school: what term totals and continuous periods count."""
     return list(
-        Exclusion.objects.filter(pupil_id=exclusion.pupil_id, school_id=exclusion.school_id)
+        Exclusion.objects.filter(
+            pupil_id=exclusion.pupil_id, school_id=exclusion.school_id
+        ).select_related("pupil")
     )
 
 
