@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 import django
+import hypothesis
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,6 +202,13 @@ def pure_tests_pass(name: str) -> bool:
             spec.loader.exec_module(mutant)
             namespace = vars(mutant)
             _swap_code(module, namespace)
+            # A failing example is enough: no shrinking, no example database.
+            hypothesis.settings.register_profile(
+                "mutation",
+                phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+                database=None,
+            )
+            hypothesis.settings.load_profile("mutation")
             sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
             code = pytest.main(
                 ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *PURE_TESTS]
