@@ -2,13 +2,14 @@
 allocates, the school refuses, the officer escalates."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
+from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority
 from tests.browser.test_exclusions import fill_date, signed_in_home
 from tests.factories import PupilFactory
@@ -17,20 +18,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_fair_access_case_from_referral_to_escalation(page, accounts, assert_accessible):
-    # Year 9 in 2026/27, new to the area and on no school's roll.
+    # Year 9 this school year (whatever day it runs), new to the area and on no school's roll.
+    today = timezone.localdate()
     pupil = PupilFactory(
         la=LocalAuthority.objects.get(code="929"),
         legal_first_name="Noah",
         legal_last_name="Brennan",
-        date_of_birth=date(2013, 1, 15),
+        date_of_birth=date(school_year_of(today) - 13, 1, 15),
     )
-    today = timezone.localdate()
 
     signed_in_home(page, accounts["officer"], assert_accessible)
     page.goto(f"/pupils/{pupil.pk}/")
     page.get_by_role("link", name="Open a Fair Access case").click()
     assert_accessible(page)
-    fill_date(page, "unplaced_since", date(2026, 10, 5))
+    fill_date(page, "unplaced_since", today - timedelta(weeks=8))
     page.get_by_label("In-year applications made").fill("Kelmscott High: full. Harbridge: full.")
     page.get_by_label("Home postcode district").fill("NM1")
     page.get_by_role("button", name="Open the case").click()

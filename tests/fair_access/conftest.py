@@ -10,7 +10,8 @@ from tests.factories import PupilFactory, SchoolFactory
 
 
 @pytest.fixture
-def fa(world):
+def fa(world, today):
+    # Today is 11 January 2027 (tests/conftest.py): the ledger counts this school year so far.
     home = world["home"]
     schools = {
         "kelmscott": world["maintained"],
