@@ -324,3 +324,19 @@ def test_past_the_dates_entered_a_window_is_an_estimate():
 )
 def test_a_notice_counts_as_given(sent, method, given):
     assert notice_given_on(sent, method) == given
+
+
+def test_sessions_beyond_the_school_days_count_on_the_first_days_term():
+    # 6 sessions on Mon 9 - Tue 10 Nov (2 school days): 2 days laid on them, 1 more counted.
+    more = suspension(1, date(2026, 11, 9), date(2026, 11, 10), 6)
+    assert days_by_term(more, CALENDAR) == {(2026, "autumn"): 3}
+
+
+def test_a_suspension_starting_in_a_holiday_counts_only_in_the_term_of_its_days():
+    # From Saturday 19 December (the Christmas holiday) to Tuesday 5 January: its only school day
+    # is 5 January (4 January is an INSET day), in the spring term. It has no autumn days, so
+    # autumn's suspensions do not count towards it.
+    after = suspension(1, date(2026, 12, 19), date(2027, 1, 5), 2)
+    assert days_by_term(after, CALENDAR) == {(2026, "spring"): 1}
+    autumn = suspension(2, date(2026, 11, 9), date(2026, 12, 1), 34)  # 17 days, in the autumn
+    assert due(after, [autumn]) == {}

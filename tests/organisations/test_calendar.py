@@ -59,3 +59,10 @@ def test_weekends_and_holidays_are_not_school_days(demo):
     assert not calendar.is_school_day(date(2026, 10, 28))  # half-term
     assert not calendar.is_school_day(date(2026, 12, 25))  # Christmas holiday
     assert calendar.school_days_between(date(2026, 10, 19), date(2026, 11, 6)) == 9
+
+
+def test_an_academy_with_its_own_inset_days_keeps_the_las_bank_holidays(demo):
+    # Harbridge sets its own INSET days for 2026/27, which replace the LA's INSET days only:
+    # Monday 3 May 2027, the early May bank holiday, is no school day there either.
+    assert not demo["harbridge"].is_school_day(date(2027, 5, 3))
+    assert demo["harbridge"].is_school_day(date(2027, 5, 4))

@@ -98,3 +98,13 @@ def test_counting_needs_at_least_one_day_and_the_day_before_skips_holidays():
     # With no dates at all: Wednesday 23 December 2026, an estimate.
     empty = SchoolCalendar.from_terms([])
     assert empty.last_school_day_before(date(2027, 1, 4)) == (date(2026, 12, 23), True)
+
+
+def test_the_estimate_itself_refuses_weekends():
+    # The estimate's own rule, asked directly: Saturday 5 and Sunday 6 September 2026 are not
+    # school days, Friday 4th is.
+    from organisations.calendar import estimated_school_day
+
+    assert not estimated_school_day(date(2026, 9, 5))
+    assert not estimated_school_day(date(2026, 9, 6))
+    assert estimated_school_day(date(2026, 9, 4))
