@@ -340,3 +340,13 @@ def test_a_suspension_starting_in_a_holiday_counts_only_in_the_term_of_its_days(
     assert days_by_term(after, CALENDAR) == {(2026, "spring"): 1}
     autumn = suspension(2, date(2026, 11, 9), date(2026, 12, 1), 34)  # 17 days, in the autumn
     assert due(after, [autumn]) == {}
+
+
+def test_sessions_are_laid_only_on_the_suspensions_own_days():
+    # Thu 17 - Fri 18 Dec with 6 sessions: 2 days in the autumn, and the 1 more counts in the
+    # autumn too (its first day's term), not on the next school day in January.
+    late = suspension(1, date(2026, 12, 17), date(2026, 12, 18), 6)
+    assert days_by_term(late, CALENDAR) == {(2026, "autumn"): 3}
+    # 2 sessions from Thu 17 Dec to Tue 5 Jan are used up on 17 December: nothing in spring.
+    short = suspension(2, date(2026, 12, 17), date(2027, 1, 5), 2)
+    assert days_by_term(short, CALENDAR) == {(2026, "autumn"): 1}
