@@ -238,6 +238,9 @@ def main() -> int:
     parser.add_argument("--only", choices=sorted(TARGETS))
     parser.add_argument("--limit", type=int, default=0, help="at most N mutants a module")
     parser.add_argument(
+        "--start", type=int, default=1, help="begin at the Nth mutant (to continue a run)"
+    )
+    parser.add_argument(
         "--again",
         type=Path,
         help="a file of survivor lines from an earlier run: run only those mutants again",
@@ -270,6 +273,8 @@ def main() -> int:
         print(f"{name}: {len(points)} mutants", flush=True)
         try:
             for number, (index, description, change) in enumerate(points, start=1):
+                if number < args.start:
+                    continue
                 path.write_text(mutant_source(tree, index, change))
                 if pure_tests_pass(name) and run_tests():
                     survived += 1
