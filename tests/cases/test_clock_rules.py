@@ -350,3 +350,12 @@ def test_sessions_are_laid_only_on_the_suspensions_own_days():
     # 2 sessions from Thu 17 Dec to Tue 5 Jan are used up on 17 December: nothing in spring.
     short = suspension(2, date(2026, 12, 17), date(2027, 1, 5), 2)
     assert days_by_term(short, CALENDAR) == {(2026, "autumn"): 1}
+
+
+def test_an_odd_session_is_half_a_day_in_its_own_days_term():
+    # 5 sessions on Mon 9 - Tue 10 Nov: 2 days and a half.
+    odd = suspension(1, date(2026, 11, 9), date(2026, 11, 10), 5)
+    assert days_by_term(odd, CALENDAR) == {(2026, "autumn"): 2.5}
+    # 3 sessions from Fri 18 Dec to Tue 5 Jan: a day in the autumn, the last half on 5 January.
+    across = suspension(2, date(2026, 12, 18), date(2027, 1, 5), 3)
+    assert days_by_term(across, CALENDAR) == {(2026, "autumn"): 1, (2026, "spring"): 0.5}

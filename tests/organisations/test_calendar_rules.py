@@ -108,3 +108,13 @@ def test_the_estimate_itself_refuses_weekends():
     assert not estimated_school_day(date(2026, 9, 5))
     assert not estimated_school_day(date(2026, 9, 6))
     assert estimated_school_day(date(2026, 9, 4))
+
+
+def test_the_last_term_day_entered_is_known_not_estimated():
+    # Only an autumn term entered, ending Friday 18 December 2026: that day is a school day from
+    # the dates entered; the Monday after is an estimate.
+    autumn = SchoolCalendar.from_terms(
+        [TermSpan(date(2026, 9, 1), date(2026, 12, 18), 2026, "autumn")]
+    )
+    assert autumn.nth_school_day_after(date(2026, 12, 17), 1) == (date(2026, 12, 18), False)
+    assert autumn.nth_school_day_after(date(2026, 12, 18), 1) == (date(2026, 12, 21), True)
