@@ -359,3 +359,12 @@ def test_an_odd_session_is_half_a_day_in_its_own_days_term():
     # 3 sessions from Fri 18 Dec to Tue 5 Jan: a day in the autumn, the last half on 5 January.
     across = suspension(2, date(2026, 12, 18), date(2027, 1, 5), 3)
     assert days_by_term(across, CALENDAR) == {(2026, "autumn"): 1, (2026, "spring"): 0.5}
+
+
+def test_a_lunchtime_suspension_on_a_closed_day_still_counts_half_a_day():
+    # Recorded on Monday 2 November 2026, an INSET day: no school day to lay it on, so its half
+    # day counts in the autumn term all the same.
+    closed_day = suspension(
+        1, date(2026, 11, 2), date(2026, 11, 2), 1, kind=Exclusion.Kind.LUNCHTIME
+    )
+    assert days_by_term(closed_day, CALENDAR) == {(2026, "autumn"): 0.5}
