@@ -17,6 +17,7 @@ It prints each survivor (line and change) and the score; it exits 1 under 90%.
 
 import argparse
 import ast
+import contextlib
 import copy
 import functools
 import importlib
@@ -212,8 +213,14 @@ def pure_tests_pass(name: str) -> bool:
                 database=None,
             )
             hypothesis.settings.load_profile("mutation")
-            sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
-            code = pytest.main(
+            with (
+                open(os.devnull, "w") as quiet,
+                contextlib.redirect_stdout(quiet),
+                contextlib.redirect_stderr(quiet),
+            ):
+                code = pytest.main(
+                    ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *PURE_TESTS]
+                )
                 ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *PURE_TESTS]
             )
         finally:
