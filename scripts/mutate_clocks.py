@@ -221,8 +221,6 @@ def pure_tests_pass(name: str) -> bool:
                 code = pytest.main(
                     ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *PURE_TESTS]
                 )
-                ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *PURE_TESTS]
-            )
         finally:
             os._exit(int(code))
     # A mutant that never ends (a loop that no longer moves on) is killed by the time limit.
