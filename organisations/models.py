@@ -120,6 +120,10 @@ class Trust(models.Model):
 
     name = models.CharField(max_length=200)
     companies_house_number = models.CharField(max_length=8, blank=True)
+    # The register's own key for the trust (GIAS "Group UID"): names change, this does not.
+    group_uid = models.CharField(
+        "GIAS group UID", max_length=10, null=True, blank=True, unique=True
+    )
 
     objects = TrustQuerySet.as_manager()
     history = HistoricalRecords()
@@ -182,6 +186,7 @@ class School(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     pupils_on_roll = models.PositiveIntegerField(default=0)
     is_open = models.BooleanField(default=True)
+    closed_on = models.DateField(null=True, blank=True)
 
     objects = SchoolQuerySet.as_manager()
     history = HistoricalRecords()

@@ -83,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.change_deadline",
         "cases.change_referral",
         "providers.add_duediligence",
+        "providers.add_providersite",
+        "providers.change_providersite",
         "panels.view_panelmeeting",
         "panels.change_panelmeeting",
         "panels.add_decision",
@@ -150,6 +152,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROVIDER_STAFF: [
         "organisations.view_providerorganisation",
         "providers.view_providerprofile",
+        "providers.add_providersite",
+        "providers.change_providersite",
         "cases.view_pupil",
         "cases.view_exclusion",
         "cases.view_referral",

@@ -28,3 +28,14 @@ def may_end_placement(user, placement) -> bool:
     if membership.role == Role.PROVIDER_STAFF:
         return membership.provider_id == placement.provider_id
     return membership.role == Role.LA_OFFICER
+
+
+def may_record_placement_details(user, placement) -> bool:
+    """Its reason and sites: the LA's officers, the provider (who knows where it teaches), and the
+    school for a placement it commissioned itself (it returns that one in its census)."""
+    membership = user.membership_or_none()
+    if membership is None:
+        return False
+    if membership.role == Role.SCHOOL_STAFF:
+        return placement.source == "school" and membership.school_id == placement.school_id
+    return may_end_placement(user, placement)

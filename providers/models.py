@@ -104,3 +104,40 @@ class DueDiligence(models.Model):
         if self.expires_on <= on + timedelta(days=LAPSING_DAYS):
             return "lapsing"
         return "current"
+
+
+class ProviderSiteQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
+        if membership.role == Role.PROVIDER_STAFF:
+            return self.filter(provider_id=membership.provider_id)
+        return self.filter(provider__la_id__in=membership.la_ids())
+
+
+class ProviderSite(models.Model):
+    """A place where a provider teaches pupils. The 2025 AP guidance asks commissioners to know
+    every site a pupil attends, not only the provider's head office."""
+
+    provider = models.ForeignKey(
+        ProviderOrganisation, on_delete=models.CASCADE, related_name="sites"
+    )
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300)
+    postcode = models.CharField(max_length=8)
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="Kept for the placements that used it; not offered after"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProviderSiteQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "name"], name="provider_site_name_unique_per_provider"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.postcode}"

@@ -12,4 +12,5 @@ urlpatterns = [
         views.DueDiligenceAddView.as_view(),
         name="due_diligence_add",
     ),
+    path("providers/<int:pk>/sites/add/", views.SiteAddView.as_view(), name="site_add"),
 ]

@@ -7,13 +7,15 @@ from django.views.generic import FormView, ListView, TemplateView
 from approvision.forms import show_refusal
 from approvision.records import Refused
 from organisations.models import ProviderOrganisation
-from providers.forms import DueDiligenceForm
+from providers.forms import DueDiligenceForm, SiteForm
 from providers.models import DueDiligence
 from providers.services import (
     due_diligence_current,
     due_diligence_record,
     placement_blockers,
     provider_profile,
+    provider_site_add,
+    registration_warning,
 )
 
 
@@ -71,6 +73,9 @@ class ProviderDetailView(PermissionRequiredMixin, TemplateView):
             "blockers": placement_blockers(profile, today),
             "history": profile.due_diligence.select_related("recorded_by") if profile else [],
             "can_record": self.request.user.has_perm("providers.add_duediligence"),
+            "sites": provider.sites.all(),
+            "can_add_site": self.request.user.has_perm("providers.add_providersite"),
+            "registration_warning": registration_warning(provider, today),
         }
 
 
@@ -96,4 +101,29 @@ class DueDiligenceAddView(PermissionRequiredMixin, FormView):
             show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Recorded: {item}")
+        return redirect("providers:detail", pk=self.provider.pk)
+
+
+class SiteAddView(PermissionRequiredMixin, FormView):
+    permission_required = "providers.add_providersite"
+    form_class = SiteForm
+    template_name = "providers/site_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(self.permission_required):
+            self.provider = _provider(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "provider": self.provider}
+
+    def form_valid(self, form):
+        try:
+            site = provider_site_add(
+                provider=self.provider, by=self.request.user, **form.cleaned_data
+            )
+        except Refused as error:
+            show_refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Site added: {site.name}")
         return redirect("providers:detail", pk=self.provider.pk)

@@ -17,8 +17,6 @@ from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority
-from organisations.roles import Role
-from placements.commissioning.models import Placement
 from reports.figures import la_figures_recent
 from reports.models import LA_REPORT_ROLES, Report
 from reports.services import report_pupil_ids, report_request, term_of
@@ -145,74 +143,4 @@ class TableExportView(PermissionRequiredMixin, View):
             writer.writerow(["" if cell is None else cell for cell in row])
         if shown.total:
             writer.writerow(["" if cell is None else cell for cell in shown.total])
-        return response
-
-
-class CensusExtractView(PermissionRequiredMixin, View):
-    """An AP-census-style extract of LA-funded placements running on a day: pupil-level, for LA
-    officers only, and every download is in the read audit."""
-
-    permission_required = "placements.change_placement"
-
-    @export_limited
-    def get(self, request):
-        membership = request.user.membership_or_none()
-        if membership is None or membership.role != Role.LA_OFFICER:
-            raise PermissionDenied
-        day = timezone.localdate()
-        placements = (
-            Placement.objects.visible_to(request.user)
-            .filter(funding=Placement.Funding.HIGH_NEEDS)
-            .live()
-            .covering(day)
-            .select_related("pupil", "provider")
-            .order_by("pupil__legal_last_name", "pk")
-        )
-        rows = list(placements)
-        audit_pupil_read(
-            request=request, pupil_ids=[p.pupil_id for p in rows], action=PupilRead.Action.EXPORT
-        )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="ap-census-{day:%Y-%m-%d}.csv"'
-        writer = csv_writer(response)
-        writer.writerow(
-            [
-                "UPN",
-                "Legal surname",
-                "Legal forename",
-                "Date of birth",
-                "Sex",
-                "Ethnicity",
-                "SEN provision",
-                "FSM",
-                "URN",
-                "UKPRN",
-                "Setting type",
-                "Start date",
-                "Hours a week",
-                "Tier",
-            ]
-        )
-        setting_types = {"fe_college": "NFE", "tuition": "OOT", "online": "OOT"}
-        for p in rows:
-            pupil, provider = p.pupil, p.provider
-            unregistered = not provider.urn and not provider.ukprn
-            writer.writerow(
-                [
-                    pupil.upn,
-                    pupil.legal_last_name,
-                    pupil.legal_first_name,
-                    pupil.date_of_birth.isoformat(),
-                    pupil.sex,
-                    pupil.ethnicity,
-                    pupil.sen_status,
-                    "true" if pupil.free_school_meals else "false",
-                    provider.urn,
-                    "" if provider.urn else provider.ukprn,
-                    (setting_types.get(provider.kind, "OTH") if unregistered else ""),
-                    p.start_date.isoformat(),
-                    p.hours_per_week,
-                    p.get_tier_display(),
-                ]
-            )
         return response

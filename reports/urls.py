@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import report_views, views
+from reports import census_views, report_views, views
 
 app_name = "reports"
 
@@ -18,5 +18,6 @@ urlpatterns = [
         report_views.TableExportView.as_view(),
         name="export",
     ),
-    path("reports/ap-census.csv", report_views.CensusExtractView.as_view(), name="census"),
+    path("reports/ap-census/", census_views.ApCensusView.as_view(), name="ap_census"),
+    path("reports/school-census/", census_views.SchoolCensusView.as_view(), name="school_census"),
 ]

@@ -64,7 +64,7 @@ class PupilCreateView(PermissionRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "schools": School.objects.visible_to(self.request.user),
+            "schools": School.objects.visible_to(self.request.user).filter(is_open=True),
         }
 
     def form_valid(self, form):
@@ -237,7 +237,9 @@ class PupilLeaveView(PermissionRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        schools = School.objects.filter(la_id=self.pupil.la_id).exclude(pk=self.school.pk)
+        schools = School.objects.filter(la_id=self.pupil.la_id, is_open=True).exclude(
+            pk=self.school.pk
+        )
         return {**super().get_form_kwargs(), "schools": schools.order_by("name")}
 
     def get_context_data(self, **kwargs):

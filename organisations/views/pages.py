@@ -12,7 +12,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from organisations.forms import SearchForm
-from organisations.import_views import CsvImportView
+from organisations.import_views import CsvImportView, SchoolImportForm
 from organisations.models import (
     LocalAuthority,
     School,
@@ -108,15 +108,17 @@ class SchoolImportView(PermissionRequiredMixin, CsvImportView):
     permission_required = "organisations.add_school"
     template_name = "organisations/school_import.html"
     kind = "schools"
+    form_class = SchoolImportForm
+    extras = ("groups",)
 
     def la(self) -> LocalAuthority:
         return LocalAuthority.objects.get(pk=self.request.user.membership.la_id)
 
-    def check(self, content):
-        return school_import_check(la=self.la(), content=content)
+    def check(self, content, groups=b""):
+        return school_import_check(la=self.la(), content=content, groups=groups)
 
-    def apply(self, content):
-        checked = school_import_check(la=self.la(), content=content)
+    def apply(self, content, groups=b""):
+        checked = school_import_check(la=self.la(), content=content, groups=groups)
         if checked.ok:
             school_import_apply(la=self.la(), checked=checked)
         return checked

@@ -18,6 +18,7 @@ from panels.models import (
     PanelMeeting,
 )
 from panels.notifications import decision_notify_queue
+from placements.commissioning.details import reason_from_referral
 from placements.commissioning.models import Placement
 from placements.commissioning.services import placement_offer
 
@@ -101,6 +102,7 @@ def decision_record(
             hours_per_week=hours_per_week,
             funding=Placement.Funding.HIGH_NEEDS,
             referral=locked.referral,
+            reason=reason_from_referral(locked.referral),
             outcomes_sought=outcomes_sought,
             first_review_date=first_review_date,
             capacity_override_reason=capacity_override_reason,

@@ -3,8 +3,9 @@ from django import forms
 
 from approvision.forms import ModelChoiceField, date_field, gds_helper
 from organisations.models import ProviderOrganisation
-from placements.commissioning.models import Placement
+from placements.commissioning.models import Placement, PlacementReason
 from placements.fields import hours_field, sessions_field, text_field, version_field
+from providers.models import ProviderSite
 
 
 class PlacementForm(forms.Form):
@@ -19,6 +20,14 @@ class PlacementForm(forms.Form):
         choices=Placement.Tier.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the tier"},
+    )
+    reason = forms.ChoiceField(
+        label="Primary reason for the placement",
+        help_text="Why it was commissioned, not what the pupil needs: a permanent exclusion "
+        "comes before a health need. The DfE's census asks for it.",
+        choices=PlacementReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the primary reason for the placement"},
     )
     start_date = date_field("Start date")
     planned_end = date_field(
@@ -59,6 +68,7 @@ class PlacementForm(forms.Form):
         layout = [
             Field.select("provider"),
             Field.radios("tier"),
+            Field.radios("reason", small=True),
             Field("start_date"),
             Field("planned_end"),
             Field.text("hours_per_week", field_width=Fixed.FIVE),
@@ -137,3 +147,27 @@ class FilterForm(forms.Form):
         required=False,
     )
     alert = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class DetailsForm(forms.Form):
+    """The placement's primary reason and the provider's sites the pupil attends."""
+
+    reason = PlacementForm.base_fields["reason"]
+    sites = forms.ModelMultipleChoiceField(
+        label="Sites the pupil attends",
+        help_text="Every site, not only the provider's main address",
+        queryset=ProviderSite.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    version = version_field()
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = sites
+        layout = [Field.radios("reason", small=True)]
+        if sites.exists():
+            layout.append(Field.checkboxes("sites", small=True))
+        else:
+            del self.fields["sites"]
+        self.helper = gds_helper(*layout, Field("version"), Submit("save", "Save"))

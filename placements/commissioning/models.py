@@ -18,6 +18,7 @@ from cases.referrals.models import Referral, Tier
 from organisations.models import ProviderOrganisation, School
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
+from providers.models import ProviderSite
 
 SESSIONS = [
     (f"{day}_{half}", f"{label} {half_label}")
@@ -33,6 +34,22 @@ SESSIONS = [
 
 
 ALL_SESSIONS = [value for value, _ in SESSIONS]
+
+
+class PlacementReason(models.TextChoices):
+    """Why a placement was commissioned, as the DfE's censuses ask it (docs/dfe-formats.md): the
+    reason for commissioning, not the pupil's needs; a permanent exclusion outranks a health
+    need."""
+
+    PERMANENT_EXCLUSION = "permanent_exclusion", "Permanently excluded"
+    SUSPENSION = "suspension", "Suspended (education from the sixth day)"
+    BEHAVIOUR = "behaviour", "To improve behaviour (off-site direction)"
+    PHYSICAL_HEALTH = "physical_health", "Medical condition (physical health need)"
+    MENTAL_HEALTH = "mental_health", "Medical condition (mental health need)"
+    EHC_PLAN = "ehc_plan", "Provision named in an EHC plan"
+    AWAITING_PLACE = "awaiting_place", "Awaiting a school place"
+    PREGNANCY = "pregnancy", "Pregnancy or young parent"
+    OTHER = "other", "Other reason"
 
 
 class PlacementQuerySet(ScopedQuerySet):
@@ -148,6 +165,16 @@ class Placement(Stateful, models.Model):
     )
     weekly_cost = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     funding = models.CharField(max_length=12, choices=Funding.choices)
+    reason = models.CharField(
+        "primary reason for the placement",
+        max_length=20,
+        choices=PlacementReason.choices,
+        blank=True,
+        help_text="Why it was commissioned, not what the pupil needs (the DfE's census item)",
+    )
+    sites = models.ManyToManyField(
+        ProviderSite, blank=True, related_name="placements", help_text="Every site attended"
+    )
     dual_registered = models.BooleanField(
         "dual registered", default=False, help_text="On the provider's roll as well (subsidiary)"
     )

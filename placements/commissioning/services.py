@@ -20,7 +20,7 @@ from organisations.calendar import SchoolCalendar, long_date
 from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
 from placements.access import is_placements_provider, may_end_placement
-from placements.commissioning.models import ALL_SESSIONS, Placement
+from placements.commissioning.models import ALL_SESSIONS, Placement, PlacementReason
 from providers.services import placement_blockers, provider_profile
 
 MAX_HOURS = Decimal("40")
@@ -165,6 +165,7 @@ def placement_offer(
     first_review_date: date | None = None,
     weekly_cost: Decimal | None = None,
     dual_registered: bool = False,
+    reason: str = "",
     sessions: list[str] | None = None,
     capacity_override_reason: str = "",
     state: str = Placement.State.OFFERED,
@@ -181,6 +182,8 @@ def placement_offer(
             + "; ".join(blockers),
             field="provider",
         )
+    if reason and reason not in PlacementReason.values:
+        raise Refused("Select the primary reason for the placement", field="reason")
     if hours_per_week is None or hours_per_week <= 0:
         raise Refused("Hours a week must be more than 0", field="hours_per_week")
     if hours_per_week > MAX_HOURS:
@@ -236,6 +239,7 @@ def placement_offer(
                 else _weekly_cost(provider, sessions),
                 funding=funding,
                 dual_registered=dual_registered,
+                reason=reason,
                 outcomes_sought=outcomes_sought.strip(),
                 next_review_due=first_review_date or next_review_after(pupil, start_date),
                 state=state,

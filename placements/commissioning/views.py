@@ -16,9 +16,16 @@ from audit.services import audit_pupil_read
 from cases.pupils.models import Pupil
 from organisations.models import ProviderOrganisation
 from organisations.roles import Role
-from placements.access import may_end_placement, provider_only
+from placements.access import may_end_placement, may_record_placement_details, provider_only
 from placements.alerts import alert_conditions, alerts
-from placements.commissioning.forms import AnswerForm, EndForm, FilterForm, PlacementForm
+from placements.commissioning.details import open_sites, placement_details_record
+from placements.commissioning.forms import (
+    AnswerForm,
+    DetailsForm,
+    EndForm,
+    FilterForm,
+    PlacementForm,
+)
 from placements.commissioning.models import ALL_SESSIONS, SESSIONS, Placement
 from placements.commissioning.services import (
     placement_answer,
@@ -31,6 +38,7 @@ from placements.reintegration.models import ReintegrationPlan
 from placements.reintegration.services import (
     follow_up_due,
 )
+from providers.services import registration_warning
 
 
 def placement_for(user, pk) -> Placement:
@@ -156,6 +164,8 @@ class PlacementDetailView(PermissionRequiredMixin, TemplateView):
             and placement.state in Placement.LIVE_STATES
             and may_end_placement(user, placement),
             "review_overdue": placement.review_overdue(today),
+            "sites": placement.sites.all(),
+            "can_record_details": may_record_placement_details(user, placement),
             "threshold": placement.pupil.la.attendance_threshold,
         }
 
@@ -224,6 +234,37 @@ class AnswerView(PlacementFormView):
             accept=data["answer"] == "accept",
             sessions=data["sessions"],
             reason=data["reason"],
+        )
+
+
+class DetailsView(PlacementFormView):
+    permission_required = "placements.view_placement"
+    form_class = DetailsForm
+    heading = "Reason and sites"
+    success_message = "The placement's reason and sites are saved"
+
+    def check(self, user):
+        if not may_record_placement_details(user, self.placement):
+            raise PermissionDenied
+
+    def get_form_kwargs(self):
+        sites = open_sites(self.placement) | self.placement.sites.all()
+        return {**super().get_form_kwargs(), "sites": sites.distinct().order_by("name")}
+
+    def get_initial(self):
+        return {
+            **super().get_initial(),
+            "reason": self.placement.reason,
+            "sites": list(self.placement.sites.all()),
+        }
+
+    def act(self, data):
+        placement_details_record(
+            placement=self.placement,
+            by=self.request.user,
+            version=data["version"],
+            reason=data["reason"],
+            sites=list(data.get("sites") or []),
         )
 
 
@@ -296,6 +337,9 @@ class PlacementAddView(PermissionRequiredMixin, FormView):
             show_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Placement recorded with {placement.provider.name}")
+        warning = registration_warning(placement.provider)
+        if warning:
+            messages.warning(self.request, warning)
         return redirect("placements:detail", pk=placement.pk)
 
 

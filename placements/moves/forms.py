@@ -38,7 +38,9 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, la_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_school"].queryset = School.objects.filter(la_id__in=la_ids).order_by("name")
+        self.fields["to_school"].queryset = School.objects.filter(
+            la_id__in=la_ids, is_open=True
+        ).order_by("name")
         self.fields["to_provider"].queryset = ProviderOrganisation.objects.filter(
             la_id__in=la_ids
         ).order_by("name")
