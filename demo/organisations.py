@@ -89,10 +89,11 @@ SOUTHVALE_SCHOOLS = [
     ("Linton Park School", S, T.FOUNDATION, None, "SV3 8LP", 930),
 ]
 
+# (name, Companies House number, the register's Group UID)
 TRUSTS = {
-    "northmoor_learning": ("Northmoor Learning Trust", "08123456"),
-    "three_rivers": ("Three Rivers Academy Trust", "07654321"),
-    "kestrel": ("Kestrel Education Partnership", "09234567"),
+    "northmoor_learning": ("Northmoor Learning Trust", "08123456", "17001"),
+    "three_rivers": ("Three Rivers Academy Trust", "07654321", "17002"),
+    "kestrel": ("Kestrel Education Partnership", "09234567", "17003"),
 }
 
 K = ProviderOrganisation.Kind
@@ -270,9 +271,9 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
         code="938", defaults={"name": "Southvale Borough Council", "ons_code": "E06000938"}
     )
     context.las = {"929": northmoor, "938": southvale}
-    for key, (name, number) in TRUSTS.items():
+    for key, (name, number, uid) in TRUSTS.items():
         trust, _ = Trust.objects.update_or_create(
-            name=name, defaults={"companies_house_number": number}
+            name=name, defaults={"companies_house_number": number, "group_uid": uid}
         )
         context.trusts[key] = trust
     _school_rows(northmoor, NORTHMOOR_SCHOOLS, 150101, context.trusts, context)

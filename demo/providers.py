@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from demo.organisations import DemoContext
 from providers.models import DueDiligence, ProviderProfile
+from providers.services import provider_site_add
 
 # (name, approved list, Ofsted grade, primary places, secondary places, price a week)
 PROFILES = {
@@ -21,6 +22,23 @@ PROFILES = {
     "Oakhurst Home Tuition Service": (True, "", 8, 12, Decimal("600")),
     "Riverside Farm Education": (False, "", 0, 10, Decimal("850")),
 }
+# Where each teaches: (site name, address, postcode); the PRU and the farm on two sites.
+SITES = {
+    "The Harbridge Centre (secondary PRU)": [
+        ("Main centre", "14 Mill Lane, Harbridge", "NM1 4HC"),
+        ("Key Stage 4 annexe", "2 Station Road, Harbridge", "NM1 7KS"),
+    ],
+    "Castleton Primary Support Centre (PRU)": [
+        ("Castleton", "Church Street, Castleton", "NM4 2CS")
+    ],
+    "Pathways Alternative Education": [("Pathways", "Unit 3, Bridge Estate, Northmoor", "NM2 3PA")],
+    "Wexley Vocational Skills Centre": [("Wexley", "Forge Road, Wexley", "NM6 1WV")],
+    "Marden College": [("Marden campus", "College Road, Marden", "SV2 4MC")],
+    "Riverside Farm Education": [
+        ("Riverside Farm", "Riverside Farm, Long Lane, Ashby", "NM8 2RF"),
+        ("Ashby community garden", "Green Street, Ashby", "NM8 1AG"),
+    ],
+}
 
 
 @transaction.atomic
@@ -29,6 +47,15 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
         return
     today = timezone.localdate()
     recorder = context.users["officer"]
+    for name, sites in SITES.items():
+        for site, address, postcode in sites:
+            provider_site_add(
+                provider=context.providers[name],
+                by=recorder,
+                name=site,
+                address=address,
+                postcode=postcode,
+            )
     for name, (approved, grade, primary, secondary, price) in PROFILES.items():
         provider = context.providers[name]
         profile = ProviderProfile.objects.create(
