@@ -95,7 +95,9 @@ class ApCensusView(PermissionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()
         latest = _this_census_year(today)
-        form = ApCensusForm(request.GET or None, years=range(latest, latest - 4, -1))
+        form = ApCensusForm(
+            {"year": latest, **request.GET.dict()}, years=range(latest, latest - 4, -1)
+        )
         year = form.cleaned_data["year"] if form.is_valid() else latest
         result = ap_census(placements=Placement.objects.visible_to(request.user), year=year)
         if request.GET.get("download") and form.is_valid():
@@ -151,16 +153,16 @@ class SchoolCensusView(PermissionRequiredMixin, TemplateView):
             ),
             censuses[0][0],
         )
+        first = schools.first()
         form = SchoolCensusForm(
-            request.GET or None,
+            {"census": upcoming, "school": getattr(first, "pk", ""), **request.GET.dict()},
             schools=schools,
             censuses=censuses,
-            initial={"census": upcoming, "school": schools.first()},
         )
         if form.is_valid():
             school, census = form.cleaned_data["school"], form.cleaned_data["census"]
         else:
-            school, census = schools.first(), upcoming
+            school, census = first, upcoming
         result = None
         if school is not None:
             year, term = census.split("-")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from approvision.spreadsheets import neutralised
 from cases.pupils.models import Pupil
 from organisations.models import ProviderOrganisation, School, Trust, User
+from placements.commissioning.models import Placement
 from reports.report_views import EXPORTABLE
 from tests.factories import offer
 
@@ -44,8 +45,11 @@ def test_the_census_extract_writes_planted_pupil_names_as_text(placed, sign_in):
     Pupil.objects.filter(pk=placed["pupil"].pk).update(
         legal_last_name=PAYLOADS[0], legal_first_name=PAYLOADS[1]
     )
-    offer(placed, start_date=timezone.localdate())
-    rows = _cells(sign_in(placed["officer"]).get(reverse("reports:census")))
+    placed["provider"].urn = "140001"
+    placed["provider"].save()
+    placement = offer(placed, start_date=timezone.localdate(), reason="behaviour")
+    Placement.objects.filter(pk=placement.pk).update(state=Placement.State.ACTIVE)
+    rows = _cells(sign_in(placed["officer"]).get(reverse("reports:ap_census"), {"download": 1}))
     assert [row[1:3] for row in rows[1:]] == [["'" + PAYLOADS[0], "'" + PAYLOADS[1]]]
     assert not any(
         cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row

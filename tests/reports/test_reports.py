@@ -151,27 +151,33 @@ def test_reports_are_scoped_and_downloads_need_the_scope(demo, sign_in, client):
     assert sign_in(other).get(url).status_code == 404
 
 
-def test_the_ap_census_extract_is_for_officers_and_is_audited(demo, sign_in, client):
+def test_the_demo_las_ap_census_returns_its_arranged_placements(demo, sign_in, client):
+    from datetime import date
+
     from audit.models import PupilRead
     from placements.commissioning.models import Placement
 
     officer = User.objects.get(username="officer")
-    response = sign_in(officer).get(reverse("reports:census"))
+    response = sign_in(officer).get(reverse("reports:ap_census"), {"year": 2027, "download": 1})
     assert response.status_code == 200
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("UPN,Legal surname,Legal forename,Date of birth")
-    today_running = (
-        Placement.objects.filter(pupil__la=demo, funding="high_needs")
-        .live()
-        .covering(timezone.localdate())
+    assert lines[0].startswith("UPN,Surname,Forename,Preferred surname,Date of birth")
+    # The 2027 census year runs 16 January 2026 to 21 January 2027 (third Thursdays). The demo's
+    # LA-arranged placements that ran in it, less the PRU placement left without its reason.
+    returned = (
+        Placement.objects.filter(pupil__la__code="929", state__in=["active", "ended"])
+        .exclude(source="school")
+        .exclude(funding="school")
+        .filter(start_date__lte=date(2027, 1, 21))
+        .exclude(ended_on__lt=date(2026, 1, 16))
     )
-    assert len(lines) - 1 == today_running.count()
+    unreasoned = returned.filter(reason="")
+    assert unreasoned.count() == 1
+    assert len(lines) - 1 == returned.count() - 1
     assert PupilRead.objects.filter(username="officer", action="export").exists()
     client.logout()
-    assert (
-        sign_in(User.objects.get(username="director")).get(reverse("reports:census")).status_code
-        == 403
-    )
+    director = sign_in(User.objects.get(username="director"))
+    assert director.get(reverse("reports:ap_census")).status_code == 403
 
 
 def test_a_table_exports_as_csv_suppressed_as_on_the_page(demo, sign_in):
