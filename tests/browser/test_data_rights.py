@@ -94,19 +94,21 @@ def test_admin_imports_schools_and_senco_imports_pupils(page, accounts, assert_a
     page.get_by_role("link", name="Import schools from the DfE register").click()
     assert_accessible(page)
     header = (
-        "URN,LA (code),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (name),"
-        "PhaseOfEducation (name),Trusts (name)\n"
+        "URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,"
+        "TypeOfEstablishment (name),EstablishmentStatus (name),CloseDate,"
+        "PhaseOfEducation (name),Trusts (code),Trusts (name)\n"
     )
     la_code = Pupil.objects.first().la.code
-    broken = header + f"12345,{la_code},4901,Short URN School,Community school,Secondary,\n"
-    page.get_by_label("CSV file").set_input_files(
+    row = f"{la_code},Northmoor,4901,Meadow Park,Community school,Open,,Secondary,,\n"
+    broken = header + "12345," + row
+    page.get_by_label("Establishments file").set_input_files(
         {"name": "schools.csv", "mimeType": "text/csv", "buffer": broken.encode()}
     )
     page.get_by_role("button", name="Check the file").click()
     assert "must be 6 digits" in page.get_by_role("table").inner_text()
     assert_accessible(page)
-    good = header + f"199901,{la_code},4901,Meadow Park School,Community school,Secondary,\n"
-    page.get_by_label("CSV file").set_input_files(
+    good = header + "199901," + row
+    page.get_by_label("Establishments file").set_input_files(
         {"name": "schools.csv", "mimeType": "text/csv", "buffer": good.encode()}
     )
     page.get_by_role("button", name="Check the file").click()

@@ -22,10 +22,12 @@ GIAS = [
     "EstablishmentName",
     "TypeOfEstablishment (name)",
     "PhaseOfEducation (name)",
+    "Trusts (code)",
     "Trusts (name)",
     "Postcode",
     "NumberOfPupils",
     "EstablishmentStatus (name)",
+    "CloseDate",
 ]
 MIS = [
     "UPN",
@@ -57,8 +59,36 @@ def as_csv(columns, rows) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def school_row(urn, number, name, kind="Community school", phase="Secondary", trust="", la="929"):
-    return [urn, la, "Northmoor", number, name, kind, phase, trust, "NM1 1AA", "900", "Open"]
+def school_row(
+    urn,
+    number,
+    name,
+    kind="Community school",
+    phase="Secondary",
+    trust="",
+    la="929",
+    *,
+    uid=None,
+    status="Open",
+    closed="",
+    la_name="Northmoor",
+):
+    uid = uid if uid is not None else (str(5000 + len(trust)) if trust else "")
+    return [
+        urn,
+        la,
+        la_name,
+        number,
+        name,
+        kind,
+        phase,
+        uid,
+        trust,
+        "NM1 1AA",
+        "900",
+        status,
+        closed,
+    ]
 
 
 def test_schools_import_checks_then_applies_and_is_idempotent(world):
@@ -97,7 +127,6 @@ def test_schools_import_checks_then_applies_and_is_idempotent(world):
         ([school_row("190001", "4001", "A", phase="Finishing")], 2, "Phase"),
         ([school_row("190001", "4001", "A", kind="Academy converter")], 2, "trust"),
         ([school_row("190001", "40", "A")], 2, "EstablishmentNumber"),
-        ([school_row("190001", "4001", "A", kind="Other independent school")], 2, "independent"),
         # Hardening finding 5: a right-to-left override, and a terminal escape in a trust's name.
         ([school_row("190001", "4001", "Harbridge \u202eymedacA")], 2, "text-direction"),
         (
@@ -120,9 +149,9 @@ def test_broken_school_files_name_each_row_and_import_nothing(world, rows, row_n
 
 
 def test_wrong_encoding_and_missing_columns(world):
-    latin = as_csv(GIAS, [school_row("190001", "4001", "Ashby")]).decode().encode("utf-16")
-    checked = school_import_check(la=world["home"], content=latin)
-    assert checked.errors == [(0, checked.errors[0][1])] and "UTF-8" in checked.errors[0][1]
+    wide = as_csv(GIAS, [school_row("190001", "4001", "Ashby")]).decode().encode("utf-16")
+    checked = school_import_check(la=world["home"], content=wide)
+    assert checked.errors == [(0, checked.errors[0][1])] and "binary" in checked.errors[0][1]
     missing = school_import_check(la=world["home"], content=b"URN,Name\n190001,A\n")
     assert missing.errors[0][0] == 1 and "EstablishmentNumber" in missing.errors[0][1]
 
@@ -218,3 +247,80 @@ def test_import_pages_check_then_import(world, sign_in, client):
     assert Pupil.objects.filter(upn=upn).exists()
     # The token is spent: a second confirm imports nothing.
     assert client.post("/pupils/import/", {"apply": "1", "token": token}).status_code == 302
+
+
+GROUPS = ["Group UID", "Group ID", "Group Name", "Companies House Number", "Group Type"]
+
+
+def gias_bytes(columns, rows) -> bytes:
+    """As the DfE publishes the register: ISO-8859-1, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue().encode("iso-8859-1")
+
+
+def test_the_register_as_published_imports_closures_trust_moves_and_new_la_codes(world):
+    from organisations.la_codes import LaCode, is_la_code
+
+    la = world["home"]
+    first = gias_bytes(
+        GIAS,
+        [
+            school_row("190001", "4001", "Ashby High School"),
+            school_row("190002", "2001", "École Brook Academy", "Academy converter", uid="5101",
+                       trust="Brook Trust"),
+            school_row("190003", "4003", "Old Mill School"),
+        ],
+    )  # fmt: skip
+    groups = gias_bytes(
+        GROUPS,
+        [
+            ["5101", "TR01234", "Brook Trust", "01234567", "Multi-academy trust"],
+            ["5202", "TR05678", "Fenland Learning Partnership", "07654321", "Multi-academy trust"],
+        ],
+    )
+    checked = school_import_check(la=la, content=first, groups=groups)
+    assert checked.ok, checked.errors
+    school_import_apply(la=la, checked=checked)
+    brook = School.objects.get(urn="190002")
+    assert brook.name == "École Brook Academy"  # read in the register's own encoding
+    assert brook.trust.group_uid == "5101" and brook.trust.companies_house_number == "01234567"
+    # A year on: Old Mill closed, Brook Academy moved to another trust, the trust it left renamed
+    # (the same Group UID), an independent school listed, and a new LA (943) in the national file.
+    later = gias_bytes(
+        GIAS,
+        [
+            school_row("190001", "4001", "Ashby High School"),
+            school_row("190002", "2001", "École Brook Academy", "Academy converter", uid="5202",
+                       trust="Fenland Learning Partnership"),
+            school_row("190003", "4003", "Old Mill School", status="Closed", closed="31-08-2026"),
+            school_row("190004", "6001", "Ashby Prep", "Other independent school"),
+            school_row("190005", "4001", "Carlisle Academy", la="943", la_name="Cumberland"),
+        ],
+    )  # fmt: skip
+    groups = groups.replace(b"5101,TR01234,Brook Trust", b"5101,TR01234,Brook Valley Trust")
+    again = school_import_check(la=la, content=later, groups=groups)
+    assert again.ok, again.errors
+    assert (again.added, again.changed, again.unchanged, again.skipped) == (0, 3, 1, 1)
+    assert again.not_held == {"Other independent school": 1}
+    changes = {key: fields for key, _, fields in again.changes}
+    assert changes["190003"] == [("Open", "Yes", "No"), ("Closed on", "None", "31 August 2026")]
+    assert changes["190002"] == [("Trust", "Brook Trust", "Fenland Learning Partnership")]
+    assert changes["Trust 5101"] == [("Name", "Brook Trust", "Brook Valley Trust")]
+    school_import_apply(la=la, checked=again)
+    brook.refresh_from_db()
+    assert brook.trust.name == "Fenland Learning Partnership" and brook.trust.group_uid == "5202"
+    assert Trust.objects.get(group_uid="5101").name == "Brook Valley Trust"
+    mill = School.objects.get(urn="190003")
+    assert not mill.is_open and mill.closed_on == date(2026, 8, 31)
+    assert LaCode.objects.get(code="943").name == "Cumberland" and is_la_code("943")
+    # Closed schools stay on record but are not offered for new records.
+    from placements.moves.forms import MoveForm
+
+    assert mill not in MoveForm(la_ids=[la.pk]).fields["to_school"].queryset
+    # The same files again: everything unchanged, nothing to import.
+    third = school_import_check(la=la, content=later, groups=groups)
+    assert (third.added, third.changed, third.unchanged) == (0, 0, 3)
+    assert third.changes == [] and third.plan == []
