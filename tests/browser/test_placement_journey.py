@@ -228,6 +228,7 @@ def test_an_officer_sees_the_alerts_and_arranges_a_placement(page, accounts, ass
     assert_accessible(page)
     page.get_by_label("Provider", exact=True).select_option(label="Riverside Farm Education")
     page.get_by_label("Time-limited placement").check()
+    page.get_by_label("Other reason").check()
     fill_date(page, "start_date", timezone.localdate() + timedelta(days=7))
     page.get_by_label("Hours a week").fill("32.5")
     page.get_by_role("button", name="Offer the placement").click()

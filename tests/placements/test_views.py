@@ -102,6 +102,7 @@ def test_a_school_tells_the_la_about_ap_it_commissioned(placed, sign_in):
     form = {
         "provider": placed["provider"].pk,
         "tier": "tier_1",
+        "reason": "behaviour",
         **date_post("start_date", start),
         "hours_per_week": "6",
         "sessions": ["wed_am", "wed_pm"],
