@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from approvision.spreadsheets import neutralised
 from cases.pupils.models import Pupil
@@ -40,14 +39,15 @@ def test_each_formula_start_is_neutralised_and_figures_stay_figures():
     assert neutralised(-2) == -2 and neutralised(None) == ""
 
 
-def test_the_census_extract_writes_planted_pupil_names_as_text(placed, sign_in):
-    # An LA-funded placement starting today is in today's extract, whatever day it is.
+def test_the_census_extract_writes_planted_pupil_names_as_text(placed, sign_in, today):
+    # An LA-funded placement starting on the fixed today (11 January 2027) is in the January
+    # 2027 census, the one the page offers first.
     Pupil.objects.filter(pk=placed["pupil"].pk).update(
         legal_last_name=PAYLOADS[0], legal_first_name=PAYLOADS[1]
     )
     placed["provider"].urn = "140001"
     placed["provider"].save()
-    placement = offer(placed, start_date=timezone.localdate(), reason="behaviour")
+    placement = offer(placed, start_date=today, reason="behaviour")
     Placement.objects.filter(pk=placement.pk).update(state=Placement.State.ACTIVE)
     rows = _cells(sign_in(placed["officer"]).get(reverse("reports:ap_census"), {"download": 1}))
     assert [row[1:3] for row in rows[1:]] == [["'" + PAYLOADS[0], "'" + PAYLOADS[1]]]
