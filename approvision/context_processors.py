@@ -36,6 +36,7 @@ NAVIGATION = [
         ("organisations:calendar", "organisations:term", "organisations:non_school_day"),
     ),
     ("Users", "organisations:user_list", "organisations.view_user", ("organisations:user",)),
+    ("Figures", "reports:figures", "reports.view_figures", ("reports:figures",)),
     ("Reports", "reports:list", "reports.add_report", ("reports:list", "reports:detail")),
     ("Audit log", "rights:audit_search", "audit.view_pupilread", ("rights:audit",)),
     (

@@ -77,6 +77,10 @@ _WRITE_CASES = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # LA officers triage referrals (change); schools make them (add).
     Role.LA_OFFICER: [
+        "reports.view_figures",
+        "reports.view_rollcount",
+        "reports.add_rollcount",
+        "reports.change_rollcount",
         *_VIEW_DIRECTORY,
         *_VIEW_CALENDAR,
         *_WRITE_CASES,
@@ -102,6 +106,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "placements.change_pupilmove",
     ],
     Role.LA_ADMIN: [
+        "reports.view_rollcount",
+        "reports.add_rollcount",
+        "reports.change_rollcount",
         *_VIEW_DIRECTORY,
         *_EDIT_CALENDAR,
         "organisations.change_localauthority",
@@ -119,6 +126,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     # Panel members see the meetings they sit on; the chair among them runs it.
     Role.PANEL_MEMBER: [
+        "reports.view_figures",
         *_VIEW_DIRECTORY,
         *_READ_CASES,
         "panels.view_panelmeeting",
@@ -130,6 +138,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     # Schools tell the LA about AP they commission themselves, and record managed moves.
     Role.SCHOOL_STAFF: [
+        "reports.view_figures",
         "organisations.view_school",
         *_WRITE_CASES,
         "cases.add_referral",
@@ -141,6 +150,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "placements.add_pupilmove",
     ],
     Role.TRUST_LEAD: [
+        "reports.view_figures",
         "organisations.view_school",
         "organisations.view_trust",
         *_READ_CASES,
@@ -164,6 +174,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     # Directors see aggregates only: no pupil-level permission at all.
     Role.DIRECTOR: [
+        "reports.view_figures",
         "organisations.view_localauthority",
         "organisations.view_school",
         "reports.view_report",

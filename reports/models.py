@@ -92,3 +92,68 @@ class Report(Stateful, models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RollCountQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
+        if membership.role in (*LA_REPORT_ROLES, Role.LA_ADMIN):
+            return self.filter(la_id=membership.la_id)
+        if membership.role == Role.SCHOOL_STAFF:
+            return self.filter(school_id=membership.school_id)
+        if membership.role == Role.TRUST_LEAD:
+            return self.filter(school__trust_id=membership.trust_id)
+        return self.none()
+
+
+class RollCount(models.Model):
+    """How many pupils a school had on roll with one characteristic on a census day, as the
+    school census publishes them (or the LA's own count of children looked after, with no
+    school): the base of every rate by group (docs/figures.md, "Denominators")."""
+
+    class Characteristic(models.TextChoices):
+        ALL = "all", "All pupils"
+        BOYS = "boys", "Boys"
+        GIRLS = "girls", "Girls"
+        FSM = "fsm", "Eligible for free school meals"
+        SEN_SUPPORT = "sen_support", "SEN support"
+        EHCP = "ehcp", "EHC plan"
+        YEAR_7 = "year_7", "Year 7"
+        YEAR_8 = "year_8", "Year 8"
+        YEAR_9 = "year_9", "Year 9"
+        YEAR_10 = "year_10", "Year 10"
+        YEAR_11 = "year_11", "Year 11"
+        BLACK_CARIBBEAN = "eth_bcrb", "Black Caribbean heritage"
+        WHITE_BLACK_CARIBBEAN = "eth_mwbc", "Mixed White and Black Caribbean"
+        GYPSY_ROMA_TRAVELLER = "eth_grt", "Gypsy, Roma or Traveller"
+        LOOKED_AFTER = "looked_after", "Looked after"
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="roll_counts")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="roll_counts"
+    )
+    census_date = models.DateField()
+    characteristic = models.CharField(max_length=20, choices=Characteristic.choices)
+    pupils = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, blank=True, help_text="Where the count came from")
+
+    objects = RollCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-census_date", "school", "characteristic"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["la", "school", "census_date", "characteristic"],
+                name="one_roll_count_per_school_day_and_characteristic",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=True, characteristic="looked_after")
+                | (Q(school__isnull=False) & ~Q(characteristic="looked_after")),
+                name="looked_after_counts_are_the_las_and_the_rest_a_schools",
+            ),
+        ]
+        # Seeing figures (the dashboards, their CSVs, the API's figures) is its own permission.
+        permissions = [("view_figures", "Can see the figures for their scope")]
+
+    def __str__(self):
+        return f"{self.get_characteristic_display()}: {self.pupils} on {self.census_date}"

@@ -2,7 +2,8 @@
 
 import uuid
 
-from django.contrib import messages
+from crispy_forms_gds.layout import Field, Submit
+from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,27 +12,49 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from approvision.forms import gds_helper
 from approvision.spreadsheets import csv_writer
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
-from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority
-from reports.figures import la_figures_recent
+from reports.access import figures_scope
+from reports.figure_views import chosen_period
+from reports.figures import TABLES, la_figures_recent, period_options, published
 from reports.models import LA_REPORT_ROLES, Report
-from reports.services import report_pupil_ids, report_request, term_of
+from reports.services import report_pupil_ids, report_request
 
-EXPORTABLE = (
-    "by_reason",
-    "by_school",
-    "by_trust",
-    "costs",
-    "reintegration",
-    "post16",
-    "capacity",
-    "disproportionality",
-    "off_rolling",
-)
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which report",
+        widget=forms.RadioSelect,
+        choices=[
+            (Report.Kind.BOARD, "Board report (PDF): figures, charts and tables for a period"),
+            (
+                Report.Kind.MONITORING,
+                "Monitoring report (PDF): deadlines, drift, overdue reviews, attendance, "
+                "provider checks (this month so far)",
+            ),
+        ],
+        error_messages={"required": "Select which report you want"},
+    )
+    period = forms.ChoiceField(
+        label="Period (board report)",
+        error_messages={"invalid_choice": "Select a period from the list"},
+    )
+    key = forms.CharField(widget=forms.HiddenInput, min_length=32, max_length=32)
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = {p.key: p for p in options}
+        self.fields["period"].choices = [(p.key, p.label) for p in options]
+        self.helper = gds_helper(
+            Field.radios("kind", legend_size="m"),
+            Field.select("period"),
+            Field("key"),
+            Submit("produce", "Produce the report"),
+        )
 
 
 def _la(user) -> LocalAuthority:
@@ -52,33 +75,37 @@ class ReportListView(PermissionRequiredMixin, ListView):
         return Report.objects.visible_to(self.request.user).select_related("requested_by")
 
     def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or ReportRequestForm(
+            initial={"kind": Report.Kind.BOARD, "key": uuid.uuid4().hex},
+            options=period_options(timezone.localdate()),
+        )
         return {
             **super().get_context_data(**kwargs),
             "can_request": self.request.user.has_perm("reports.add_report"),
-            "request_key": uuid.uuid4().hex,
-            "kinds": [Report.Kind.BOARD, Report.Kind.MONITORING],
+            "form": form,
         }
 
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("reports.add_report"):
             raise PermissionDenied
         la = _la(request.user)
-        kind = request.POST.get("kind", "")
-        key = request.POST.get("key", "")
-        if kind not in (Report.Kind.BOARD, Report.Kind.MONITORING) or len(key) != 32:
-            messages.error(request, "Select which report you want")
-            return redirect("reports:list")
         today = timezone.localdate()
+        form = ReportRequestForm(request.POST, options=period_options(today))
+        if not form.is_valid():
+            self.object_list = self.get_queryset()
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        kind = form.cleaned_data["kind"]
         if kind == Report.Kind.BOARD:
-            start, end, term = term_of(today)
-            title = f"Board report, {term} (asked for on {today:%-d %B %Y})"
+            period = form.options[form.cleaned_data["period"]]
+            start, end = period.first, period.last
+            title = f"Board report, {period.label}"
         else:
             start, end = today.replace(day=1), today
             title = f"Monitoring report, {today:%B %Y} so far"
         report, _ = report_request(
             kind=kind,
             la=la,
-            key=f"request:{request.user.pk}:{key}",
+            key=f"request:{request.user.pk}:{form.cleaned_data['key']}",
             by=request.user,
             period_start=start,
             period_end=end,
@@ -123,20 +150,27 @@ class ReportDownloadView(PermissionRequiredMixin, View):
 
 
 class TableExportView(PermissionRequiredMixin, View):
-    """A dashboard table as CSV, suppressed exactly as on the page."""
+    """A table of the figures page as CSV, for the period chosen, exactly as on the page."""
 
-    permission_required = "reports.view_report"
+    permission_required = "reports.view_figures"
 
     @export_limited
     def get(self, request, table):
-        if table not in EXPORTABLE:
+        scope = figures_scope(request.user)
+        if scope is None:
+            raise PermissionDenied
+        if table not in TABLES:
             raise Http404
-        la = _la(request.user)
-        figures = la_figures_recent(la, school_year_of(timezone.localdate()))
-        shown = figures[table].suppressed()
+        period, _ = chosen_period(request)
+        figures = la_figures_recent(
+            scope.la, period, scope=scope.key, schools=scope.schools, full=scope.whole_la
+        )
+        if table not in figures:
+            raise Http404
+        shown = published(figures, own=scope.own)[table]
         audit_pupil_read(request=request, pupil_ids=[], action=PupilRead.Action.EXPORT)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{table}-{period.key}.csv"'
         writer = csv_writer(response)
         writer.writerow(shown.columns)
         for row in shown.rows:

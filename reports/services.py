@@ -22,16 +22,16 @@ from django.utils import timezone
 from approvision.records import transition
 from approvision.tasks import queue
 from cases.exclusions.models import Deadline
-from organisations.calendar import school_year_of
 from organisations.models import LocalAuthority, User
 from panels.models import PanelMeeting
 from panels.pdf import render_pdf
 from placements.commissioning.models import Placement
 from placements.registers.models import ProviderReturn
 from providers.models import LAPSING_DAYS, DueDiligence
-from reports.charts import bar_chart
-from reports.figures import chart_values, la_figures
+from reports.access import FigureScope
+from reports.figures import Period, term_of
 from reports.models import LA_REPORT_ROLES, Report
+from reports.presentation import figures_context
 
 STALE_AFTER = timedelta(seconds=getattr(settings, "REPORT_STALE_SECONDS", 120))
 
@@ -39,16 +39,6 @@ STALE_AFTER = timedelta(seconds=getattr(settings, "REPORT_STALE_SECONDS", 120))
 def worker_name() -> str:
     """This worker, as written on the reports it claims: host and process."""
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def term_of(day: date) -> tuple[date, date, str]:
-    """The school term a day falls in, by the usual English terms (for report periods)."""
-    year = school_year_of(day)
-    if day.month >= 9:
-        return date(year, 9, 1), date(year, 12, 31), f"Autumn term {year}"
-    if day.month <= 3:
-        return date(year + 1, 1, 1), date(year + 1, 3, 31), f"Spring term {year + 1}"
-    return date(year + 1, 4, 1), date(year + 1, 8, 31), f"Summer term {year + 1}"
 
 
 def report_request(
@@ -198,45 +188,29 @@ def sweep() -> int:
 # The reports themselves
 
 
-def board_context(la: LocalAuthority, school_year: int) -> dict:
-    """The board report's content: the LA's figures for the school year, suppressed."""
-    figures = la_figures(la, school_year)
-    headline = figures["headline"]
-    return {
-        "la": la,
-        "figures": figures,
-        "month_table": figures["by_month"].suppressed(),
-        "tables": [
-            figures[name].suppressed()
-            for name in (
-                "by_reason",
-                "by_school",
-                "by_trust",
-                "costs",
-                "reintegration",
-                "post16",
-                "capacity",
-                "disproportionality",
-                "off_rolling",
-            )
-        ],
-        "chart": bar_chart(
-            f"Suspensions each month, {figures['year_label']} (months with 1 or 2 have no bar)",
-            *chart_values(figures["by_month"]),
-            chart_id="months",
-        ),
-        "rate_chart": bar_chart(
-            "Suspensions per 100 pupils: this LA and England",
-            ["This local authority", "England 2023/24"],
-            [headline["suspension_rate"], headline["national_suspension_rate"]],
-            chart_id="rates",
-        ),
-    }
+def board_period(report: Report) -> Period:
+    """The days a board report counts: as asked for (a period still running, to the day it was
+    asked for), named by its title."""
+    name = report.title.removeprefix("Board report, ").split(" (")[0]
+    return Period(
+        key=f"report-{report.pk}",
+        name=name,
+        first=report.period_start,
+        end=report.period_end,
+        last=report.period_end,
+    )
+
+
+def board_context(la: LocalAuthority, period: Period) -> dict:
+    """The board report's content: the LA's figures for the period as published (suppressed),
+    counted afresh; the same builder as the figures page."""
+    scope = FigureScope(la, None, own=False, name=la.name, key="la")
+    return {"la": la, **figures_context(scope, period, recent=False)}
 
 
 def _board(report: Report) -> bytes:
     _beat(report, 10, "Counting exclusions and placements")
-    context = board_context(report.la, school_year_of(report.period_start))
+    context = board_context(report.la, board_period(report))
     _beat(report, 50, "Drawing the charts and tables")
     html = render_to_string(
         "reports/pdf/board.html",
@@ -323,7 +297,8 @@ def scheduled(kind: str, today: date | None = None) -> list[Report]:
             title = f"Monthly monitoring report, {start:%B %Y}"
         elif kind == Report.Kind.BOARD:
             start, end, term = term_of(today)
-            title = f"Board report, {term}"
+            end = min(end, today)
+            title = f"Board report, {term} ({start:%-d %B} to {end:%-d %B %Y})"
         else:
             meeting = PanelMeeting.objects.filter(la=la, date__gte=today).order_by("date").first()
             if meeting is None:

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from reports import census_views, report_views, views
+from reports import base_views, census_views, figure_views, report_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("figures/", figure_views.FiguresView.as_view(), name="figures"),
+    path("figures/bases/", base_views.BasesView.as_view(), name="bases"),
+    path("figures/bases/import/", base_views.BasesImportView.as_view(), name="bases_import"),
     path("reports/", report_views.ReportListView.as_view(), name="list"),
     path("reports/<int:pk>/", report_views.ReportDetailView.as_view(), name="detail"),
     path(

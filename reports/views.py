@@ -16,17 +16,19 @@ from panels.models import PanelMeeting
 from placements.alerts import alerts
 from placements.commissioning.models import Placement
 from placements.moves.models import PupilMove
-from reports.charts import bar_chart
+from reports.access import figures_scope
+from reports.figure_views import PeriodForm
 from reports.figures import (
-    SMALL,
     SUPPRESSED,
     Table,
-    chart_values,
-    current_school_year,
     la_figures_recent,
     per_100,
+    period_for,
+    period_options,
+    published,
+    school_year_period,
 )
-from reports.report_views import EXPORTABLE
+from reports.presentation import figures_context
 
 HOME_SCHOOLS_SHOWN = 20
 RECENT_EXCLUSIONS_SHOWN = 10
@@ -184,51 +186,31 @@ def _deadlines(user, membership, today) -> dict:
 
 
 def _director(user, membership, today) -> dict:
-    """The director's dashboard: the LA's figures this school year, suppressed, with charts."""
-    figures = la_figures_recent(membership.la, current_school_year())
-    headline = figures["headline"]
+    """The director's dashboard: the LA's figures as published, this school year to date."""
+    scope = figures_scope(user)
+    if scope is None:
+        return {}
+    period = period_for(None, today)
     return {
-        "figures": figures,
-        "small_pex": headline["permanent"] in SMALL,
-        "tables": [(name, figures[name].suppressed()) for name in EXPORTABLE],
-        "month_table": figures["by_month"].suppressed(),
-        "month_chart": bar_chart(
-            f"Suspensions each month, {figures['year_label']} (months with 1 or 2 have no bar)",
-            *chart_values(figures["by_month"]),
-            chart_id="months",
-        ),
-        "rate_chart": bar_chart(
-            "Suspensions per 100 pupils: this LA and England",
-            ["This local authority", "England 2023/24"],
-            [headline["suspension_rate"], headline["national_suspension_rate"]],
-            chart_id="rates",
-        ),
+        **figures_context(scope, period),
+        "form": PeriodForm({"period": period.key}, options=period_options(today)),
     }
 
 
 def _accountability(user, membership, today) -> dict:
-    """A school's or trust's own figures beside the LA's, per 100 pupils, suppressed."""
-    schools = School.objects.visible_to(user)
-    if membership.role == Role.SCHOOL_STAFF:
-        la = schools.get(pk=membership.school_id).la
-        schools = schools.filter(la=la)
-    else:
-        la = schools.first().la if schools.exists() else None
-    if la is None:
+    """A school's or trust's own figures this school year to date, in full, beside the LA's
+    (as published) per 100 pupils on roll."""
+    scope = figures_scope(user)
+    if scope is None:
         return {"accountability": {}}
-    year = current_school_year()
-    # The school's or trust's own figures, recounted at most every 5 minutes like the LA's.
-    scope = (
-        f"school:{membership.school_id}" if membership.school_id else f"trust:{membership.trust_id}"
-    )
-    own = la_figures_recent(la, year, scope=scope, schools=schools.filter(la=la), full=False)
-    # The LA-wide comparator is the same for every school.
-    whole = la_figures_recent(la, year, full=False)
+    period = period_for(None, today)
+    own = la_figures_recent(scope.la, period, scope=scope.key, schools=scope.schools, full=False)
+    whole = published(la_figures_recent(scope.la, period, full=False))
     measures = [
         ("Suspensions", "headline", "suspensions"),
         ("Permanent exclusions", "headline", "permanent"),
         ("AP referrals", "ap", "referrals"),
-        ("Placements in AP during the year", "ap", "in_year"),
+        ("Placements in AP during the period", "ap", "in_period"),
         ("Reintegrations received", "ap", "reintegrations_received"),
         ("Part-time timetables running", "ap", "part_time"),
         ("Fair Access admissions", "fair_access", "accepted"),
@@ -239,36 +221,41 @@ def _accountability(user, membership, today) -> dict:
             label,
             own[group][name],
             per_100(own[group][name], own["headline"]["on_roll"]),
-            SUPPRESSED
-            if whole[group][name] in SMALL
-            else per_100(whole[group][name], whole["headline"]["on_roll"]),
+            per_100(whole[group][name], whole["headline"]["on_roll"])
+            if whole[group][name] != SUPPRESSED
+            else SUPPRESSED,
         ]
         for label, group, name in measures
     ]
     table = Table(
-        f"Your figures beside the local authority's, {own['year_label']}",
+        f"Your figures beside the local authority's, {period.label}",
         ["Measure", "Yours", "Yours per 100 pupils", "Local authority per 100 pupils"],
         rows,
-        total=None,
-        rate_of={2: 1},
-        keep=frozenset({3}),
-    ).suppressed()
+    )
     quota = None
-    if membership.role == Role.SCHOOL_STAFF and la.pex_quota is not None:
-        used = own["headline"]["permanent"]
-        over = max(0, used - la.pex_quota)
+    if membership.role == Role.SCHOOL_STAFF and scope.la.pex_quota is not None:
+        year = la_figures_recent(
+            scope.la,
+            school_year_period(period.school_year, today),
+            scope=scope.key,
+            schools=scope.schools,
+            full=False,
+        )
+        used = year["headline"]["permanent"]
+        over = max(0, used - scope.la.pex_quota)
         quota = {
-            "quota": la.pex_quota,
+            "quota": scope.la.pex_quota,
             "used": used,
             "over": over,
-            "charge": la.pex_quota_charge,
-            "due": (la.pex_quota_charge or 0) * over,
+            "charge": scope.la.pex_quota_charge,
+            "due": (scope.la.pex_quota_charge or 0) * over,
         }
     return {
         "accountability": {
             "table": table,
             "on_roll": own["headline"]["on_roll"],
-            "la": la,
+            "on_roll_source": own["headline"]["on_roll_source"],
+            "la": scope.la,
             "quota": quota,
             "counted_at": own["counted_at"],
         }

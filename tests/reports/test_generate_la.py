@@ -1,5 +1,7 @@
 """The large-LA generator, at a small size: what it makes, deterministic for a seed."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
@@ -12,7 +14,7 @@ from organisations.services import membership_set
 from panels.models import AgendaItem, PanelMeeting
 from placements.commissioning.models import Placement
 from placements.registers.models import ProviderReturn
-from reports.figures import la_figures
+from reports.figures import la_figures, school_year_period
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +45,8 @@ def test_the_generator_makes_a_realistic_la_the_same_way_for_a_seed(django_user_
     # About 0.105 suspensions a pupil a year (secondary-weighted), for two years.
     assert 0.08 * 2 * pupils <= exclusions <= 0.2 * 2 * pupils
     assert placements and returns and cases
-    figures = la_figures(LocalAuthority.objects.get(code="990"), 2025)
+    whole_year = school_year_period(2025, date(2026, 8, 31))
+    figures = la_figures(LocalAuthority.objects.get(code="990"), whole_year)
     assert figures["headline"]["suspensions"] > 0
     # Next week's panel has its agenda; some Fair Access cases wait for a school; a provider's
     # staff see the pupils of its live placements (and only those).

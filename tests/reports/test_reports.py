@@ -9,27 +9,26 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.calendar import school_year_of
 from organisations.models import User
 from organisations.services import user_disable
-from reports.figures import la_figures
+from reports.figures import la_figures, period_for, published
 from reports.models import Report
-from reports.services import report_request, scheduled, sweep
+from reports.services import board_period, report_request, scheduled, sweep
 
 pytestmark = pytest.mark.django_db
 
 
 def _ask(la, user, key="k1", kind="board"):
-    # This school year's autumn term, whatever day the suite runs: the dashboard shows this year.
-    year = school_year_of(timezone.localdate())
+    # This school year to date, whatever day the suite runs: the period the dashboard shows.
+    period = period_for(None, timezone.localdate())
     return report_request(
         kind=kind,
         la=la,
         key=key,
         by=user,
-        period_start=date(year, 9, 1),
-        period_end=date(year, 12, 31),
-        title=f"Board report, Autumn term {year}",
+        period_start=period.first,
+        period_end=period.last,
+        title=f"Board report, {period.label}",
     )
 
 
@@ -54,15 +53,15 @@ def test_the_board_report_pdf_has_the_dashboards_headline_figures(
     report.refresh_from_db()
     assert report.status == Report.Status.DONE and report.attempts == 1
     text = _pdf_text(report)
-    # The school year the dashboard shows: this one, whatever day the suite runs.
-    headline = la_figures(demo, school_year_of(timezone.localdate()))["headline"]
+    # The period the dashboard shows: this school year to date, whatever day the suite runs.
+    headline = published(la_figures(demo, board_period(report)))["headline"]
     for label, value in [
-        ("Pupils on roll", headline["on_roll"]),
+        (r"Pupils on roll \(school census, [^)]+\)", headline["on_roll"]),
         ("Suspensions per 100 pupils", headline["suspension_rate"]),
         ("Suspensions", headline["suspensions"]),
     ]:
         assert re.search(rf"{label}\s+{re.escape(str(value))}\b", text), (label, value)
-    assert "Notes on method and suppression" in text
+    assert "Methods: every base and how small numbers are protected" in text
     assert "Page 1 of" in text
     # Security bar G29: tagged (PDF/UA-1), with a title.
     info = subprocess.run(
@@ -152,7 +151,6 @@ def test_reports_are_scoped_and_downloads_need_the_scope(demo, sign_in, client):
 
 
 def test_the_demo_las_ap_census_returns_its_arranged_placements(demo, sign_in, client):
-    from datetime import date
 
     from audit.models import PupilRead
     from placements.commissioning.models import Placement
@@ -186,5 +184,8 @@ def test_a_table_exports_as_csv_suppressed_as_on_the_page(demo, sign_in):
     )
     assert response.status_code == 200
     rows = response.content.decode().splitlines()
-    assert rows[0] == "School,Suspensions,Permanent exclusions,Pupils,Suspensions per 100"
+    assert rows[0] == (
+        "Trust or school,Suspensions,Suspensions per 100,Permanent exclusions,"
+        "Permanent exclusions per 100,Pupils on roll"
+    )
     assert not any(",1," in row or ",2," in row for row in rows[1:])

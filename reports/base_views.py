@@ -1,0 +1,121 @@
+"""The bases of the rates: which census counts are held for the LA's schools, importing them
+from the DfE's published file, and the LA's own count of children looked after."""
+
+from datetime import date
+
+from crispy_forms_gds.layout import Field, Submit
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView
+
+from approvision.forms import date_field, gds_helper
+from organisations.import_views import CsvImportView
+from organisations.models import LocalAuthority, School
+from reports.models import RollCount
+from reports.roll_import import COLUMNS, looked_after_record, roll_counts_apply, roll_counts_check
+
+
+def _la(user) -> LocalAuthority:
+    return get_object_or_404(
+        LocalAuthority.objects.visible_to(user), pk=user.membership_or_none().la_id
+    )
+
+
+class LookedAfterForm(forms.Form):
+    census_date = date_field("Date of the count", hint="For example, 15 1 2026")
+    pupils = forms.IntegerField(
+        label="Children looked after of school age",
+        min_value=0,
+        max_value=100_000,
+        error_messages={
+            "required": "Enter how many children of school age the local authority looks after",
+            "invalid": "Enter a whole number",
+            "min_value": "The number cannot be less than 0",
+            "max_value": "The number must be 100,000 or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupils"].widget.attrs["inputmode"] = "numeric"
+        self.helper = gds_helper(
+            Field("census_date"), Field.text("pupils", field_width=5), Submit("save", "Save")
+        )
+
+    def clean_census_date(self):
+        day = self.cleaned_data["census_date"]
+        if not date(2000, 1, 1) <= day <= timezone.localdate():
+            raise forms.ValidationError("The date of the count must be between 2000 and today")
+        return day
+
+
+class BasesView(PermissionRequiredMixin, FormView):
+    """Which census counts are held, day by day, and how many schools each covers."""
+
+    permission_required = "reports.view_rollcount"
+    template_name = "reports/bases.html"
+    form_class = LookedAfterForm
+
+    def get_context_data(self, **kwargs):
+        la = _la(self.request.user)
+        counts = RollCount.objects.visible_to(self.request.user).filter(la=la)
+        held = {}
+        for row in (
+            counts.filter(school__isnull=False)
+            .values("census_date", "characteristic")
+            .annotate(schools=Count("school"))
+        ):
+            held.setdefault(row["census_date"], {})[row["characteristic"]] = row["schools"]
+        labels = dict(RollCount.Characteristic.choices)
+        return {
+            **super().get_context_data(**kwargs),
+            "school_count": School.objects.filter(la=la).count(),
+            "days": [
+                (day, [(labels[key], held[day].get(key, 0)) for key in COLUMNS])
+                for day in sorted(held, reverse=True)
+            ],
+            "looked_after": counts.filter(school__isnull=True).order_by("-census_date")[:5],
+            "can_change": self.request.user.has_perm("reports.add_rollcount"),
+        }
+
+    def form_valid(self, form):
+        if not self.request.user.has_perm("reports.add_rollcount"):
+            return self.handle_no_permission()
+        looked_after_record(
+            la=_la(self.request.user),
+            census_date=form.cleaned_data["census_date"],
+            pupils=form.cleaned_data["pupils"],
+            by=self.request.user,
+        )
+        messages.success(self.request, "The count of children looked after is saved")
+        return redirect("reports:bases")
+
+
+class BasesImportView(PermissionRequiredMixin, CsvImportView):
+    """An LA officer or administrator loads the census counts of the LA's schools."""
+
+    permission_required = "reports.add_rollcount"
+    template_name = "reports/bases_import.html"
+    kind = "roll_counts"
+
+    def check(self, content):
+        return roll_counts_check(
+            la=_la(self.request.user), content=content, today=timezone.localdate()
+        )
+
+    def apply(self, content):
+        checked = self.check(content)
+        if checked.ok:
+            roll_counts_apply(la=_la(self.request.user), checked=checked)
+        return checked
+
+    def done_url(self):
+        return reverse("reports:bases")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "columns": COLUMNS}
