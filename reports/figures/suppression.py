@@ -5,9 +5,12 @@ cells it adds up (a column and its total row; a trust's row and its schools' row
 columns (rates, costs, relative risks) are made from named count columns. The method:
 
 1. Primary: every count of 1 or 2 is hidden ("c"), totals included. Zeros are never hidden.
-2. Secondary, line by line until nothing changes: a line whose total is shown and which hides
-   anything must hide at least two cells, one of them 3 or more; the smallest such count still
-   shown is hidden. A line with no such count left hides its total instead.
+2. Secondary, line by line until nothing changes: a line must not hide just one cell (a hidden
+   total is worked out from its cells as surely as a hidden cell from its total), nor, under a
+   shown total, cells that must all be at their least to add up (two 1s; a trust's row at the
+   sum of its hidden schools' least), or only cells of one value (two 2s). Such a line
+   hides the smallest count of 3 or more it still shows; with none left, it hides its total.
+   (Hidden cells of 1 and 2 together, or with one of 3 or more, fit their sum more than one way.)
 3. A pass then shows again any secondary cell no line needs (the last chosen first).
 4. A derived figure is hidden when any count it is made from is hidden.
 Before any of this, a table of categories merges those of 1 or 2 into "Other" (adding the
@@ -66,9 +69,11 @@ class Table:
         top = [r for r in range(len(self.rows)) if r not in grouped]
         if self.total_of is not None:
             top = list(self.total_of)
+        # A trust's line before the total's: a trust row its own schools already hide then
+        # protects the total's line without hiding another.
         lines = list(self.groups)
         if self.total is not None:
-            lines.insert(0, (TOTAL, top))
+            lines.append((TOTAL, top))
         return lines
 
     def merged(self) -> "Table":
@@ -119,13 +124,38 @@ class Table:
             for t, members in table.lines()
         ]
 
+        def candidates(cells) -> list:
+            return sorted(
+                (value[cell], index)
+                for index, cell in enumerate(cells[1:], start=1)
+                if cell not in hidden and isinstance(value[cell], int) and value[cell] >= 3
+            )
+
+        members_of = dict(table.groups)
+
+        def least(cell) -> int:
+            """The least a hidden cell can be: 1, or for a trust's row, what its schools'
+            shown counts and hidden ones (each at least their least) add up to."""
+            r, c = cell
+            if r not in members_of:
+                return 1
+            return sum(least((m, c)) if (m, c) in hidden else value[m, c] for m in members_of[r])
+
         def unsafe(cells, total) -> bool:
+            """Would the line's equation (total = the sum of its cells) give a hidden count
+            away? It does when it hides one cell only (a total too: worked out from its cells);
+            or, under a shown total, when the hidden cells must all be at their least to add up
+            (two 1s under a 2), or are only cells of one small value (two 2s under a 4)."""
             if not isinstance(value.get(total), int):
                 return False
             hid = [cell for cell in cells if cell in hidden]
-            if not hid or total in hid:
+            if len(hid) != 1 and (not hid or total in hidden):
                 return False
-            return len(hid) == 1 or all(value[cell] in SMALL for cell in hid)
+            if len(hid) == 1:
+                return True
+            rest = value[total] - sum(value[c] for c in cells[1:] if c not in hidden)
+            values = {value[cell] for cell in hid}
+            return rest == sum(least(c) for c in hid) or (max(values) < 3 and len(values) == 1)
 
         changed = True
         while changed:
@@ -133,19 +163,24 @@ class Table:
             for cells, total in lines:
                 if not unsafe(cells, total):
                     continue
-                candidates = sorted(
-                    (value[cell], index)
-                    for index, cell in enumerate(cells[1:], start=1)
-                    if cell not in hidden and isinstance(value[cell], int) and value[cell] >= 3
-                )
-                pick = cells[candidates[0][1]] if candidates else total
+                found = candidates(cells)
+                if found:
+                    pick = cells[found[0][1]]
+                elif total not in hidden:
+                    pick = total
+                else:  # only the total is hidden: show less of its cells
+                    pick = min(
+                        (c for c in cells[1:] if c not in hidden and value[c]),
+                        key=lambda c: value[c],
+                    )
                 hidden.add(pick)
                 chosen.append(pick)
                 changed = True
         # Show again what no line needs, the last chosen first.
         for cell in reversed(chosen):
             hidden.discard(cell)
-            if any(unsafe(cells, total) for cells, total in lines if cell in cells):
+            # Every line: showing a school changes the least its trust's row can be.
+            if any(unsafe(cells, total) for cells, total in lines):
                 hidden.add(cell)
         return primary, hidden - primary
 
