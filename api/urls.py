@@ -3,7 +3,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from api import exclusion_views, views
+from api import exclusion_views, figures, views
 
 app_name = "api"
 
@@ -24,6 +24,7 @@ router.register("reports", views.ReportViewSet, basename="report")
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("figures/", figures.FiguresView.as_view(), name="figures"),
     *router.urls,
 ]
 

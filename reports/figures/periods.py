@@ -6,6 +6,7 @@ school years, so they stand beside a whole school year or the last 12 months onl
 or the year to date they carry a caveat instead (docs/figures.md).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -125,11 +126,16 @@ def period_options(today: date) -> list[Period]:
 
 
 def period_for(key: str | None, today: date) -> Period | None:
-    """The period a key names (None for an unknown key); no key: the default."""
+    """The period a key names (None for an unknown key); no key: the default. Any school year
+    from 2000/01 may be named (`year-2019`), not only those the chooser offers."""
     options = period_options(today)
     if not key:
         return options[0]
-    return next((p for p in options if p.key == key), None)
+    found = next((p for p in options if p.key == key), None)
+    match = re.fullmatch(r"year-(20\d\d)", key)
+    if found is None and match:
+        found = school_year_period(int(match[1]), today)
+    return found
 
 
 def school_year_period(year: int, today: date) -> Period:
