@@ -321,35 +321,47 @@ def describe(la) -> str:
 
 
 def report_times() -> dict[str, float]:
-    """How long the board and monitoring reports take to produce, start to finished PDF."""
-    from datetime import date
+    """How long the board report (this school year to date, and a whole past school year) and
+    the monitoring report take to produce, start to finished PDF."""
+    from django.utils import timezone
 
     from organisations.models import LocalAuthority, User
+    from reports.figures import period_for
     from reports.models import Report
     from reports.services import produce
 
+    today = timezone.localdate()
     director = User.objects.get(username="director")
     times = {}
     runs = [("929", "the demo LA", director)]
     large = LocalAuthority.objects.filter(code="990").first()
     if large is not None:
         runs.append(("990", f"the generated LA ({describe(large)})", None))
+    past_year = period_for(f"year-{period_for(None, today).school_year - 1}", today)
+    asked = [
+        ("board", "Board report", period_for(None, today)),
+        ("board", "Board report", past_year),
+        ("monitoring", "Monitoring report", None),
+    ]
     for code, which, requester in runs:
         la = LocalAuthority.objects.get(code=code)
-        for kind, title in (("board", "Termly board report"), ("monitoring", "Monitoring report")):
+        for kind, title, period in asked:
+            first, last = (period.first, period.last) if period else (today.replace(day=1), today)
+            label = f"{title}, {period.label}" if period else f"{title}, {today:%B %Y} so far"
             report = Report.objects.create(
                 kind=kind,
                 la=la,
                 key=f"bench:{kind}:{code}:{time.time()}",
-                title=f"{title} (bench)",
+                title=label,
                 requested_by=requester,
-                period_start=date(2026, 9, 1),
-                period_end=date(2026, 12, 31),
+                period_start=first,
+                period_end=last,
             )
             started = time.perf_counter()
             if produce(report.pk) != "done":
                 raise SystemExit(f"the {kind} report was not produced")
-            times[f"{title}, {which}"] = round(time.perf_counter() - started, 2)
+            name = f"{title} ({period.name})" if period else title
+            times[f"{name}, {which}"] = round(time.perf_counter() - started, 2)
     return times
 
 
@@ -364,7 +376,21 @@ def main():
     parser.add_argument("--seconds", type=float, default=3.0, help="per page and concurrency")
     parser.add_argument("--users", default="1,10,50", help="concurrency levels")
     parser.add_argument("--la", default="990", help="the generated LA's code")
+    parser.add_argument(
+        "--reports-only", action="store_true", help="time the reports only: var/bench/reports.md"
+    )
     args = parser.parse_args()
+    if args.reports_only:
+        seconds = report_times()
+        OUT.mkdir(parents=True, exist_ok=True)
+        machine = (
+            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        )
+        lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine}.", ""]
+        lines += [f"- {name}: {value} s" for name, value in seconds.items()]
+        (OUT / "reports.md").write_text("\n".join(lines) + "\n")
+        print("\n".join(lines))
+        return
     levels = [int(n) for n in args.users.split(",")]
 
     la = LocalAuthority.objects.get(code=args.la)

@@ -253,8 +253,9 @@ def _make_pupils(rng, school, count, serial, school_year):
 
 
 def _volume(context: DemoContext, rng, scale: float, today: date, recorder) -> None:
-    """A year of suspensions and permanent exclusions for every Northmoor school."""
-    first = today - timedelta(days=365)
+    """Two years of suspensions for every Northmoor school (so that a period has the same days
+    a year earlier to stand beside), at the rate a year of SUSPENSIONS_PER_PUPIL."""
+    first = today - timedelta(days=730)
     serial = [1]
     for school in School.objects.filter(la__code="929").select_related("la").order_by("urn"):
         calendar = SchoolCalendar.for_school(school)
@@ -262,7 +263,7 @@ def _volume(context: DemoContext, rng, scale: float, today: date, recorder) -> N
         secondary = school.phase in ("secondary", "all_through")
         # Secondary schools carry most suspensions: weight them 5 to 1 against primaries.
         weight = 1.6 if secondary else 0.3
-        suspensions = round(school.pupils_on_roll * SUSPENSIONS_PER_PUPIL * weight * scale)
+        suspensions = round(2 * school.pupils_on_roll * SUSPENSIONS_PER_PUPIL * weight * scale)
         if not suspensions or not days:
             continue
         # Repeat suspensions are common: about two per suspended pupil.
@@ -320,9 +321,10 @@ def _volume(context: DemoContext, rng, scale: float, today: date, recorder) -> N
         # Every clock, back-to-back suspensions' included, counted by the service's rules.
         for exclusion in created:
             exclusion_deadlines_refresh(exclusion=exclusion, calendar=calendar)
-        # Permanent exclusions: rare (about 0.0012 a pupil a year), nearly all in secondaries.
+        # Permanent exclusions: rare (about 0.0012 a pupil a year, for two years), nearly all in
+        # secondaries.
         if secondary:
-            count = round(school.pupils_on_roll * EXCLUSIONS_PER_PUPIL * 1.4 * scale)
+            count = round(2 * school.pupils_on_roll * EXCLUSIONS_PER_PUPIL * 1.4 * scale)
             for _ in range(count):
                 pupil = rng.choice(pupils)
                 if pupil.exclusions.filter(kind=Exclusion.Kind.PERMANENT).exists():

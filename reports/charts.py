@@ -80,7 +80,7 @@ def bar_chart(
     unit: str = "",
 ) -> SafeString:
     """Upright bars, one per label (months): "c" or "x" is written where a bar is not drawn."""
-    left, top_margin, bottom = 48, 32, 64
+    left, top_margin, bottom = 48, 32, 84
     height = 280
     plot_w, plot_h = WIDTH - left - 8, height - bottom - top_margin
     numbers = [n for n in map(_number, values) if n is not None]

@@ -10,7 +10,7 @@ def _rate(count, rate, own):
     return rate if own or count not in (1, 2) else SUPPRESSED
 
 
-def comparisons(scope, period, shown: dict) -> tuple[Table, str]:
+def comparisons(scope, period, shown: dict) -> tuple[Table, str, list[str]]:
     """This period beside the same days a year earlier, the LA (for a school or trust) and
     England where England's figure is for a like period; else the caveat to print instead."""
     schools = list(
@@ -49,6 +49,7 @@ def comparisons(scope, period, shown: dict) -> tuple[Table, str]:
                 whole["permanent_rate"],
             ]
         )
+    short = ["This period", "Same days a year earlier", "All the LA's schools"][: len(rows)]
     caveat = ""
     if period.whole_year:
         rows.append(
@@ -60,6 +61,7 @@ def comparisons(scope, period, shown: dict) -> tuple[Table, str]:
                 NATIONAL["permanent_rate"],
             ]
         )
+        short.append(f"England, {NATIONAL['year']}")
     else:
         weeks = ((period.last - period.first).days + 1) // 7
         caveat = (
@@ -72,7 +74,7 @@ def comparisons(scope, period, shown: dict) -> tuple[Table, str]:
     table = Table(
         "Beside other periods and places",
         [
-            "",
+            "Compared with",
             "Suspensions",
             "Suspensions per 100",
             "Permanent exclusions",
@@ -81,4 +83,4 @@ def comparisons(scope, period, shown: dict) -> tuple[Table, str]:
         rows,
         note=f"Per 100 pupils on roll. England: {NATIONAL['source']}.",
     )
-    return table, caveat
+    return table, caveat, short
