@@ -295,3 +295,19 @@ def test_a_group_of_one_pupil_hides_its_base_as_well_as_its_count():
     shown = table.suppressed()
     assert shown.rows[1] == ["Girls", "c", "c", "c"]
     assert pinned(table) == []
+
+
+def test_the_worked_example_of_trusts_and_schools():
+    # docs/figures.md: trust A's schools 1, 1, 1 (A: 3); trust B's 1 and 3 (B: 4); total 7.
+    table = Table(
+        "g",
+        ["", "n"],
+        [["A", 3], ["a1", 1], ["a2", 1], ["a3", 1], ["B", 4], ["b1", 1], ["b2", 3]],
+        total=["Total", 7],
+        groups=[(0, [1, 2, 3]), (4, [5, 6])],
+    )
+    shown = table.suppressed()
+    assert [row[1] for row in shown.rows] == ["c"] * 7
+    assert shown.total == ["Total", 7]
+    # A is 3 to 5 and B 2 to 4 (A + B = 7): no school's count is fixed.
+    assert pinned(table) == []
