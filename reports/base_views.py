@@ -13,11 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
 
-from approvision.forms import date_field, gds_helper
+from approvision.forms import ModelChoiceField, date_field, gds_helper
 from organisations.import_views import CsvImportView
 from organisations.models import LocalAuthority, School
 from reports.models import RollCount
-from reports.roll_import import COLUMNS, looked_after_record, roll_counts_apply, roll_counts_check
+from reports.roll_import import (
+    COLUMNS,
+    looked_after_record,
+    roll_counts_apply,
+    roll_counts_check,
+    roll_counts_record,
+)
 
 
 def _la(user) -> LocalAuthority:
@@ -52,6 +58,87 @@ class LookedAfterForm(forms.Form):
         if not date(2000, 1, 1) <= day <= timezone.localdate():
             raise forms.ValidationError("The date of the count must be between 2000 and today")
         return day
+
+
+def _count_field(label: str) -> forms.IntegerField:
+    field = forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=10_000,
+        error_messages={
+            "invalid": f"{label}: enter a whole number",
+            "min_value": f"{label}: the number cannot be less than 0",
+            "max_value": f"{label}: the number must be 10,000 or fewer",
+        },
+    )
+    field.widget.attrs["inputmode"] = "numeric"
+    return field
+
+
+class SchoolCountsForm(forms.Form):
+    """One school's census counts, typed in from its census return (blank: not held)."""
+
+    school = ModelChoiceField(queryset=School.objects.none(), label="School")
+    census_date = date_field("Census day", hint="For example, 15 1 2026")
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        for key in COLUMNS:
+            self.fields[key] = _count_field(RollCount.Characteristic(key).label)
+        self.helper = gds_helper(
+            Field.select("school"),
+            Field("census_date"),
+            *[Field.text(key, field_width=5) for key in COLUMNS],
+            Submit("save", "Save the counts"),
+        )
+
+    def clean_census_date(self):
+        day = self.cleaned_data["census_date"]
+        if not date(2000, 1, 1) <= day <= timezone.localdate():
+            raise forms.ValidationError("The census day must be between 2000 and today")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        counts = {k: cleaned.get(k) for k in COLUMNS if cleaned.get(k) is not None}
+        if not counts and not self.errors:
+            raise forms.ValidationError("Enter at least one count")
+        everyone = counts.get(RollCount.Characteristic.ALL)
+        if everyone is not None:
+            for key, value in counts.items():
+                if value > everyone:
+                    self.add_error(key, f"{self.fields[key].label}: more than all pupils")
+        cleaned["counts"] = counts
+        return cleaned
+
+
+class SchoolCountsView(PermissionRequiredMixin, FormView):
+    """An officer types in one school's census counts (from its census return)."""
+
+    permission_required = "reports.add_rollcount"
+    template_name = "reports/bases_enter.html"
+    form_class = SchoolCountsForm
+
+    def get_form_kwargs(self):
+        la = _la(self.request.user)
+        return {
+            **super().get_form_kwargs(),
+            "schools": School.objects.filter(la=la).order_by("name"),
+        }
+
+    def form_valid(self, form):
+        school = form.cleaned_data["school"]
+        roll_counts_record(
+            la=_la(self.request.user),
+            school=school,
+            census_date=form.cleaned_data["census_date"],
+            counts=form.cleaned_data["counts"],
+            source=f"Entered by {self.request.user.display_name}",
+        )
+        messages.success(self.request, f"{school.name}'s census counts are saved")
+        return redirect("reports:bases")
 
 
 class BasesView(PermissionRequiredMixin, FormView):

@@ -49,7 +49,7 @@ def _fit(label: str, room: float) -> str:
 def _svg(chart_id: str, title: str, height: int, body: list[str]) -> SafeString:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title" class="app-chart" style="max-width:100%;height:auto" '
+        f'aria-labelledby="{chart_id}-title" class="app-chart" '
         f'font-family="Arial, sans-serif" font-size="12">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<text x="0" y="16" font-size="15" font-weight="bold" fill="{INK}">{escape(title)}</text>',
@@ -188,13 +188,3 @@ def comparison_chart(
         f'<line x1="{label_w}" y1="{top_margin - 6}" x2="{label_w}" y2="{axis_y}" stroke="{INK}"/>'
     )
     return _svg(chart_id, title, height, body)
-
-
-def table_chart(title: str, table, column: int = 1, *, chart_id: str = "chart") -> SafeString:
-    """A bar chart of one column of a (shown) table: its rows' labels and values."""
-    return bar_chart(
-        title,
-        [row[0] for row in table.rows],
-        [row[column] for row in table.rows],
-        chart_id=chart_id,
-    )

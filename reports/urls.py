@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("figures/", figure_views.FiguresView.as_view(), name="figures"),
     path("figures/bases/", base_views.BasesView.as_view(), name="bases"),
+    path("figures/bases/enter/", base_views.SchoolCountsView.as_view(), name="bases_enter"),
     path("figures/bases/import/", base_views.BasesImportView.as_view(), name="bases_import"),
     path("reports/", report_views.ReportListView.as_view(), name="list"),
     path("reports/<int:pk>/", report_views.ReportDetailView.as_view(), name="detail"),

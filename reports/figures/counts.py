@@ -430,7 +430,6 @@ TABLES = (
     "disproportionality",
     "off_rolling",
 )
-HEADLINE_COUNTS = ("suspensions", "permanent")
 
 
 def published(figures: dict, *, own: bool = False) -> dict:

@@ -20,7 +20,9 @@ def test_the_director_sees_the_figures_and_produces_a_board_report(
     headline = published(la_figures(LocalAuthority.objects.get(code="929"), period))["headline"]
     expect(page.locator("#fig-suspension-rate")).to_have_text(str(headline["suspension_rate"]))
     expect(page.locator("#fig-suspensions")).to_have_text(str(headline["suspensions"]))
-    expect(page.locator("main")).to_contain_text("Disproportionality")
+    expect(page.locator("main")).to_contain_text(
+        "Pupils suspended or permanently excluded, by group"
+    )
     assert page.locator("svg[role='img'] title").count() == 2
     with page.expect_download() as download:
         page.get_by_role("link", name="Download this table (CSV)").first.click()

@@ -60,6 +60,12 @@ def test_the_officer_imports_census_counts_and_records_children_looked_after(
     page.get_by_role("button", name="Save").click()
     expect(main).to_contain_text("297 on 14 January 2026")
 
+    page.get_by_role("link", name="enter one school's counts").click()
+    page.get_by_role("button", name="Save the counts").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the census day")
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to pupils on roll").click()
+
     page.get_by_role("link", name="Import census counts").click()
     assert_accessible(page)
     urn = School.objects.get(name="Kelmscott High School").urn

@@ -6,11 +6,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.exclusions.models import Exclusion
 from reports.census import school_census_day
 from reports.models import RollCount
 from reports.roll_import import roll_counts_record
-from tests.factories import PupilFactory, enrol
+from tests.factories import PupilFactory, enrol, record_exclusion
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +21,12 @@ def excluded(world, today):
     for school in (world["academy"], world["other_trust_school"]):
         pupil = PupilFactory(la=world["home"])
         enrol(pupil, school)
-        Exclusion.objects.create(
+        record_exclusion(
+            by=world["users"]["la_officer"],
             pupil=pupil,
             school=school,
-            kind="FIXD",
-            reasons=["PA"],
             start_date=date(2026, 10, 1),
-            sessions=2,
-            decided_by="Head",
-            recorded_by=world["users"]["la_officer"],
+            end_date=date(2026, 10, 1),
         )
     for school in (world["academy"], world["maintained"], world["foreign"]):
         roll_counts_record(

@@ -18,13 +18,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.exclusions.models import Exclusion
 from reports.census import school_census_day
 from reports.figures import period_for
 from reports.models import Report, RollCount
 from reports.roll_import import roll_counts_record
 from reports.services import report_request
-from tests.factories import PupilFactory, enrol
+from tests.factories import PupilFactory, enrol, record_exclusion
 
 pytestmark = pytest.mark.django_db
 
@@ -62,15 +61,12 @@ def recorded(world, today, settings, tmp_path):
     for n, day in enumerate(days):
         pupil = PupilFactory(la=la, sen_status="K" if n < 3 else "N")
         enrol(pupil, school)
-        Exclusion.objects.create(
+        record_exclusion(
+            by=world["users"]["la_officer"],
             pupil=pupil,
             school=school,
-            kind="FIXD",
-            reasons=["PA"],
             start_date=day,
-            sessions=2,
-            decided_by="Head",
-            recorded_by=world["users"]["la_officer"],
+            end_date=day,
         )
     return world
 

@@ -65,3 +65,33 @@ def test_a_bad_row_is_named_and_nothing_is_imported(world, today, row, message):
     with pytest.raises(ValueError):
         roll_counts_apply(la=world["home"], checked=checked)
     assert not RollCount.objects.exists()
+
+
+def test_an_officer_types_in_a_schools_counts_and_bad_ones_are_named(world, today, sign_in):
+    from django.urls import reverse
+
+    client = sign_in(world["users"]["la_officer"])
+    school = world["maintained"]
+    typed = {
+        "school": school.pk,
+        "census_date_0": "15",
+        "census_date_1": "1",
+        "census_date_2": "2026",
+        "all": "600",
+        "sen_support": "700",
+        "fsm": "",
+    }
+    answer = client.post(reverse("reports:bases_enter"), typed)
+    assert answer.status_code == 200
+    assert "SEN support: more than all pupils" in answer.content.decode()
+    assert 'value="700"' in answer.content.decode()  # what was typed is kept
+    assert not RollCount.objects.exists()
+    answer = client.post(reverse("reports:bases_enter"), {**typed, "sen_support": "70"})
+    assert answer.status_code == 302
+    held = dict(RollCount.objects.filter(school=school).values_list("characteristic", "pupils"))
+    assert held == {"all": 600, "sen_support": 70}
+    empty = client.post(reverse("reports:bases_enter"), {**typed, "all": "", "sen_support": ""})
+    assert "Enter at least one count" in empty.content.decode()
+    assert (
+        sign_in(world["users"]["director"]).get(reverse("reports:bases_enter")).status_code == 403
+    )

@@ -148,26 +148,32 @@ counts = st.integers(min_value=0, max_value=6)
 
 @st.composite
 def flat_tables(draw):
+    """Columns with a total; maybe a kept column (places) and a base each first count is within
+    (a group's pupils on roll, itself a count), and a rate made from both."""
     n = draw(st.integers(min_value=2, max_value=5))
     columns = draw(st.integers(min_value=1, max_value=2))
     rows = [[f"r{i}", *[draw(counts) for _ in range(columns)]] for i in range(n)]
-    kept = draw(st.booleans())
+    kept, bounded = draw(st.booleans()), draw(st.booleans())
     for row in rows:
+        if bounded:
+            row.append(row[1] + draw(st.integers(min_value=0, max_value=4)))  # the base
         if kept:
             row.append(draw(st.integers(min_value=0, max_value=30)))  # places: kept
         row.append(Decimal(row[1]) / 10)  # a rate of the first count
-    total = ["Total", *[sum(row[c] for row in rows) for c in range(1, columns + 1)]]
-    if kept:
-        total.append(sum(row[columns + 1] for row in rows))
+    width = len(rows[0])
+    total = ["Total", *[sum(row[c] for row in rows) for c in range(1, width - 1)]]
     total.append(Decimal(total[1]) / 10)
-    rate = len(total) - 1
+    names = [f"n{c}" for c in range(columns)]
+    names += ["base"] * bounded + ["places"] * kept
+    base_column = columns + 1 if bounded else None
     return Table(
         "t",
-        ["", *[f"n{c}" for c in range(columns)], *(["places"] if kept else []), "rate"],
+        ["", *names, "rate"],
         rows,
         total=total,
-        rate_of={rate: (1,)},
-        keep=frozenset({columns + 1}) if kept else frozenset(),
+        rate_of={width - 1: (1, base_column) if bounded else (1,)},
+        keep=frozenset({width - 2}) if kept else frozenset(),
+        within={1: base_column} if bounded else {},
     )
 
 
