@@ -41,6 +41,7 @@ class ReportRequestForm(forms.Form):
     )
     period = forms.ChoiceField(
         label="Period (board report)",
+        required=False,  # none given: this school year to date, the first offered
         error_messages={"invalid_choice": "Select a period from the list"},
     )
     key = forms.CharField(widget=forms.HiddenInput, min_length=32, max_length=32)
@@ -96,7 +97,9 @@ class ReportListView(PermissionRequiredMixin, ListView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         kind = form.cleaned_data["kind"]
         if kind == Report.Kind.BOARD:
-            period = form.options[form.cleaned_data["period"]]
+            period = form.options.get(form.cleaned_data["period"]) or next(
+                iter(form.options.values())
+            )
             start, end = period.first, period.last
             title = f"Board report, {period.label}"
         else:

@@ -160,7 +160,9 @@ def drill_redis(port: int) -> dict:
         key = os.urandom(16).hex()
         asked_at = time.monotonic()
         checks["ask for a board report"] = director.request(
-            "POST", "/reports/", {"csrfmiddlewaretoken": token, "kind": "board", "key": key}
+            "POST",
+            "/reports/",
+            {"csrfmiddlewaretoken": token, "kind": "board", "period": "year-to-date", "key": key},
         )[0]
         report = Report.objects.get(key__endswith=key)
         queued_while_down = report.status == Report.Status.QUEUED

@@ -189,3 +189,22 @@ def test_a_table_exports_as_csv_suppressed_as_on_the_page(demo, sign_in):
         "Permanent exclusions per 100,Pupils on roll"
     )
     assert not any(",1," in row or ",2," in row for row in rows[1:])
+
+
+def test_asking_for_a_board_report_takes_a_period_or_this_year_to_date(demo, sign_in, today):
+    client = sign_in(User.objects.get(username="director"))
+    answer = client.post(
+        reverse("reports:list"), {"kind": "board", "period": "forever", "key": "a" * 32}
+    )
+    assert answer.status_code == 400
+    assert "Select a period from the list" in answer.content.decode()
+    assert not Report.objects.filter(key__endswith="a" * 32).exists()
+    client.post(reverse("reports:list"), {"kind": "board", "period": "year-2025", "key": "b" * 32})
+    past = Report.objects.get(key__endswith="b" * 32)
+    assert (past.period_start, past.period_end) == (date(2025, 9, 1), date(2026, 8, 31))
+    # None given (a program posting the old form): this school year to date, 1 September 2026
+    # to today, Monday 11 January 2027.
+    client.post(reverse("reports:list"), {"kind": "board", "key": "c" * 32})
+    current = Report.objects.get(key__endswith="c" * 32)
+    assert (current.period_start, current.period_end) == (date(2026, 9, 1), today)
+    assert current.title.startswith("Board report, School year 2026/27 to date")
