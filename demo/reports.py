@@ -1,11 +1,14 @@
-"""The demo LA's bases: each school's census counts (January 2025 and January 2026) in England's
-proportions, and the LA's count of children looked after, through the same service as an
-import. One small school has no Gypsy, Roma or Traveller count (the DfE suppressed it), so that
-group's rate shows "x": the figures say when a base is missing."""
+"""The demo LA's bases: each school's census counts on the last two January censuses before the
+day it is loaded, in England's proportions, and the LA's count of children looked after, through
+the same service as an import. One small school has no Gypsy, Roma or Traveller count (the DfE
+suppressed it), so that group's rate shows "x": the figures say when a base is missing."""
 
 from pathlib import Path
 
+from django.utils import timezone
+
 from demo.organisations import DemoContext
+from organisations.calendar import school_year_of
 from reports.census import school_census_day
 from reports.models import RollCount
 from reports.roll_import import looked_after_record, roll_counts_record
@@ -39,10 +42,17 @@ def school_counts(school, growth: float) -> dict:
     return counts
 
 
+def last_census_year(today) -> int:
+    """The school year of the latest spring (January) census on or before `today`."""
+    year = school_year_of(today)
+    return year if today >= school_census_day(year, "spring") else year - 1
+
+
 def load(context: DemoContext, *, var_dir: Path) -> None:
     la = context.las["929"]
     officer = context.users["officer"]
-    for school_year, growth in ((2024, 0.98), (2025, 1.0)):
+    latest = last_census_year(timezone.localdate())
+    for school_year, growth in ((latest - 1, 0.98), (latest, 1.0)):
         day = school_census_day(school_year, "spring")
         for school in context.schools.values():
             if school.la_id != la.pk:

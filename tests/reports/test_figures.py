@@ -81,8 +81,13 @@ def test_the_directors_figures_are_the_demo_records_counted(db):
     la = LocalAuthority.objects.get(code="929")
     today = timezone.localdate()
     figures = _check_against_records(la, period_for(None, today))
-    # The demo's census of January 2026 is the base: 15,070 pupils on roll in its schools.
-    assert figures["base"].census_date == date(2026, 1, 15)
+    # The demo's latest January census before today is the base (15 January 2026 on 1 December
+    # 2026): its headcounts are the schools' pupils on roll, 15,070 in all.
+    from demo.reports import last_census_year
+    from reports.census import school_census_day
+
+    latest = school_census_day(last_census_year(today), "spring")
+    assert figures["base"].census_date == latest
     assert (
         figures["headline"]["on_roll"]
         == School.objects.filter(la=la).aggregate(n=Sum("pupils_on_roll"))["n"]
