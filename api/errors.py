@@ -20,7 +20,9 @@ def api_exception_handler(error, context):
 
         error = PreconditionFailed()
     elif isinstance(error, Refused):
-        error = exceptions.ValidationError({error.field or "detail": [str(error)]})
+        error = exceptions.ValidationError(
+            {field or "detail": [message] for field, message in error.errors.items()}
+        )
     elif isinstance(error, DjangoValidationError):
         error = exceptions.ValidationError(
             error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}

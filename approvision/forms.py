@@ -54,8 +54,9 @@ class ModelChoiceField(forms.ModelChoiceField):
 def show_refusal(form: forms.Form, error: Exception) -> None:
     """Put a service's refusal (approvision.records.Refused) on the field it names, or at the top
     of the form when it names none the form has, so the error summary links to it."""
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, str(error))
+    errors = getattr(error, "errors", None) or {getattr(error, "field", None): str(error)}
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
 
 
 def gds_helper(*layout) -> FormHelper:

@@ -20,6 +20,16 @@ class Refused(Exception):
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.field = field
+        self.errors = {field: message}
+
+    @classmethod
+    def all_of(cls, errors: dict[str | None, str]) -> "Refused":
+        """One refusal for several fields at once, so a person sees every missing answer in one
+        go (the GOV.UK error summary lists them all), not one per submit."""
+        field, message = next(iter(errors.items()))
+        refused = cls(message, field=field)
+        refused.errors = dict(errors)
+        return refused
 
 
 class StaleVersion(Refused):

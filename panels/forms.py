@@ -178,3 +178,20 @@ class MemberForm(forms.Form):
             Field.radios("role", inline=True),
             Submit("add_member", "Add to the panel", css_class="govuk-button--secondary"),
         )
+
+
+class EarlyForm(forms.Form):
+    """The reason to start a meeting, or approve its minutes, before the meeting's date; the
+    submit button is the step itself."""
+
+    early_reason = forms.CharField(
+        label="Reason to do this before the meeting's date",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, early: bool, button: str, name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = [Field.textarea("early_reason")] if early else []
+        self.helper = gds_helper(*layout, Submit(name, button))

@@ -21,6 +21,7 @@ from panels.forms import (
     ActionForm,
     AmendmentForm,
     DecisionForm,
+    EarlyForm,
     ItemForm,
     MeetingForm,
     MemberForm,
@@ -109,8 +110,16 @@ class MeetingDetailView(PermissionRequiredMixin, TemplateView):
             "runs_meeting": runs_meeting(self.request.user, meeting),
             "item_form": item_form,
             "member_form": _member_form(meeting, kwargs.get("member_form")),
+            "start_form": _start_form(meeting, kwargs.get("start_form")),
             "minutes": meeting.minutes.all(),
         }
+
+
+def _start_form(meeting, form=None):
+    early = timezone.localdate() < meeting.date
+    form = form or EarlyForm(early=early, button="Start the meeting", name="start")
+    form.helper.form_action = reverse("panels:step", args=[meeting.pk, "start"])
+    return form
 
 
 def _member_form(meeting, form=None):
@@ -159,6 +168,9 @@ class ScheduleView(PermissionRequiredMixin, View):
 class MemberAddView(PermissionRequiredMixin, View):
     permission_required = "panels.change_panelmeeting"
 
+    def get(self, request, pk):
+        return _reload(request, "panels:meeting", pk)
+
     def post(self, request, pk):
         meeting = _meeting(request.user, pk)
         form = MemberForm(request.POST, candidates=member_candidates(meeting))
@@ -202,6 +214,9 @@ class MeetingStepView(PermissionRequiredMixin, View):
 
     permission_required = "panels.view_panelmeeting"
 
+    def get(self, request, pk, step):
+        return _reload(request, "panels:meeting", pk)
+
     def post(self, request, pk, step):
         meeting = _meeting(request.user, pk)
         if not runs_meeting(request.user, meeting):
@@ -216,17 +231,34 @@ class MeetingStepView(PermissionRequiredMixin, View):
                 pack_issue(meeting=meeting, by=request.user)
                 messages.success(request, "Pack issued: members can download it")
             elif step == "start":
-                meeting_start(meeting=meeting, by=request.user)
-                return redirect("panels:live", pk=meeting.pk)
+                return self.start(request, meeting)
             else:
                 raise Http404
         except Refused as error:
             messages.error(request, str(error))
         return redirect("panels:meeting", pk=meeting.pk)
 
+    def start(self, request, meeting):
+        early = timezone.localdate() < meeting.date
+        form = EarlyForm(request.POST, early=early, button="Start the meeting", name="start")
+        form.is_valid()
+        try:
+            meeting_start(
+                meeting=meeting,
+                by=request.user,
+                early_reason=form.cleaned_data.get("early_reason", ""),
+            )
+        except Refused as error:
+            show_refusal(form, error)
+            return _rerender(MeetingDetailView, request, pk=meeting.pk, start_form=form)
+        return redirect("panels:live", pk=meeting.pk)
+
 
 class ItemAddView(PermissionRequiredMixin, View):
     permission_required = "panels.change_panelmeeting"
+
+    def get(self, request, pk):
+        return _reload(request, "panels:meeting", pk)
 
     def post(self, request, pk):
         meeting = _meeting(request.user, pk)
@@ -326,6 +358,21 @@ def _rerender(view_class, request, **kwargs):
     return view.render_to_response(view.get_context_data(**kwargs))
 
 
+def _live_again(request, meeting, item, **forms):
+    """The live page again with a form's errors. htmx puts the live page's own address in the
+    address bar (not the form's POST address), so a reload shows the same item."""
+    response = _rerender(LiveView, request, pk=meeting.pk, item_id=item.pk, **forms)
+    response["HX-Push-Url"] = f"{reverse('panels:live', args=[meeting.pk])}?item={item.pk}"
+    return response
+
+
+def _reload(request, name, pk):
+    """A page shown again with a form's errors keeps the POST address; reloading it (a GET) comes
+    back to the page the form is on, never a 405."""
+    _meeting(request.user, pk)
+    return redirect(name, pk=pk)
+
+
 def _back_to_live(meeting_id, item_id=None):
     url = reverse("panels:live", args=[meeting_id])
     return redirect(f"{url}?item={item_id}" if item_id else url)
@@ -362,6 +409,10 @@ class ConflictsView(PermissionRequiredMixin, View):
 class DecideView(PermissionRequiredMixin, View):
     permission_required = "panels.add_decision"
 
+    def get(self, request, pk):
+        item = _item(request.user, pk)
+        return _back_to_live(item.meeting_id, item.pk)
+
     def post(self, request, pk):
         item = _item(request.user, pk)
         meeting = item.meeting
@@ -389,11 +440,15 @@ class DecideView(PermissionRequiredMixin, View):
             else:
                 messages.success(request, f"Decision recorded: {item.title}")
                 return _back_to_live(meeting.pk)
-        return _rerender(LiveView, request, pk=meeting.pk, item_id=item.pk, decision_form=form)
+        return _live_again(request, meeting, item, decision_form=form)
 
 
 class ActionAddView(PermissionRequiredMixin, View):
     permission_required = "panels.add_decision"
+
+    def get(self, request, pk):
+        item = _item(request.user, pk)
+        return _back_to_live(item.meeting_id, item.pk)
 
     def post(self, request, pk):
         item = _item(request.user, pk)
@@ -418,7 +473,7 @@ class ActionAddView(PermissionRequiredMixin, View):
             else:
                 messages.success(request, "Action added")
                 return _back_to_live(meeting.pk, item.pk)
-        return _rerender(LiveView, request, pk=meeting.pk, item_id=item.pk, action_form=form)
+        return _live_again(request, meeting, item, action_form=form)
 
 
 class MinutesView(PermissionRequiredMixin, TemplateView):
@@ -441,17 +496,24 @@ class MinutesView(PermissionRequiredMixin, TemplateView):
             "can_approve": is_chair and not meeting.locked and meeting.deciding,
             "can_amend": meeting.locked and runs_meeting(self.request.user, meeting),
             "amendment_form": kwargs.get("amendment_form") or AmendmentForm(),
+            "approve_form": kwargs.get("approve_form") or _approve_form(meeting),
         }
 
     def post(self, request, pk):
         meeting = _meeting(request.user, pk)
         if "approve" in request.POST:
+            form = _approve_form(meeting, request.POST)
+            form.is_valid()
             try:
-                minutes_approve(meeting=meeting, by=request.user)
+                minutes_approve(
+                    meeting=meeting,
+                    by=request.user,
+                    early_reason=form.cleaned_data.get("early_reason", ""),
+                )
             except Refused as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, "Minutes approved and locked")
+                show_refusal(form, error)
+                return self.render_to_response(self.get_context_data(pk=pk, approve_form=form))
+            messages.success(request, "Minutes approved and locked")
             return redirect("panels:minutes", pk=pk)
         form = AmendmentForm(request.POST)
         if form.is_valid():
@@ -463,6 +525,11 @@ class MinutesView(PermissionRequiredMixin, TemplateView):
                 messages.success(request, "Correction recorded")
                 return redirect("panels:minutes", pk=pk)
         return self.render_to_response(self.get_context_data(pk=pk, amendment_form=form))
+
+
+def _approve_form(meeting, data=None):
+    early = timezone.localdate() < meeting.date
+    return EarlyForm(data, early=early, button="Approve and lock the minutes", name="approve")
 
 
 class MinutesPdfView(PermissionRequiredMixin, View):

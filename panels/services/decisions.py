@@ -56,26 +56,28 @@ def decision_record(
         raise Refused("Decisions are recorded while the meeting runs")
     if locked.status == AgendaItem.Status.DECIDED:
         raise Refused("This item has been decided")
-    if not reason.strip():
-        raise Refused("Give the reason for the decision", field="reason")
     Outcome = Decision.Outcome
+    # Every missing or wrong answer at once: the chair should not find them one per submit.
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Give the reason for the decision"
     if outcome == Outcome.APPROVE:
         if locked.referral is None:
-            raise Refused("Only a referral can be approved for a placement", field="outcome")
-        missing = [
+            errors["outcome"] = "Only a referral can be approved for a placement"
+        needed = [
             (provider, "provider", "Select the provider"),
             (tier, "tier", "Select the tier of the placement"),
             (start_date, "start_date", "Enter the start date"),
             (hours_per_week, "hours_per_week", "Enter the hours a week"),
             (first_review_date, "first_review_date", "Enter the first review date"),
         ]
-        for value, field, message in missing:
-            if not value:
-                raise Refused(message, field=field)
-        if start_date < timezone.localdate():
-            raise Refused("The start date cannot be in the past", field="start_date")
-        if first_review_date <= start_date:
-            raise Refused("The first review must be after the start", field="first_review_date")
+        errors |= {field: message for value, field, message in needed if not value}
+        if start_date and start_date < timezone.localdate():
+            errors["start_date"] = "The start date cannot be in the past"
+        if start_date and first_review_date and first_review_date <= start_date:
+            errors["first_review_date"] = "The first review must be after the start"
+    if errors:
+        raise Refused.all_of(errors)
     decision = Decision.objects.create(
         item=locked,
         outcome=outcome,

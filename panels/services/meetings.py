@@ -10,7 +10,7 @@ from django.utils import timezone
 from approvision.records import Refused, lock_current, transition
 from organisations.calendar import SchoolCalendar, school_year_of
 from organisations.models import User
-from panels.access import refuse_unless_runs_meeting
+from panels.access import is_meetings_officer, refuse_unless_runs_meeting
 from panels.models import (
     AgendaItem,
     Conflict,
@@ -47,13 +47,35 @@ def panel_meetings_schedule(*, series: PanelSeries, first: date, last: date) -> 
 
 
 @transaction.atomic
-def meeting_start(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
-    """The chair or an officer opens the live meeting once the pack has gone out."""
+def meeting_start(*, meeting: PanelMeeting, by: User, early_reason: str = "") -> PanelMeeting:
+    """The chair or an officer opens the live meeting once the pack has gone out, on or after
+    its date; before it only an officer may, giving the reason (kept in the meeting's history)."""
     locked = lock_current(PanelMeeting.objects, meeting.pk, None)
     refuse_unless_runs_meeting(by, locked)
     if locked.status != PanelMeeting.Status.PACK_ISSUED:
         raise Refused("Issue the pack before the meeting starts")
-    return transition(locked, PanelMeeting.Status.IN_PROGRESS, by=by)
+    refuse_early(locked, by=by, reason=early_reason, doing="start the meeting")
+    return transition(locked, PanelMeeting.Status.IN_PROGRESS, by=by, reason=early_reason.strip())
+
+
+def refuse_early(
+    meeting: PanelMeeting, *, by: User, reason: str, doing: str, officer_only: bool = True
+) -> None:
+    """A meeting's business waits for its date: before it, an officer (or, for the minutes, the
+    chair who approves them) may go ahead only with a recorded reason (a meeting brought forward,
+    minutes agreed by e-mail)."""
+    if timezone.localdate() >= meeting.date:
+        return
+    when = f"{meeting.date:%-d %B %Y}"
+    if officer_only and not is_meetings_officer(by, meeting):
+        raise Refused(
+            f"The meeting is on {when}: only a local authority officer can {doing} before then"
+        )
+    if not reason.strip():
+        raise Refused(
+            f"The meeting is on {when}: give the reason to {doing} before then",
+            field="early_reason",
+        )
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from panels.models import (
     PanelMember,
 )
 from panels.pdf import render_pdf
-from panels.services.meetings import quorate
+from panels.services.meetings import quorate, refuse_early
 
 
 def minutes_context(meeting: PanelMeeting) -> dict:
@@ -31,8 +31,9 @@ def minutes_context(meeting: PanelMeeting) -> dict:
 
 
 @transaction.atomic
-def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
-    """The chair approves the minutes: they are stored as a PDF and lock the meeting."""
+def minutes_approve(*, meeting: PanelMeeting, by: User, early_reason: str = "") -> MinutesVersion:
+    """The chair approves the minutes on or after the meeting's date (before it only with a
+    reason): they are stored as a PDF naming who approved them and when, and lock the meeting."""
     locked = lock_current(PanelMeeting.objects, meeting.pk, None)
     if not locked.members.filter(user=by, role=PanelMember.Role.CHAIR).exists():
         raise Refused("Only the chair approves the minutes")
@@ -40,14 +41,20 @@ def minutes_approve(*, meeting: PanelMeeting, by: User) -> MinutesVersion:
         raise Refused("The minutes are already approved: record a correction as an amendment")
     if locked.items.filter(status=AgendaItem.Status.PENDING).exists():
         raise Refused("Every item needs a decision before the minutes are approved")
-    html = render_to_string("panels/pdf/minutes.html", minutes_context(locked))
+    refuse_early(
+        locked, by=by, reason=early_reason, doing="approve the minutes", officer_only=False
+    )
     number = locked.minutes.count() + 1
-    version = MinutesVersion(meeting=locked, number=number, html=html, approved_by=by)
+    version = MinutesVersion(meeting=locked, number=number, approved_by=by)
+    version.html = render_to_string(
+        "panels/pdf/minutes.html",
+        {**minutes_context(locked), "approved": version, "early_reason": early_reason.strip()},
+    )
     version.pdf.save(
-        f"minutes-{locked.pk}-v{number}.pdf", ContentFile(render_pdf(html)), save=False
+        f"minutes-{locked.pk}-v{number}.pdf", ContentFile(render_pdf(version.html)), save=False
     )
     version.save()
-    transition(locked, PanelMeeting.Status.MINUTES_APPROVED, by=by)
+    transition(locked, PanelMeeting.Status.MINUTES_APPROVED, by=by, reason=early_reason.strip())
     return version
 
 

@@ -124,6 +124,10 @@ def test_a_referral_goes_from_the_senco_through_triage_to_a_live_panel_decision(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the pack (PDF)").click()
     assert download.value.suggested_filename.startswith("panel-pack-")
+    # Before its date only an officer may start the meeting, with a reason; the week passes.
+    assert page.get_by_label("Reason to do this before the meeting's date").count()
+    PanelMeeting.objects.filter(pk=meeting.pk).update(date=timezone.localdate())
+    page.reload()
     page.get_by_role("button", name="Start the meeting").click()
     page.wait_for_url(re.compile(r"/live/"))
     assert_accessible(page)
@@ -136,8 +140,15 @@ def test_a_referral_goes_from_the_senco_through_triage_to_a_live_panel_decision(
     ).wait_for()
     page.get_by_label("Approve a placement").check()
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason for the decision")
+    # Every missing answer at once, not one per submit.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Give the reason for the decision")
+    for missing in ("Select the provider", "Select the tier", "Enter the hours a week"):
+        expect(summary).to_contain_text(missing)
     assert_accessible(page)
+    # A reload shows the same item again, never "405 Method Not Allowed".
+    page.reload()
+    expect(page.locator("#live")).to_contain_text("Referral: Jade Kowalski, Harbridge Academy")
     page.get_by_label("Approve a placement").check()
     page.get_by_label("Reasons").fill("A small setting for a term, with a plan back to school")
     page.get_by_label("Provider", exact=True).select_option(
@@ -162,6 +173,9 @@ def test_a_referral_goes_from_the_senco_through_triage_to_a_live_panel_decision(
     page.get_by_role("button", name="Record the decision").click()
     expect(page.locator("main")).to_contain_text("Decision recorded: Referral: Jade Kowalski")
     assert_accessible(page)
+    assert "/decide/" not in page.url
+    page.reload()
+    expect(page.locator("h1")).to_contain_text(": live")
     # Decide anything else on the agenda, then approve and lock the minutes.
     while page.get_by_role("button", name="Record the decision").count():
         title = page.locator("#current-item").inner_text()

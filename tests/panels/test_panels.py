@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -152,11 +153,15 @@ def test_the_officer_reorders_until_the_pack_is_issued_then_it_is_fixed(setup):
         agenda_item_move(item=items[0], up=True)
 
 
+EARLY = "Brought forward: the chair is away on the day"
+
+
 def run_meeting(setup):
     referral = accepted_referral(setup)
     agenda_build(meeting=setup["meeting"])
     pack_issue(meeting=setup["meeting"], by=setup["officer"])
-    meeting_start(meeting=setup["meeting"], by=setup["chair"])
+    # The meeting is in two days: an officer starts it early, with the reason.
+    meeting_start(meeting=setup["meeting"], by=setup["officer"], early_reason=EARLY)
     return referral, AgendaItem.objects.get(referral=referral)
 
 
@@ -194,6 +199,32 @@ def test_approving_a_placement_decides_the_referral_and_tells_school_and_provide
     assert {"senco@example.org", provider_staff.email} <= recipients
     assert referral.pupil.legal_first_name not in mail.outbox[0].body
     assert decision.item.status == AgendaItem.Status.DECIDED
+
+
+def test_a_meeting_starts_on_its_date_or_early_only_by_an_officer_with_a_reason(setup):
+    accepted_referral(setup)
+    meeting = setup["meeting"]  # two days from today
+    agenda_build(meeting=meeting)
+    pack_issue(meeting=meeting, by=setup["officer"])
+    with pytest.raises(Refused, match="only a local authority officer can start the meeting"):
+        meeting_start(meeting=meeting, by=setup["chair"], early_reason=EARLY)
+    with pytest.raises(Refused, match="give the reason") as no_reason:
+        meeting_start(meeting=meeting, by=setup["officer"], early_reason="  ")
+    assert no_reason.value.field == "early_reason"
+    meeting.refresh_from_db()
+    assert meeting.status == PanelMeeting.Status.PACK_ISSUED
+    with time_machine.travel(meeting.date, tick=False):
+        meeting_start(meeting=meeting, by=setup["chair"])
+    meeting.refresh_from_db()
+    assert meeting.status == PanelMeeting.Status.IN_PROGRESS
+
+
+def test_an_incomplete_approval_names_every_missing_answer_at_once(setup):
+    _, item = run_meeting(setup)
+    with pytest.raises(Refused) as error:
+        approve(setup, item, provider=None, tier="", hours_per_week=None)
+    assert set(error.value.errors) == {"provider", "tier", "hours_per_week"}
+    assert not Decision.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -263,8 +294,17 @@ def test_minutes_lock_when_approved_and_corrections_are_amendments(setup):
         )
     with pytest.raises(Refused, match="Only the chair"):
         minutes_approve(meeting=meeting, by=setup["officer"])
-    version = minutes_approve(meeting=meeting, by=setup["chair"])
+    # The meeting's date is two days away: approving now needs the reason.
+    with pytest.raises(Refused, match="give the reason to approve the minutes") as early:
+        minutes_approve(meeting=meeting, by=setup["chair"])
+    assert early.value.field == "early_reason"
+    version = minutes_approve(meeting=meeting, by=setup["chair"], early_reason=EARLY)
     assert version.pdf.read(5) == b"%PDF-" and "Decisions" in version.html
+    # The PDF names who approved the minutes and when.
+    approver = setup["chair"].display_name
+    when = timezone.localtime(version.approved_at)
+    assert f"Approved by {approver}, chair, on {when:%-d %B %Y} at {when:%H:%M}" in version.html
+    assert EARLY in version.html
     meeting.refresh_from_db()
     assert meeting.locked
     with pytest.raises(Refused):
@@ -291,7 +331,7 @@ def test_agenda_and_live_pages_run_the_same_queries_for_5_and_40_items(setup, si
         accepted_referral(setup, n)
     agenda_build(meeting=meeting)
     pack_issue(meeting=meeting, by=setup["officer"])
-    meeting_start(meeting=meeting, by=setup["chair"])
+    meeting_start(meeting=meeting, by=setup["officer"], early_reason=EARLY)
     client = sign_in(setup["chair"])
     url = reverse(page, args=[meeting.pk])
     client.get(url)
