@@ -5,7 +5,14 @@ from django.urls import reverse
 # the current section). Project wiring: it names every app's pages, so no one app owns it.
 NAVIGATION = [
     ("Home", "reports:home", None, ("reports:home",)),
-    ("Pupils", "cases:pupil_list", "cases.view_pupil", ("cases:pupil", "cases:exclusion")),
+    ("Caseload", "cases:caseload", "cases.view_leadchange", ("cases:caseload", "cases:lead")),
+    ("Tasks", "cases:task_list", "cases.view_task", ("cases:task",)),
+    (
+        "Pupils",
+        "cases:pupil_list",
+        "cases.view_pupil",
+        ("cases:pupil", "cases:exclusion", "cases:note", "cases:timeline"),
+    ),
     (
         "Referrals",
         "cases:referral_list",

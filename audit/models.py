@@ -42,6 +42,7 @@ class PupilRead(models.Model):
         API_LIST = "api_list", "Listed through the API"
         DOWNLOAD_PDF = "download_pdf", "Downloaded a PDF"
         SUBJECT_ACCESS = "subject_access", "Subject access export"
+        VIEW_NOTES = "view_notes", "Read case notes"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Plain values, not foreign keys: the log outlives users and pupils and never changes.

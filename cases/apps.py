@@ -9,3 +9,9 @@ class CasesConfig(AppConfig):
         # Register this app's Celery tasks in every process, so other apps can queue them by
         # name without importing this app (organisations queues deadline refreshes).
         from cases import tasks  # noqa: F401
+        from cases.fair_access.casework import register
+
+        register()
+        from cases.casework.events import register as register_events
+
+        register_events()

@@ -1,5 +1,6 @@
 """Django finds the app's models here; each subject keeps its own in its sub-package."""
 
+from cases.casework.models import CaseNote, LeadChange, Task  # noqa: F401
 from cases.exclusions.models import Deadline, Exclusion, ExclusionEvent  # noqa: F401
 from cases.fair_access.models import (  # noqa: F401
     FairAccessAllocation,

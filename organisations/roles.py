@@ -66,6 +66,10 @@ _REVIEW_PLACEMENTS = [
     "placements.change_reintegrationplan",
     "placements.add_followup",
 ]
+# Case notes: read and written by those who work with the pupil; corrected by their author.
+_NOTES = ["cases.view_casenote", "cases.add_casenote", "cases.change_casenote"]
+# Tasks: seen and marked done by their owners.
+_TASKS = ["cases.view_task", "cases.change_task"]
 _WRITE_CASES = [
     *_READ_CASES,
     "cases.add_pupil",
@@ -104,6 +108,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "placements.view_pupilmove",
         "placements.add_pupilmove",
         "placements.change_pupilmove",
+        # The caseload: leading, allocating and handing over work; notes and tasks.
+        "cases.view_leadchange",
+        "cases.add_leadchange",
+        *_NOTES,
+        *_TASKS,
+        "cases.add_task",
     ],
     Role.LA_ADMIN: [
         "reports.view_rollcount",
@@ -135,6 +145,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.change_fairaccesscase",
         *_VIEW_PLACEMENTS,
         "placements.view_pupilmove",
+        "cases.view_casenote",
+        *_TASKS,
     ],
     # Schools tell the LA about AP they commission themselves, and record managed moves.
     Role.SCHOOL_STAFF: [
@@ -148,6 +160,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "placements.add_placement",
         "placements.view_pupilmove",
         "placements.add_pupilmove",
+        *_NOTES,
+        *_TASKS,
     ],
     Role.TRUST_LEAD: [
         "reports.view_figures",
@@ -157,6 +171,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_fairaccesscase",
         *_VIEW_PLACEMENTS,
         "placements.view_pupilmove",
+        "cases.view_casenote",
+        *_TASKS,
     ],
     # Provider staff see their caseload: the pupils placed with them, their referral and history.
     Role.PROVIDER_STAFF: [
@@ -171,6 +187,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "placements.change_placement",
         "placements.add_providerreturn",
         "placements.add_attendancemark",
+        *_NOTES,
+        *_TASKS,
     ],
     # Directors see aggregates only: no pupil-level permission at all.
     Role.DIRECTOR: [

@@ -8,3 +8,6 @@ class PanelsConfig(AppConfig):
     def ready(self):
         # Registered in every process, so the decision e-mail can be queued by name.
         from panels import tasks  # noqa: F401
+        from panels.casework import register
+
+        register()

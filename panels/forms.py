@@ -78,21 +78,27 @@ class DecisionForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label="Action", max_length=500, required=False)
-    owner = ModelChoiceField(
-        queryset=User.objects.none(), empty_label="Select who will do it", label="Owner"
-    )
+    owner = forms.ChoiceField(label="Who will do it")
     due_on = date_field("Due by")
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        self.owners = {key: owner for key, _, owner in owners}
+        self.fields["owner"].choices = [
+            ("", "Select who will do it"),
+            *((key, words) for key, words, _ in owners),
+        ]
         self.fields["owner"].error_messages["required"] = "Select who will do it"
+        self.fields["owner"].error_messages["invalid_choice"] = "Select who will do it"
         self.helper = gds_helper(
             Field.text("description", field_width=Fluid.FULL),
             Field.select("owner"),
             Field("due_on"),
             Submit("add_action", "Add action", css_class="govuk-button--secondary"),
         )
+
+    def clean_owner(self):
+        return self.owners[self.cleaned_data["owner"]]
 
 
 class ItemForm(forms.Form):

@@ -299,16 +299,15 @@ class Action(models.Model):
     item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="actions"
     )
-    description = models.CharField(max_length=500)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField()
-    done_on = models.DateField(null=True, blank=True)
+    # The action is a task: its owner (a person, the referring school, the provider), its due
+    # date and whether it is done live on the task, which the owner sees on their home page.
+    task = models.OneToOneField("cases.Task", on_delete=models.PROTECT, related_name="panel_action")
 
     class Meta:
-        ordering = ["due_on", "pk"]
+        ordering = ["task__due_on", "pk"]
 
     def __str__(self):
-        return self.description
+        return str(self.task)
 
 
 class MinutesVersion(models.Model):

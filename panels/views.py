@@ -15,7 +15,6 @@ from approvision.records import Refused
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
-from organisations.models import User
 from panels.access import is_meetings_officer, runs_meeting
 from panels.forms import (
     ActionForm,
@@ -34,7 +33,7 @@ from panels.services.agenda import (
     agenda_item_remove,
     pack_issue,
 )
-from panels.services.decisions import action_add, decision_record
+from panels.services.decisions import action_add, action_owners, decision_record
 from panels.services.meetings import (
     attendance_record,
     conflicts_declare,
@@ -46,7 +45,7 @@ from panels.services.meetings import (
     panel_schedule_term,
     quorate,
 )
-from panels.services.minutes import minutes_amend, minutes_approve, minutes_context
+from panels.services.minutes import ACTION_OWNER, minutes_amend, minutes_approve, minutes_context
 
 
 def _meeting(user, pk) -> PanelMeeting:
@@ -328,7 +327,6 @@ class LiveView(PermissionRequiredMixin, TemplateView):
             current = next((i for i in items if i.status == AgendaItem.Status.PENDING), None)
         members = list(meeting.members.select_related("user__membership"))
         runs = runs_meeting(user, meeting)
-        owners = User.objects.filter(pk__in=[m.user_id for m in members] + [user.pk])
         context = {
             **super().get_context_data(**kwargs),
             "meeting": meeting,
@@ -344,10 +342,12 @@ class LiveView(PermissionRequiredMixin, TemplateView):
                 la=meeting.la, initial={"version": current.version}
             )
             decision_form.helper.form_action = reverse("panels:decide", args=[current.pk])
-            action_form = kwargs.get("action_form") or ActionForm(owners=owners)
+            action_form = kwargs.get("action_form") or ActionForm(
+                owners=action_owners(meeting, current)
+            )
             action_form.helper.form_action = reverse("panels:action_add", args=[current.pk])
             context["decision_form"], context["action_form"] = decision_form, action_form
-        context["actions"] = meeting.actions.select_related("owner", "item")
+        context["actions"] = meeting.actions.select_related(*ACTION_OWNER)
         return context
 
 
@@ -453,10 +453,7 @@ class ActionAddView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         item = _item(request.user, pk)
         meeting = item.meeting
-        owners = User.objects.filter(
-            pk__in=[*meeting.members.values_list("user_id", flat=True), request.user.pk]
-        )
-        form = ActionForm(request.POST, owners=owners)
+        form = ActionForm(request.POST, owners=action_owners(meeting, item))
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -7,3 +7,9 @@ class PlacementsConfig(AppConfig):
 
     def ready(self):
         from placements import tasks  # noqa: F401
+        from placements.commissioning.casework import register
+
+        register()
+        from placements.events import register as register_events
+
+        register_events()

@@ -6,6 +6,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from cases.casework.access import may_complete_task
+from cases.casework.caseload import caseload_count
+from cases.casework.models import Task
 from cases.exclusions.models import Deadline, Exclusion, overdue_condition
 from cases.exclusions.term_dates import school_year_label, term_dates_needed
 from cases.fair_access.models import FairAccessCase
@@ -31,6 +34,7 @@ from reports.figures import (
 from reports.presentation import figures_context
 
 HOME_SCHOOLS_SHOWN = 20
+HOME_TASKS_SHOWN = 10
 RECENT_EXCLUSIONS_SHOWN = 10
 # "The LA sees each new one on its dashboard at once": new means recorded in the last 14 days.
 RECENT_DAYS = 14
@@ -289,6 +293,27 @@ def _officer(user, membership, today) -> dict:
 
 
 # Which panels each role's home page shows, in the order they are worked out.
+def _tasks(user, membership, today) -> dict:
+    """The person's own open tasks and their organisation's (a panel action given to the school
+    or the provider); for an officer, the LA's overdue tasks and their caseload."""
+    if not user.has_perm("cases.view_task"):
+        return {}
+    tasks = Task.objects.visible_to(user).for_list()
+    mine = tasks.owned_by(user).open()
+    shown = list(mine[:HOME_TASKS_SHOWN])
+    context = {
+        "my_tasks": shown,
+        "my_task_count": mine.count(),
+        "completable": {t.pk for t in shown if may_complete_task(user, t)},
+        "overdue_tasks": 0,
+        "caseload_count": None,
+    }
+    if user.has_perm("cases.view_leadchange"):
+        context["overdue_tasks"] = tasks.overdue(today).count()
+        context["caseload_count"] = caseload_count(user)
+    return context
+
+
 HOME_PANELS = {
     Role.LA_OFFICER: [
         _la_summary,
@@ -299,6 +324,7 @@ HOME_PANELS = {
         _placements,
         _officer,
         _deadlines,
+        _tasks,
     ],
     Role.LA_ADMIN: [_la_summary, _term_dates_needed],
     Role.PANEL_MEMBER: [
@@ -307,6 +333,7 @@ HOME_PANELS = {
         _next_meetings,
         _fair_access,
         _deadlines,
+        _tasks,
     ],
     Role.DIRECTOR: [_la_summary, _director],
     Role.SCHOOL_STAFF: [
@@ -317,6 +344,7 @@ HOME_PANELS = {
         _placements,
         _accountability,
         _deadlines,
+        _tasks,
     ],
     Role.TRUST_LEAD: [
         _trust_schools,
@@ -324,6 +352,7 @@ HOME_PANELS = {
         _fair_access,
         _accountability,
         _deadlines,
+        _tasks,
     ],
-    Role.PROVIDER_STAFF: [_provider, _recent_exclusions, _placements],
+    Role.PROVIDER_STAFF: [_provider, _recent_exclusions, _placements, _tasks],
 }

@@ -117,6 +117,11 @@ class FairAccessCase(Stateful, models.Model):
     )
     allocation_due = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.REFERRED)
+    # The LA officer who leads this piece of work (None: not yet allocated); handovers are
+    # recorded in casework.LeadChange with the reason.
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     started_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

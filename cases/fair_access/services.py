@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvision.records import Refused, lock_current, transition
+from cases.casework.services import lead_first
 from cases.fair_access.access import may_allocate, runs_casework
 from cases.fair_access.ledger import CLOCK_SCHOOL_DAYS, PHASES, SPECIAL_TYPES, recommend
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
@@ -54,7 +55,7 @@ def fair_access_open(
     year_group = pupil.year_group(today)
     if not 0 <= year_group <= 11:
         raise Refused("Fair Access is for children of compulsory school age")
-    return FairAccessCase.objects.create(
+    case = FairAccessCase.objects.create(
         la=pupil.la,
         pupil=pupil,
         groups=sorted(set(groups), key=int),
@@ -67,6 +68,8 @@ def fair_access_open(
         referred_on=referred_on,
         created_by=by,
     )
+    lead_first(record=case, by=by)
+    return case
 
 
 def _locked(case: FairAccessCase, version: int) -> FairAccessCase:

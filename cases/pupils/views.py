@@ -11,6 +11,7 @@ from approvision.forms import show_refusal
 from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
+from cases.casework.timeline import timeline
 from cases.exclusions.clocks import SUSPENSION_CAP_DAYS, SUSPENSION_WARNING_DAYS
 from cases.exclusions.models import Deadline, Exclusion, ExclusionEvent
 from cases.exclusions.services import school_year_suspension_totals
@@ -19,7 +20,7 @@ from cases.pupils.access import pupil_the_user_may_change, works_with_school
 from cases.pupils.forms import LeaveSchoolForm, PupilEditForm, PupilForm
 from cases.pupils.history import history_entries
 from cases.pupils.imports import pupil_import
-from cases.pupils.models import NAME_ORDER, Enrolment, Pupil
+from cases.pupils.models import NAME_ORDER, Pupil
 from cases.pupils.services import (
     PUPIL_EDITABLE_FIELDS,
     DuplicatePupil,
@@ -32,6 +33,9 @@ from organisations.import_views import CsvImportView
 from organisations.models import School
 from organisations.roles import Role
 from organisations.views.pages import SearchMixin
+
+# The latest events on the case file; the timeline page has them all.
+CASE_FILE_EVENTS = 10
 
 
 class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
@@ -123,6 +127,7 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
         # The school whose roll they are on now, from the roll history already read.
         school = next((e.school for e in enrolments if e.left_on is None), None)
         days, here = school_year_suspension_totals(pupil, today, school)
+        events, hidden_events = timeline(user, pupil)
         # Whether the school whose roll they are on is one this user works with.
         school_is_users = works_with_school(user, school)
         return {
@@ -137,7 +142,8 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
                 for d in e.deadlines.all()
                 if d.met_on is None and not d.lapsed
             ],
-            "chronology": _chronology(enrolments, exclusions),
+            "chronology": events[:CASE_FILE_EVENTS],
+            "hidden_events": hidden_events,
             "suspension_days": days,
             "school_days_here": here,
             "cap": SUSPENSION_CAP_DAYS,
@@ -157,39 +163,6 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
             "fair_access_cases": FairAccessCase.objects.visible_to(user).filter(pupil=pupil),
             "today": today,
         }
-
-
-def _chronology(enrolments: list[Enrolment], exclusions: list[Exclusion]) -> list[dict]:
-    entries = []
-    for enrolment in enrolments:
-        entries.append({"date": enrolment.joined_on, "text": f"Joined {enrolment.school.name}"})
-        if enrolment.left_on:
-            entries.append(
-                {
-                    "date": enrolment.left_on,
-                    "text": (
-                        f"Left {enrolment.school.name}: {enrolment.get_leaving_reason_display()}"
-                    ),
-                }
-            )
-    for exclusion in exclusions:
-        entries.append(
-            {
-                "date": exclusion.start_date,
-                "text": f"{exclusion.get_kind_display()} at {exclusion.school.name}",
-                "href": reverse("cases:exclusion_detail", args=[exclusion.pk]),
-            }
-        )
-        for event in exclusion.events.all():
-            if event.from_state:
-                entries.append(
-                    {
-                        "date": event.happened_on,
-                        "text": f"{exclusion.get_kind_display()}: {event.get_to_state_display()}",
-                        "href": reverse("cases:exclusion_detail", args=[exclusion.pk]),
-                    }
-                )
-    return sorted(entries, key=lambda e: e["date"], reverse=True)
 
 
 class PupilEditView(PermissionRequiredMixin, FormView):

@@ -111,6 +111,11 @@ class Referral(Stateful, models.Model):
     consent_given = models.BooleanField("consent to share information", default=False)
     consent_given_by = models.CharField("consent given by", max_length=200, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    # The LA officer who leads this piece of work (None: not yet allocated); handovers are
+    # recorded in casework.LeadChange with the reason.
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True, help_text="The panel's decision, in words")

@@ -13,6 +13,7 @@ from approvision.records import (
     save_versioned,
     transition,
 )
+from cases.casework.services import lead_first
 from cases.pupils.models import Pupil
 from cases.pupils.services import current_school
 from cases.referrals.models import EvidenceDocument, Referral, ReferralEvent
@@ -65,6 +66,9 @@ def referral_move(referral: Referral, to: str, *, by: User, message: str = "") -
     """Move a locked referral to its next state (Referral.MOVES), with the event the school and the
     LA see in its history. Called by the referral services and the panel's decision."""
     check_move(referral, to)
+    if to != Referral.State.SUBMITTED:
+        # The officer who triages a referral nobody leads takes it on.
+        lead_first(record=referral, by=by)
     ReferralEvent.objects.create(
         referral=referral, from_state=referral.state, to_state=to, message=message, by=by
     )

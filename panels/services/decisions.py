@@ -7,6 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvision.records import Refused, lock_current, transition
+from cases.casework.access import lead_candidates
+from cases.casework.models import Task
+from cases.casework.services import task_add
 from cases.referrals.models import Referral
 from cases.referrals.services import referral_move
 from organisations.models import User
@@ -131,24 +134,56 @@ def _outcome_words(decision: Decision) -> str:
     return f"{decision.get_outcome_display()}: {decision.reason}"
 
 
+def action_owners(meeting: PanelMeeting, item: AgendaItem | None) -> list[tuple[str, str, object]]:
+    """Who the panel may give an action to: its members and the LA's officers by name, the
+    referring school and the provider (each as an organisation: whoever works there sees it).
+    Each as (key for a form, words, the owner)."""
+    people = {m.user.pk: m.user for m in meeting.members.select_related("user")}
+    people |= {officer.pk: officer for officer in lead_candidates(meeting.la_id)}
+    owners = [
+        (f"user:{user.pk}", user.display_name, user)
+        for user in sorted(people.values(), key=lambda u: u.display_name)
+    ]
+    if item is not None:
+        school = next(
+            (p.school for p in (item.referral, item.exclusion, item.placement) if p is not None),
+            None,
+        )
+        if school is not None:
+            owners.append((f"school:{school.pk}", f"{school.name} (the school)", school))
+        provider = (item.decision.provider if hasattr(item, "decision") else None) or (
+            item.placement.provider if item.placement_id else None
+        )
+        if provider is not None:
+            owners.append((f"provider:{provider.pk}", f"{provider.name} (the provider)", provider))
+    return owners
+
+
 @transaction.atomic
 def action_add(
     *,
     meeting: PanelMeeting,
     by: User,
     description: str,
-    owner: User,
+    owner,
     due_on: date,
     item: AgendaItem | None = None,
 ) -> Action:
-    """Give someone an action with a due date, while the minutes are open."""
+    """Give a person, the school or the provider an action with a due date, while the minutes
+    are open: it is their task, on their home page until it is marked done."""
     refuse_unless_runs_meeting(by, meeting)
     if meeting.locked:
         raise Refused("The minutes are approved: add a later amendment instead")
-    if not description.strip():
-        raise Refused("Say what is to be done", field="description")
     if due_on < meeting.date:
         raise Refused("The due date cannot be before the meeting", field="due_on")
-    return Action.objects.create(
-        meeting=meeting, item=item, description=description.strip(), owner=owner, due_on=due_on
+    task = task_add(
+        la=meeting.la,
+        title=description,
+        due_on=due_on,
+        owner=owner,
+        source=Task.Source.PANEL,
+        by=by,
+        pupil=item.pupil if item is not None else None,
+        about=item,
     )
+    return Action.objects.create(meeting=meeting, item=item, task=task)

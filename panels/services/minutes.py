@@ -18,6 +18,8 @@ from panels.models import (
 from panels.pdf import render_pdf
 from panels.services.meetings import quorate, refuse_early
 
+ACTION_OWNER = ("item", "task__owner_user", "task__owner_school", "task__owner_provider")
+
 
 def minutes_context(meeting: PanelMeeting) -> dict:
     """What the minutes show: members, items with their decisions, actions, quorum."""
@@ -25,7 +27,7 @@ def minutes_context(meeting: PanelMeeting) -> dict:
         "meeting": meeting,
         "members": meeting.members.select_related("user"),
         "items": meeting.items.for_agenda(),
-        "actions": meeting.actions.select_related("owner", "item"),
+        "actions": meeting.actions.select_related(*ACTION_OWNER),
         "quorate": quorate(meeting),
     }
 

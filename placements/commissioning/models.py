@@ -181,6 +181,11 @@ class Placement(Stateful, models.Model):
     outcomes_sought = models.TextField(blank=True)
     next_review_due = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OFFERED)
+    # The LA officer who leads this piece of work (None: not yet allocated); handovers are
+    # recorded in casework.LeadChange with the reason.
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     capacity_override_reason = models.TextField(blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     decline_reason = models.TextField(blank=True, help_text="Why the provider declined the offer")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from approvision.records import Refused, lock_current, transition
+from cases.casework.services import lead_first
 from cases.pupils.models import Pupil
 from cases.pupils.services import current_school
 from cases.referrals.models import Referral
@@ -252,6 +253,7 @@ def placement_offer(
             "These placements together would be over full time", field="hours_per_week"
         ) from error
     caseload_grant(placement)
+    lead_first(record=placement, by=by, lead=referral.lead_officer if referral else None)
     return placement
 
 

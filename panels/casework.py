@@ -1,0 +1,79 @@
+"""A referral as open work on an officer's caseload: triage, the school's answer, or the panel
+meeting it is on."""
+
+from django.db.models import Case, DateField, Min, OuterRef, Q, Subquery, When
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+
+from cases.casework.registry import EventSource, WorkKind, register_events, register_work
+from cases.referrals.models import Referral
+from organisations.calendar import long_date
+from panels.models import AgendaItem
+
+OPEN = (Referral.State.SUBMITTED, Referral.State.MORE_INFO, Referral.State.ACCEPTED)
+
+
+def _next_meeting():
+    pending = (
+        AgendaItem.objects.filter(referral=OuterRef("pk"), status=AgendaItem.Status.PENDING)
+        .values("referral")
+        .annotate(on=Min("meeting__date"))
+        .values("on")
+    )
+    return Subquery(pending, output_field=DateField())
+
+
+def _due_text(referral, due):
+    State = Referral.State
+    if referral.state == State.SUBMITTED:
+        return f"Triage (submitted {long_date(due)})"
+    if referral.state == State.MORE_INFO:
+        return "Waiting for the school's answer"
+    return f"Panel on {long_date(due)}" if due else "Accepted: waiting for a panel meeting"
+
+
+def register() -> None:
+    register_events(EventSource("decision", "Panel decisions", decisions))
+    register_work(
+        WorkKind(
+            key="referral",
+            label="Referral",
+            model=Referral,
+            open=Q(state__in=OPEN),
+            due=Case(
+                When(state=Referral.State.SUBMITTED, then=TruncDate("submitted_at")),
+                When(state=Referral.State.ACCEPTED, then=_next_meeting()),
+                default=None,
+                output_field=DateField(),
+            ),
+            due_text=_due_text,
+            url=lambda referral: reverse("cases:referral_detail", args=[referral.pk]),
+            related=("pupil", "school"),
+        )
+    )
+
+
+def decisions(user, pupil):
+    """The panel's decisions about the pupil, in the meetings the user may see."""
+    from cases.casework.registry import Event
+    from panels.models import Decision, PanelMeeting
+
+    about = (
+        Q(item__referral__pupil=pupil)
+        | Q(item__exclusion__pupil=pupil)
+        | Q(item__placement__pupil=pupil)
+        | Q(item__fair_access__pupil=pupil)
+    )
+    all_rows = Decision.objects.filter(about)
+    rows = all_rows.filter(item__meeting__in=PanelMeeting.objects.visible_to(user))
+    events = [
+        Event(
+            d.decided_at,
+            "decision",
+            f"Panel decision ({d.item.meeting.date:%-d %B %Y}): {d.get_outcome_display().lower()}",
+            reverse("panels:meeting", args=[d.item.meeting_id]),
+        )
+        for d in rows.select_related("item__meeting")
+    ]
+    hidden = all_rows.exclude(pk__in=rows.values("pk")).exists()
+    return events, hidden

@@ -1,0 +1,202 @@
+"""Case work: lead officers and handovers, the caseload, case notes, the timeline, tasks."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from approvision.records import Refused
+from cases.casework.caseload import caseload_page
+from cases.casework.models import CaseNote, LeadChange, Task
+from cases.casework.services import lead_assign, note_add, note_edit, task_add, task_done
+from cases.casework.timeline import timeline
+from organisations.roles import Role
+from tests.factories import PupilFactory, enrol, make_member, offer
+
+
+@pytest.fixture
+def officers(placed):
+    second = make_member(Role.LA_OFFICER, placed["home"], username="second.officer")
+    return placed["officer"], second
+
+
+def test_an_officer_who_offers_a_placement_leads_it_and_a_handover_needs_a_reason(placed, officers):
+    first, second = officers
+    placement = offer(placed)
+    assert placement.lead_officer == first
+    with pytest.raises(Refused) as no_reason:
+        lead_assign(record=placement, to=second, by=first)
+    assert no_reason.value.field == "reason"
+    lead_assign(record=placement, to=second, by=first, reason="Going on leave until March")
+    placement.refresh_from_db()
+    assert placement.lead_officer == second
+    handover = LeadChange.objects.filter(object_id=placement.pk).first()
+    assert (handover.from_officer, handover.to_officer) == (first, second)
+    assert handover.reason == "Going on leave until March"
+
+
+def test_only_the_las_officers_lead_or_allocate(placed, officers):
+    placement = offer(placed)
+    school = placed["users"]["school_staff"]
+    with pytest.raises(Refused):
+        lead_assign(record=placement, to=officers[1], by=school, reason="x")
+    other_la = placed["users"]["other_la_officer"]
+    with pytest.raises(Refused) as error:
+        lead_assign(record=placement, to=other_la, by=officers[0], reason="x")
+    assert error.value.field == "to"
+
+
+def test_the_caseload_lists_an_officers_work_soonest_due_first_in_flat_queries(
+    placed, officers, sign_in
+):
+    first, second = officers
+    today = timezone.localdate()
+    placements = []
+    for weeks in (9, 3, 6):
+        pupil = PupilFactory(la=placed["home"])
+        enrol(pupil, placed["academy"])
+        placements.append(
+            offer({**placed, "pupil": pupil}, start_date=today + timedelta(weeks=weeks))
+        )
+    page = caseload_page(first, first, 1)
+    # An offered placement is due on its start: 3, 6 then 9 weeks from today.
+    assert [row["record"] for row in page.object_list] == [
+        placements[1],
+        placements[2],
+        placements[0],
+    ]
+    assert caseload_page(second, second, 1).paginator.count == 0
+    client = sign_in(first)
+    url = reverse("cases:caseload")
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client.get(url)  # the first request of a session reads more (its session, the caches)
+    few = count()
+    for _ in range(5):
+        pupil = PupilFactory(la=placed["home"])
+        enrol(pupil, placed["academy"])
+        offer({**placed, "pupil": pupil}, start_date=today + timedelta(weeks=1))
+    assert count() == few
+
+
+def test_the_team_view_shows_unallocated_work_and_allocating_records_it(placed, officers, sign_in):
+    first, second = officers
+    placement = offer(placed)
+    lead_assign(record=placement, to=None, by=first, reason="Back to the team")
+    client = sign_in(second)
+    page = client.get(reverse("cases:caseload_team"))
+    assert placed["pupil"].name in page.content.decode()
+    url = reverse("cases:lead", args=["placement", placement.pk])
+    response = client.post(url, {"to": second.pk, "reason": ""})
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.lead_officer == second
+    # A school's staff cannot allocate: the page is not there for them.
+    assert sign_in(placed["users"]["school_staff"]).get(url).status_code == 403
+
+
+def test_a_restricted_note_is_the_las_alone_and_corrections_keep_the_first_wording(placed, sign_in):
+    officer, pupil = placed["officer"], placed["pupil"]
+    today = timezone.localdate()
+    note = note_add(
+        pupil=pupil,
+        by=officer,
+        kind="phone",
+        happened_on=today,
+        text="Social worker called about the family",
+        restricted=True,
+    )
+    open_note = note_add(
+        pupil=pupil, by=officer, kind="visit", happened_on=today, text="Visited the academy"
+    )
+    school = placed["users"]["school_staff"]
+    assert set(CaseNote.objects.visible_to(school)) == {open_note}
+    page = sign_in(school).get(reverse("cases:notes", args=[pupil.pk])).content.decode()
+    assert "Visited the academy" in page and "Social worker" not in page
+    assert sign_in(school).get(reverse("cases:note_edit", args=[note.pk])).status_code == 404
+    with pytest.raises(Refused) as refused:
+        note_add(pupil=pupil, by=school, kind="phone", happened_on=today, text="x", restricted=True)
+    assert refused.value.field == "restricted"
+    note_edit(note=note, by=officer, version=note.version, text="Social worker called: CP plan")
+    assert [h.text for h in note.history.order_by("history_date")] == [
+        "Social worker called about the family",
+        "Social worker called: CP plan",
+    ]
+    with pytest.raises(Refused, match="Only the note's author"):
+        note_edit(note=open_note, by=placed["users"]["panel_member"], version=None, text="x")
+
+
+def test_a_note_cannot_be_dated_in_the_future_or_before_birth(placed):
+    errors = {}
+    for day in (
+        timezone.localdate() + timedelta(days=1),
+        placed["pupil"].date_of_birth - timedelta(days=1),
+    ):
+        with pytest.raises(Refused) as refused:
+            note_add(
+                pupil=placed["pupil"], by=placed["officer"], kind="other", happened_on=day, text="x"
+            )
+        errors[day] = refused.value.errors["happened_on"]
+    assert sorted(errors.values()) == [
+        "The date cannot be before the pupil was born",
+        "The date cannot be in the future",
+    ]
+    assert not CaseNote.objects.exists()
+
+
+def test_a_panel_action_given_to_the_provider_is_its_task_until_done(placed, sign_in):
+    provider_staff = placed["users"]["provider_staff"]
+    task = task_add(
+        la=placed["home"],
+        title="Send the induction timetable",
+        due_on=timezone.localdate() + timedelta(days=7),
+        owner=placed["provider"],
+        source=Task.Source.PANEL,
+        by=placed["officer"],
+        pupil=placed["pupil"],
+    )
+    assert list(Task.objects.visible_to(provider_staff).owned_by(provider_staff).open()) == [task]
+    assert not Task.objects.visible_to(placed["users"]["school_staff"]).exists()
+    with pytest.raises(Refused):
+        task_done(task=task, by=placed["users"]["school_staff"])
+    task_done(task=task, by=provider_staff)
+    task.refresh_from_db()
+    assert task.state == Task.State.DONE and task.done_by == provider_staff
+
+
+def test_the_timeline_is_flat_in_queries_and_hides_what_the_role_may_not_see(placed, sign_in):
+    officer, pupil = placed["officer"], placed["pupil"]
+    today = timezone.localdate()
+    offer(placed)
+    note_add(
+        pupil=pupil, by=officer, kind="phone", happened_on=today, text="Called", restricted=True
+    )
+    events, hidden = timeline(officer, pupil)
+    kinds = {e.kind for e in events}
+    assert {"roll", "placement", "note", "lead"} <= kinds and hidden == []
+    school_events, school_hidden = timeline(placed["users"]["school_staff"], pupil)
+    assert "note" not in {e.kind for e in school_events}
+    assert "Case notes" in school_hidden
+    client = sign_in(officer)
+    url = reverse("cases:timeline", args=[pupil.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client.get(url)  # the first request of a session reads more (its session, the caches)
+    few = count()
+    for n in range(6):
+        note_add(pupil=pupil, by=officer, kind="visit", happened_on=today, text=f"Visit {n}")
+    assert count() == few
+    only_notes = client.get(url, {"kind": "note"}).content.decode()
+    assert "Visit 5" not in only_notes  # the timeline names the note, not its text
+    assert only_notes.count("Visit note by") == 6 and "Joined" not in only_notes
