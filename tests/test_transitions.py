@@ -13,6 +13,7 @@ from tests.factories import record_exclusion
 
 # The models with a status field, named here so that a new one must be added to the table too.
 EXPECTED = {
+    "cases.Task",
     "cases.Exclusion",
     "cases.Referral",
     "cases.FairAccessCase",

@@ -11,7 +11,6 @@ from approvision.forms import show_refusal
 from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
-from cases.casework.timeline import timeline
 from cases.exclusions.clocks import SUSPENSION_CAP_DAYS, SUSPENSION_WARNING_DAYS
 from cases.exclusions.models import Deadline, Exclusion, ExclusionEvent
 from cases.exclusions.services import school_year_suspension_totals
@@ -33,9 +32,6 @@ from organisations.import_views import CsvImportView
 from organisations.models import School
 from organisations.roles import Role
 from organisations.views.pages import SearchMixin
-
-# The latest events on the case file; the timeline page has them all.
-CASE_FILE_EVENTS = 10
 
 
 class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
@@ -127,7 +123,6 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
         # The school whose roll they are on now, from the roll history already read.
         school = next((e.school for e in enrolments if e.left_on is None), None)
         days, here = school_year_suspension_totals(pupil, today, school)
-        events, hidden_events = timeline(user, pupil)
         # Whether the school whose roll they are on is one this user works with.
         school_is_users = works_with_school(user, school)
         return {
@@ -142,8 +137,6 @@ class PupilDetailView(PermissionRequiredMixin, TemplateView):
                 for d in e.deadlines.all()
                 if d.met_on is None and not d.lapsed
             ],
-            "chronology": events[:CASE_FILE_EVENTS],
-            "hidden_events": hidden_events,
             "suspension_days": days,
             "school_days_here": here,
             "cap": SUSPENSION_CAP_DAYS,
