@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from approvision.records import Refused
 from cases.casework.caseload import caseload_page
@@ -50,10 +49,9 @@ def test_only_the_las_officers_lead_or_allocate(placed, officers):
 
 
 def test_the_caseload_lists_an_officers_work_soonest_due_first_in_flat_queries(
-    placed, officers, sign_in
+    today, placed, officers, sign_in
 ):
     first, second = officers
-    today = timezone.localdate()
     placements = []
     for weeks in (9, 3, 6):
         pupil = PupilFactory(la=placed["home"])
@@ -102,9 +100,10 @@ def test_the_team_view_shows_unallocated_work_and_allocating_records_it(placed, 
     assert sign_in(placed["users"]["school_staff"]).get(url).status_code == 403
 
 
-def test_a_restricted_note_is_the_las_alone_and_corrections_keep_the_first_wording(placed, sign_in):
+def test_a_restricted_note_is_the_las_alone_and_corrections_keep_the_first_wording(
+    today, placed, sign_in
+):
     officer, pupil = placed["officer"], placed["pupil"]
-    today = timezone.localdate()
     note = note_add(
         pupil=pupil,
         by=officer,
@@ -133,10 +132,10 @@ def test_a_restricted_note_is_the_las_alone_and_corrections_keep_the_first_wordi
         note_edit(note=open_note, by=placed["users"]["panel_member"], version=None, text="x")
 
 
-def test_a_note_cannot_be_dated_in_the_future_or_before_birth(placed):
+def test_a_note_cannot_be_dated_in_the_future_or_before_birth(today, placed):
     errors = {}
     for day in (
-        timezone.localdate() + timedelta(days=1),
+        today + timedelta(days=1),
         placed["pupil"].date_of_birth - timedelta(days=1),
     ):
         with pytest.raises(Refused) as refused:
@@ -151,12 +150,12 @@ def test_a_note_cannot_be_dated_in_the_future_or_before_birth(placed):
     assert not CaseNote.objects.exists()
 
 
-def test_a_panel_action_given_to_the_provider_is_its_task_until_done(placed, sign_in):
+def test_a_panel_action_given_to_the_provider_is_its_task_until_done(today, placed, sign_in):
     provider_staff = placed["users"]["provider_staff"]
     task = task_add(
         la=placed["home"],
         title="Send the induction timetable",
-        due_on=timezone.localdate() + timedelta(days=7),
+        due_on=today + timedelta(days=7),
         owner=placed["provider"],
         source=Task.Source.PANEL,
         by=placed["officer"],
@@ -171,9 +170,10 @@ def test_a_panel_action_given_to_the_provider_is_its_task_until_done(placed, sig
     assert task.state == Task.State.DONE and task.done_by == provider_staff
 
 
-def test_the_timeline_is_flat_in_queries_and_hides_what_the_role_may_not_see(placed, sign_in):
+def test_the_timeline_is_flat_in_queries_and_hides_what_the_role_may_not_see(
+    today, placed, sign_in
+):
     officer, pupil = placed["officer"], placed["pupil"]
-    today = timezone.localdate()
     offer(placed)
     note_add(
         pupil=pupil, by=officer, kind="phone", happened_on=today, text="Called", restricted=True
