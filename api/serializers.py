@@ -4,6 +4,7 @@ as `la`, `school` or `is_staff` are never writable, and directors reach no pupil
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.casework.models import CaseNote
 from cases.exclusions.models import Deadline, Exclusion, ExclusionReason
 from cases.fair_access.models import FairAccessCase
 from cases.pupils.identifiers import upn_validator
@@ -421,3 +422,43 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()
+
+
+class CaseNoteSerializer(serializers.ModelSerializer):
+    """A case note. A restricted (safeguarding) note is seen by the local authority only: for
+    anyone else it does not exist (404), as on the page."""
+
+    pupil = serializers.PrimaryKeyRelatedField(queryset=Pupil.objects.none())
+    author = serializers.CharField(source="author.get_full_name", read_only=True)
+    text = serializers.CharField(max_length=10_000)
+
+    class Meta:
+        model = CaseNote
+        fields = [
+            "id",
+            "pupil",
+            "kind",
+            "happened_on",
+            "text",
+            "restricted",
+            "author",
+            "created_at",
+            "version",
+        ]
+        read_only_fields = ["id", "author", "created_at", "version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["pupil"].queryset = Pupil.objects.visible_to(request.user)
+
+
+class CaseNoteUpdateSerializer(serializers.ModelSerializer):
+    """A correction by the note's author; the earlier wording stays in the note's history."""
+
+    text = serializers.CharField(max_length=10_000)
+
+    class Meta:
+        model = CaseNote
+        fields = ["kind", "happened_on", "text", "restricted"]

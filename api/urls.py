@@ -3,13 +3,14 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from api import exclusion_views, figures, views
+from api import exclusion_views, figures, note_views, views
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("pupils", views.PupilViewSet, basename="pupil")
 router.register("exclusions", exclusion_views.ExclusionViewSet, basename="exclusion")
+router.register("case-notes", note_views.CaseNoteViewSet, basename="casenote")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("panel-meetings", views.PanelMeetingViewSet, basename="panelmeeting")
 router.register("fair-access-cases", views.FairAccessCaseViewSet, basename="fairaccesscase")

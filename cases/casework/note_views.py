@@ -108,6 +108,9 @@ class NoteEditView(PermissionRequiredMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
+        audit_pupil_read(
+            request=self.request, pupil_ids=[self.note.pupil_id], action=PupilRead.Action.VIEW_NOTES
+        )
         return {
             **super().get_context_data(**kwargs),
             "note": self.note,

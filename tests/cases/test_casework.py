@@ -200,3 +200,20 @@ def test_the_timeline_is_flat_in_queries_and_hides_what_the_role_may_not_see(
     only_notes = client.get(url, {"kind": "note"}).content.decode()
     assert "Visit 5" not in only_notes  # the timeline names the note, not its text
     assert only_notes.count("Visit note by") == 6 and "Joined" not in only_notes
+
+
+def test_notes_are_in_the_subject_access_export_with_their_history_and_go_with_the_pupil(
+    today, placed
+):
+    from rights.retention import _delete_pupil
+    from rights.subject_access import subject_access_records
+
+    officer, pupil = placed["officer"], placed["pupil"]
+    note = note_add(pupil=pupil, by=officer, kind="visit", happened_on=today, text="Visited")
+    note_edit(note=note, by=officer, version=note.version, text="Visited the unit")
+    sections = {s["model"]: s for s in subject_access_records(pupil)}
+    notes = sections["cases.CaseNote"]
+    assert [r["text"] for r in notes["records"]] == ["Visited the unit"]
+    assert [h["text"] for h in notes["history"]] == ["Visited", "Visited the unit"]
+    _delete_pupil(pupil.pk)
+    assert not CaseNote.objects.exists() and not CaseNote.history.exists()
