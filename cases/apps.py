@@ -15,3 +15,6 @@ class CasesConfig(AppConfig):
         from cases.casework.events import register as register_events
 
         register_events()
+        from cases.casework.history import register as register_history
+
+        register_history()

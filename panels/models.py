@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from approvision.records import Stateful
-from cases.exclusions.models import Exclusion
+from cases.exclusions.models import Deadline, Exclusion
 from cases.fair_access.models import FairAccessCase
 from cases.referrals.models import Referral, Tier
 from organisations.models import LocalAuthority, ProviderOrganisation
@@ -146,7 +146,7 @@ class AgendaItemQuerySet(models.QuerySet):
             "placement__provider",
             "fair_access__pupil",
             "decision__provider",
-        ).prefetch_related("conflicts__member__user")
+        ).prefetch_related("conflicts__member__user", "exclusion__deadlines")
 
 
 class AgendaItem(Stateful, models.Model):
@@ -208,6 +208,24 @@ class AgendaItem(Stateful, models.Model):
         if self.fair_access_id:
             return self.fair_access.pupil
         return None
+
+    @property
+    def statutory_due(self):
+        """What the law says the item's decision is due by, as (what, date): a permanent
+        exclusion's 6th-day provision, a Fair Access case's place; None for the others."""
+        if self.exclusion_id:
+            for deadline in self.exclusion.deadlines.all():
+                if deadline.kind == Deadline.Kind.LA_PROVISION:
+                    return "Full-time provision from the 6th day", deadline.due_on
+        if self.fair_access_id and self.fair_access.allocation_due:
+            return "A school place", self.fair_access.allocation_due
+        return None
+
+    @property
+    def late(self) -> bool:
+        """The statutory date falls before the meeting: the decision comes too late for it."""
+        due = self.statutory_due
+        return due is not None and due[1] < self.meeting.date
 
     @property
     def referring_school_id(self):

@@ -3,7 +3,13 @@ reviews, reintegration and its follow-ups, managed moves and directions."""
 
 from django.urls import reverse
 
-from cases.casework.registry import Event, EventSource, register_events
+from cases.casework.registry import (
+    Event,
+    EventSource,
+    HistorySection,
+    register_events,
+    register_history,
+)
 from cases.casework.timeline import hidden_from
 from placements.commissioning.models import Placement
 from placements.moves.models import PupilMove
@@ -113,7 +119,31 @@ def moves(user, pupil):
     return events, hidden_from(user, PupilMove.objects.filter(pupil=pupil))
 
 
+def placement_history(user, pupil_ids):
+    """Each pupil's placements, for their history where decisions are made."""
+    rows = {}
+    mine = Placement.objects.visible_to(user).filter(pupil_id__in=pupil_ids)
+    for placement in mine.select_related("provider"):
+        until = (
+            f" to {placement.ended_on:%-d %B %Y}"
+            if placement.ended_on
+            else f", planned to {placement.planned_end:%-d %B %Y}"
+            if placement.planned_end
+            else ""
+        )
+        text = (
+            f"{placement.get_tier_display()} at {placement.provider.name}, "
+            f"{placement.hours_per_week:g} hours a week{until} "
+            f"({placement.get_state_display().lower()})"
+        )
+        rows.setdefault(placement.pupil_id, []).append(
+            Event(placement.start_date, "", text, _href(placement.pk))
+        )
+    return rows
+
+
 def register() -> None:
+    register_history(HistorySection("placements", "Placements", placement_history, "No placements"))
     for key, label, events in [
         ("placement", "Placements", placements),
         ("return", "Provider returns", returns),

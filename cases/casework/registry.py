@@ -59,3 +59,22 @@ def register_work(kind: WorkKind) -> None:
 
 def register_events(source: EventSource) -> None:
     EVENT_SOURCES[source.key] = source
+
+
+@dataclass(frozen=True)
+class HistorySection:
+    """A part of a pupil's history shown where decisions are made (the triage page, the panel
+    pack). `rows(user, pupil_ids)` returns {pupil id: [Event]} the user may see, in a fixed
+    number of queries however many pupils."""
+
+    key: str
+    label: str
+    rows: Callable
+    empty: str
+
+
+HISTORY_SECTIONS: dict[str, HistorySection] = {}
+
+
+def register_history(section: HistorySection) -> None:
+    HISTORY_SECTIONS[section.key] = section

@@ -12,6 +12,7 @@ from approvision.records import Refused
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
+from cases.casework.history import pupil_histories
 from cases.pupils.models import Pupil
 from cases.referrals.access import is_referrers_school, triages_referral
 from cases.referrals.forms import EvidenceForm, ReferralForm, ReferralMessageForm
@@ -91,9 +92,11 @@ class ReferralDetailView(PermissionRequiredMixin, TemplateView):
         own_school = is_referrers_school(user, referral)
         officer = triages_referral(user, referral)
         state = Referral.State
+        here = reverse("cases:referral_detail", args=[referral.pk])
         return {
             **super().get_context_data(**kwargs),
             "referral": referral,
+            "history": pupil_histories(user, [referral.pupil], leave_out={here})[referral.pupil_id],
             "documents": referral.documents.all(),
             "events": referral.events.select_related("by"),
             "can_edit": own_school and referral.is_editable,

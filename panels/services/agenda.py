@@ -8,12 +8,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from approvision.records import Refused, lock_current, transition
+from cases.casework.history import pupil_histories, triage_notes
 from cases.exclusions.models import Exclusion
 from cases.fair_access.models import FairAccessCase
-from cases.referrals.models import Referral
+from cases.referrals.models import EvidenceDocument, Referral
 from organisations.models import User
 from panels.models import (
     AgendaItem,
@@ -214,6 +216,24 @@ def agenda_item_remove(*, item: AgendaItem) -> None:
     item.delete()
 
 
+def _with_history(items, user) -> None:
+    """Give each item of the pack its pupil's history (as the officer issuing it may see it), and a
+    referral its evidence list and the officer's triage note, in a fixed number of queries."""
+    referral_ids = [item.referral_id for item in items if item.referral_id]
+    evidence = {}
+    for document in EvidenceDocument.objects.filter(referral_id__in=referral_ids).order_by("pk"):
+        evidence.setdefault(document.referral_id, []).append(document)
+    notes = triage_notes(referral_ids)
+    pupils = {item.pupil.pk: item.pupil for item in items if item.pupil is not None}
+    decided_here = {reverse("cases:referral_detail", args=[pk]) for pk in referral_ids}
+    histories = pupil_histories(user, pupils.values(), leave_out=decided_here)
+    for item in items:
+        pupil = item.pupil
+        item.history = histories[pupil.pk] if pupil is not None else []
+        item.evidence = evidence.get(item.referral_id, [])
+        item.triage_note = notes.get(item.referral_id, "")
+
+
 @transaction.atomic
 def pack_issue(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
     """The pack: the agenda and a summary of each case, as a tagged PDF for members."""
@@ -223,6 +243,7 @@ def pack_issue(*, meeting: PanelMeeting, by: User) -> PanelMeeting:
     if not locked.items.exists():
         raise Refused("The agenda is empty: build it or add items first")
     items = list(locked.items.for_agenda())
+    _with_history(items, by)
     html = render_to_string(
         "panels/pdf/pack.html", {"meeting": locked, "items": items, "members": locked.members.all()}
     )

@@ -1,5 +1,7 @@
 """The weekly panel: schedule, agenda, pack, live decisions, minutes; with the rules they keep."""
 
+import shutil
+import subprocess
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -16,6 +18,7 @@ from cases.exclusions.models import Exclusion
 from cases.exclusions.services import exclusion_record
 from cases.referrals.models import Referral
 from cases.referrals.services import (
+    evidence_add,
     referral_accept,
     referral_start,
     referral_submit,
@@ -35,7 +38,7 @@ from panels.services.meetings import (
     quorate,
 )
 from panels.services.minutes import minutes_amend, minutes_approve
-from tests.cases.test_referrals import ANSWERS
+from tests.cases.test_referrals import ANSWERS, PDF
 from tests.factories import PupilFactory, enrol, make_member, ready_provider
 
 
@@ -412,3 +415,71 @@ def test_the_school_years_weekly_meetings_are_added_on_term_dates(setup, sign_in
     added = PanelMeeting.objects.filter(series=setup["series"]).exclude(pk=setup["meeting"].pk)
     assert PanelMeeting.objects.count() > before
     assert all(m.date.weekday() == 3 for m in added)
+
+
+def _pdf_text(path) -> str:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is installed by scripts/setup.sh --test"
+    text = subprocess.run([pdftotext, path, "-"], capture_output=True, check=True, text=True)
+    return " ".join(text.stdout.split())
+
+
+def test_the_pack_shows_each_pupils_history_and_flags_a_statutory_date_before_the_meeting(
+    setup, sign_in
+):
+    officer, senco, school = setup["officer"], setup["senco"], setup["school"]
+    pupil = PupilFactory(
+        la=setup["la"], legal_first_name="Robin", sen_status="K", primary_need="SEMH"
+    )
+    enrol(pupil, school)
+    today = timezone.localdate()
+    exclusion_record(
+        by=senco, pupil=pupil, school=school, kind=Exclusion.Kind.SUSPENSION, start_date=today,
+        end_date=today, sessions=2, reasons=["VA"], decided_by="Head",
+    )  # fmt: skip
+    referral = referral_start(pupil=pupil, by=senco)
+    referral = referral_update(referral=referral, by=senco, version=referral.version, **ANSWERS)
+    evidence_add(referral=referral, by=senco, name="behaviour-log.pdf", content=PDF)
+    referral = referral_submit(referral=referral, by=senco)
+    referral_accept(
+        referral=referral, by=officer, version=referral.version, note="Urgent: two suspensions"
+    )
+    # The officer's triage page shows the history too (and not the referral itself as "other").
+    page = sign_in(officer).get(reverse("cases:referral_detail", args=[referral.pk]))
+    shown = " ".join(page.content.decode().split())
+    assert "SEN support; primary need: Social, emotional and mental health" in shown
+    assert "Suspension from Harbridge Academy, 1 school day:" in shown
+    assert "No other referrals" in shown and "No placements" in shown
+
+    excluded = PupilFactory(la=setup["la"], legal_first_name="Sky")
+    enrol(excluded, school)
+    pex = exclusion_record(
+        by=senco, pupil=excluded, school=school, kind=Exclusion.Kind.PERMANENT,
+        start_date=today - timedelta(days=3), reasons=["PA"], decided_by="Head",
+    )  # fmt: skip
+    sixth_day = pex.deadlines.get(kind="la_provision").due_on
+    meeting = setup["meeting"]
+    # The meeting falls the day after the 6th-day provision was due: the check comes too late.
+    meeting.date = sixth_day + timedelta(days=1)
+    meeting.save()
+    agenda_build(meeting=meeting)
+    check = meeting.items.get(exclusion=pex)
+    assert check.late
+    assert not meeting.items.get(referral=referral).late  # a referral has no statutory date
+    agenda = " ".join(sign_in(officer).get(reverse("panels:meeting", args=[meeting.pk])).content
+                      .decode().split())  # fmt: skip
+    due = f"{sixth_day.day} {sixth_day:%B %Y}"
+    assert "Late</strong><br>" in agenda.replace("</strong> <br>", "</strong><br>")
+    assert f"Full-time provision from the 6th day due by {due}, before this meeting" in agenda
+
+    pack_issue(meeting=meeting, by=officer)
+    meeting.refresh_from_db()
+    text = _pdf_text(meeting.pack.path)
+    assert f"{due} LATE: before this meeting" in text
+    assert (
+        f"Late: full-time provision from the 6th day was due by {due}, before this meeting" in text
+    )
+    assert "behaviour-log.pdf" in text and "Urgent: two suspensions" in text
+    assert "SEN support; primary need: Social, emotional and mental health" in text
+    assert "Permanent exclusion from Harbridge Academy" in text  # Sky's own history
+    assert f"{today.day} {today:%B %Y}: Suspension from Harbridge Academy" in text
