@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from cases.casework.chasers import deadline_chasers
 from cases.exclusions.models import Exclusion
 from cases.exclusions.services import exclusion_deadlines_refresh
 from cases.exclusions.term_dates import term_dates_remind
@@ -38,3 +39,9 @@ def deadlines_refresh(la_id: int | None = None) -> int:
         exclusion_deadlines_refresh(exclusion=exclusion, calendar=calendar)
         count += 1
     return count
+
+
+@shared_task(name="cases.tasks.deadline_chasers")
+def deadline_chasers_task() -> dict:
+    """Tasks to chase the statutory deadlines falling in the next days (nightly)."""
+    return deadline_chasers(timezone.localdate())

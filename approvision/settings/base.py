@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.deadlines_refresh",
         "schedule": crontab(hour=2, minute=30),
     },
+    # A task for whoever's duty a statutory deadline is, a week before it falls.
+    "deadline-chasers": {
+        "task": "cases.tasks.deadline_chasers",
+        "schedule": crontab(hour=2, minute=50),
+    },
     # Clocks counted past the term dates entered: the LA's administrators are told (weekly).
     "term-dates-remind": {
         "task": "cases.tasks.term_dates_remind",

@@ -107,6 +107,8 @@ class TaskQuerySet(ScopedQuerySet):
             owned |= Q(owner_school_id=membership.school_id)
         if membership is not None and membership.provider_id:
             owned |= Q(owner_provider_id=membership.provider_id)
+        if membership is not None and membership.role == Role.LA_OFFICER:
+            owned |= Q(owner_la_id=membership.la_id)
         return self.filter(owned)
 
     def open(self):
@@ -117,8 +119,21 @@ class TaskQuerySet(ScopedQuerySet):
 
     def for_list(self):
         return self.select_related(
-            "pupil", "owner_user", "owner_school", "owner_provider", "done_by"
+            "pupil", "owner_user", "owner_school", "owner_provider", "owner_la", "done_by"
         )
+
+
+OWNER_FIELDS = ("owner_user", "owner_school", "owner_provider", "owner_la")
+
+
+def _one_owner() -> Q:
+    """Exactly one of the owner columns is set."""
+    one = Q(pk__in=[])
+    for name in OWNER_FIELDS:
+        one |= Q(**{f"{name}__isnull": False}) & Q(
+            *[Q(**{f"{other}__isnull": True}) for other in OWNER_FIELDS if other != name]
+        )
+    return one
 
 
 class Task(Stateful, models.Model):
@@ -161,6 +176,11 @@ class Task(Stateful, models.Model):
         blank=True,
         related_name="tasks",
     )
+    # The LA's officers as a team (a deadline of the LA's own that no officer leads yet): each
+    # of them sees it among their tasks until one marks it done.
+    owner_la = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="team_tasks"
+    )
     due_on = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     # What the task chases, so the same chaser is never made twice (a deadline, a follow-up).
@@ -186,20 +206,11 @@ class Task(Stateful, models.Model):
         ordering = ["due_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(owner_user__isnull=False, owner_school__isnull=True)
-                    & Q(owner_provider__isnull=True)
-                )
-                | (
-                    Q(owner_user__isnull=True, owner_school__isnull=False)
-                    & Q(owner_provider__isnull=True)
-                )
-                | (
-                    Q(owner_user__isnull=True, owner_school__isnull=True)
-                    & Q(owner_provider__isnull=False)
-                ),
+                condition=_one_owner(),
                 name="a_task_has_one_owner",
-                violation_error_message="A task has one owner: a person, a school or a provider",
+                violation_error_message=(
+                    "A task has one owner: a person, a school, a provider or the LA's team"
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(state="done") | Q(done_by__isnull=False, done_at__isnull=False),
@@ -223,12 +234,14 @@ class Task(Stateful, models.Model):
 
     @property
     def owner(self):
-        return self.owner_user or self.owner_school or self.owner_provider
+        return self.owner_user or self.owner_school or self.owner_provider or self.owner_la
 
     @property
     def owner_name(self) -> str:
         if self.owner_user is not None:
             return self.owner_user.display_name
+        if self.owner_la_id is not None:
+            return f"{self.owner_la.name}'s officers"
         return str(self.owner)
 
     def overdue_on(self, today) -> bool:

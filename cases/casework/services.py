@@ -9,7 +9,7 @@ from django.utils import timezone
 from approvision.records import Refused, lock_current, save_versioned, transition
 from cases.casework.access import is_la_officer, la_of, may_complete_task, may_restrict_notes
 from cases.casework.models import CaseNote, LeadChange, Task
-from organisations.models import ProviderOrganisation, School, User
+from organisations.models import LocalAuthority, ProviderOrganisation, School, User
 
 NOTE_FIELDS = ("kind", "happened_on", "text", "restricted")
 
@@ -122,6 +122,8 @@ def task_owner_fields(owner) -> dict:
         return {"owner_school": owner}
     if isinstance(owner, ProviderOrganisation):
         return {"owner_provider": owner}
+    if isinstance(owner, LocalAuthority):
+        return {"owner_la": owner}
     raise Refused("Choose who will do it", field="owner")
 
 
@@ -166,4 +168,14 @@ def task_done(*, task: Task, by: User) -> Task:
         raise Refused("Only the task's owner or the local authority's officers can mark it done")
     if locked.state == Task.State.DONE:
         raise Refused("This task is already done")
+    return transition(locked, Task.State.DONE, by=by, done_by=by, done_at=timezone.now())
+
+
+@transaction.atomic
+def task_finish(*, task: Task, by: User) -> Task:
+    """A task done because what it asks for was recorded (a follow-up, say) by someone allowed
+    to record it, whoever owns the task."""
+    locked = lock_current(Task.objects, task.pk, None)
+    if locked.state != Task.State.OPEN:
+        return locked
     return transition(locked, Task.State.DONE, by=by, done_by=by, done_at=timezone.now())

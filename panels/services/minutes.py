@@ -18,7 +18,13 @@ from panels.models import (
 from panels.pdf import render_pdf
 from panels.services.meetings import quorate, refuse_early
 
-ACTION_OWNER = ("item", "task__owner_user", "task__owner_school", "task__owner_provider")
+ACTION_OWNER = (
+    "item",
+    "task__owner_user",
+    "task__owner_school",
+    "task__owner_provider",
+    "task__owner_la",
+)
 
 
 def minutes_context(meeting: PanelMeeting) -> dict:

@@ -4,10 +4,13 @@ destination."""
 
 from datetime import date, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from approvision.records import Refused, lock_current, save_versioned, transition
+from cases.casework.models import Task
+from cases.casework.services import task_add, task_finish
 from organisations.calendar import long_date
 from organisations.models import School, User
 from placements.commissioning.models import Placement
@@ -61,10 +64,50 @@ def reintegration_update(
         returned_on = None
     changes = {"returned_on": returned_on, "outcome": outcome.strip()}
     if status != plan.status:
-        return transition(plan, status, by=by, reason=outcome, **changes)
-    for name, value in changes.items():
-        setattr(plan, name, value)
-    return save_versioned(plan, *changes, by=by)
+        plan = transition(plan, status, by=by, reason=outcome, **changes)
+    else:
+        for name, value in changes.items():
+            setattr(plan, name, value)
+        plan = save_versioned(plan, *changes, by=by)
+    if plan.status == ReintegrationPlan.Status.RETURNED:
+        _follow_up_tasks(plan, by=by)
+    return plan
+
+
+FOLLOW_UP_WEEKS = (6, 12)
+
+
+def _follow_up_tasks(plan: ReintegrationPlan, *, by: User) -> None:
+    """The 6- and 12-week follow-ups become tasks of the placement's lead officer (the LA's
+    officers as a team if nobody leads it), due on their dates; moved if the return date is."""
+    about = ContentType.objects.get_for_model(ReintegrationPlan)
+    made = list(
+        Task.objects.filter(source=Task.Source.FOLLOW_UP, about_type=about, about_id=plan.pk)
+        .order_by("due_on", "pk")
+        .select_for_update()
+    )
+    if made:
+        for task, weeks in zip(made, FOLLOW_UP_WEEKS, strict=False):
+            due = follow_up_due(plan, weeks)
+            if task.state == Task.State.OPEN and task.due_on != due:
+                task.due_on = due
+                save_versioned(task, "due_on", by=by, reason="The return date was corrected")
+        return
+    placement = Placement.objects.select_related("pupil__la", "lead_officer").get(
+        pk=plan.placement_id
+    )
+    pupil = placement.pupil
+    for weeks in FOLLOW_UP_WEEKS:
+        task_add(
+            la=pupil.la,
+            title=f"{weeks}-week follow-up: has {pupil.name}'s return to {plan.school} held?",
+            due_on=follow_up_due(plan, weeks),
+            owner=placement.lead_officer or pupil.la,
+            source=Task.Source.FOLLOW_UP,
+            by=by,
+            pupil=pupil,
+            about=plan,
+        )
 
 
 def follow_up_due(plan: ReintegrationPlan, weeks: int) -> date | None:
@@ -87,6 +130,13 @@ def follow_up_record(
         )
     if plan.follow_ups.filter(weeks=weeks).exists():
         raise Refused(f"The {weeks}-week follow-up has been recorded", field="weeks")
-    return FollowUp.objects.create(
+    follow_up = FollowUp.objects.create(
         plan=plan, weeks=weeks, held=held, notes=notes.strip(), recorded_by=by
     )
+    # Its task is done by the same person, at the same moment.
+    about = ContentType.objects.get_for_model(ReintegrationPlan)
+    for task in Task.objects.open().filter(
+        source=Task.Source.FOLLOW_UP, about_type=about, about_id=plan.pk, due_on=due
+    ):
+        task_finish(task=task, by=by)
+    return follow_up

@@ -217,3 +217,57 @@ def test_notes_are_in_the_subject_access_export_with_their_history_and_go_with_t
     assert [h["text"] for h in notes["history"]] == ["Visited", "Visited the unit"]
     _delete_pupil(pupil.pk)
     assert not CaseNote.objects.exists() and not CaseNote.history.exists()
+
+
+def test_deadline_chasers_go_to_whoever_has_the_duty_once_and_close_when_it_is_met(
+    today, placed, officers
+):
+    from cases.casework.chasers import deadline_chasers
+    from cases.exclusions.models import Deadline, Exclusion
+    from cases.exclusions.services import exclusion_record
+
+    officer, school, academy = placed["officer"], placed["users"]["school_staff"], placed["academy"]
+
+    def exclude(pupil, kind, **terms):
+        return exclusion_record(
+            by=school, pupil=pupil, school=academy, kind=kind, reasons=["PA"], decided_by="Head",
+            **terms,
+        )  # fmt: skip
+
+    # Nobody leads any work for this pupil yet: the LA's 6th-day duty goes to its team.
+    unled = exclude(placed["pupil"], Exclusion.Kind.PERMANENT, start_date=today - timedelta(days=3))
+    led_pupil = PupilFactory(la=placed["home"])
+    enrol(led_pupil, academy)
+    offer({**placed, "pupil": led_pupil})  # the officer offering it leads it
+    led = exclude(led_pupil, Exclusion.Kind.PERMANENT, start_date=today - timedelta(days=3))
+    # 12 sessions (6 days) from today: the school's duty from the 6th day, within the week.
+    suspended = PupilFactory(la=placed["home"])
+    enrol(suspended, academy)
+    suspension = exclude(
+        suspended, Exclusion.Kind.SUSPENSION, start_date=today, end_date=today + timedelta(days=7),
+        sessions=12,
+    )  # fmt: skip
+
+    made = deadline_chasers(today)
+    chasers = {t.about_id: t for t in Task.objects.filter(source=Task.Source.DEADLINE)}
+    sixth_day = Deadline.Kind.LA_PROVISION
+    unled_due = unled.deadlines.get(kind=sixth_day)
+    assert chasers[unled_due.pk].owner_la == placed["home"]
+    assert chasers[led.deadlines.get(kind=sixth_day).pk].owner_user == officer
+    school_due = suspension.deadlines.get(kind=Deadline.Kind.SCHOOL_PROVISION)
+    assert chasers[school_due.pk].owner_school == academy
+    # Each chaser is due with its deadline; none for a deadline more than a week away.
+    window = today + timedelta(days=7)
+    for deadline in Deadline.objects.all():
+        chased = deadline.pk in chasers
+        assert chased == (deadline.due_on <= window and deadline.kind != "review_request")
+        if chased:
+            assert chasers[deadline.pk].due_on == deadline.due_on
+    assert made == {"made": len(chasers), "cancelled": 0}
+    # The team's chaser is on every officer's list until one does it.
+    for each in officers:
+        assert chasers[unled_due.pk] in Task.objects.visible_to(each).owned_by(each)
+    assert deadline_chasers(today) == {"made": 0, "cancelled": 0}  # once per deadline
+    Deadline.objects.filter(pk=unled_due.pk).update(met_on=today)
+    assert deadline_chasers(today) == {"made": 0, "cancelled": 1}
+    assert Task.objects.get(pk=chasers[unled_due.pk].pk).state == Task.State.CANCELLED

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from approvision.records import Refused
+from cases.casework.models import Task
 from cases.exclusions.models import Exclusion
 from cases.pupils.models import Pupil
 from placements.alerts import alerts
@@ -328,9 +329,17 @@ def test_reintegration_plan_and_follow_ups(placed):
     plan = reintegration_update(
         plan=plan, by=staff, version=plan.version, status="returned", returned_on=_ago(43)
     )
+    # The follow-ups are the lead officer's tasks, moved with the corrected return date: 43 days
+    # ago plus 6 weeks (42 days) is yesterday; plus 12 weeks (84 days) is 41 days from today.
+    tasks = list(Task.objects.filter(source=Task.Source.FOLLOW_UP).order_by("due_on"))
+    assert [t.due_on for t in tasks] == [_ago(1), _ago(-41)]
+    assert {t.owner_user for t in tasks} == {placement.lead_officer} == {placed["officer"]}
     assert follow_up_record(plan=plan, by=staff, weeks=6, held=True).held
     with pytest.raises(Refused, match="has been recorded"):
         follow_up_record(plan=plan, by=staff, weeks=6, held=False)
+    # Recording the 6-week follow-up did its task (by whoever recorded it); the 12-week waits.
+    tasks = list(Task.objects.filter(source=Task.Source.FOLLOW_UP).order_by("due_on"))
+    assert [(t.state, t.done_by) for t in tasks] == [("done", staff), ("open", None)]
 
 
 def test_the_provider_loses_sight_of_the_pupil_after_the_grace_period(placed):
