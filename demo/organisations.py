@@ -113,6 +113,7 @@ SOUTHVALE_PROVIDERS = [("Southvale Learning Centre (PRU)", K.PRU, "139301", "")]
 # (username, first, last, role, organisation key, job title)
 ACCOUNTS = [
     ("officer", "Priya", "Shah", Role.LA_OFFICER, ("la", "929"), "Inclusion officer"),
+    ("caseworker", "Daniel", "Okoye", Role.LA_OFFICER, ("la", "929"), "Inclusion caseworker"),
     ("admin", "Tom", "Brennan", Role.LA_ADMIN, ("la", "929"), "Systems administrator"),
     (
         "panel",

@@ -131,6 +131,33 @@ def test_demo_has_placements_in_every_state_with_their_history(db):
     # The demo PRU head has a caseload.
     pru_head = User.objects.get(username="provider")
     assert Placement.objects.visible_to(pru_head).filter(state__in=["offered", "active"]).exists()
+    _demo_has_case_work(pru_head)
+
+
+def _demo_has_case_work(pru_head):
+    """Every case has a lead (but the referrals just submitted, the team's to allocate); the
+    named pupils have notes, one restricted, and tasks for the officers, the school, the PRU."""
+    from cases.casework.models import CaseNote, Task
+    from cases.fair_access.models import FairAccessCase
+    from cases.referrals.models import Referral
+    from demo.cases import NAMED_PUPILS
+    from placements.commissioning.models import Placement
+
+    assert not Placement.objects.filter(lead_officer__isnull=True).exists()
+    assert not FairAccessCase.objects.filter(lead_officer__isnull=True).exists()
+    unled = Referral.objects.filter(lead_officer__isnull=True)
+    assert set(unled.values_list("state", flat=True)) <= {"draft", "submitted"}
+    assert not Referral.objects.filter(state="submitted", lead_officer__isnull=False).exists()
+    leads = set(Placement.objects.values_list("lead_officer__username", flat=True))
+    assert {"officer", "caseworker"} <= leads
+    noted = set(CaseNote.objects.values_list("pupil__legal_last_name", flat=True))
+    assert noted == set(NAMED_PUPILS)
+    assert CaseNote.objects.filter(restricted=True).exists()
+    named = Task.objects.filter(pupil__legal_last_name__in=NAMED_PUPILS)
+    assert named.filter(owner_user__username="officer").exists()
+    assert named.filter(owner_school__isnull=False).exists()
+    assert Task.objects.owned_by(pru_head).open().exists()
+    assert Task.objects.filter(source="deadline").exists()
 
 
 def test_demo_has_a_year_of_fair_access_history_with_schools_over_and_under_their_share(db):

@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from demo import cases, organisations, panels, placements, providers, reports, rights
+from demo import (
+    cases,
+    casework,
+    organisations,
+    panels,
+    placements,
+    providers,
+    reports,
+    rights,
+)
 from demo.organisations import DemoContext
 
 # Each app's demo records, as `load(context, var_dir=...)`; they run in the order imports run, so
 # each can build on the records of the ones before.
-LOADERS = [organisations, providers, cases, placements, panels, reports, rights]
+LOADERS = [organisations, providers, cases, placements, panels, casework, reports, rights]
 
 
 class Command(BaseCommand):
