@@ -38,8 +38,9 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
         max_length=10000,
+        # As the service says it, so a note missing its kind and its text shows both at once.
+        error_messages={"required": "Enter the note"},
     )
     restricted = forms.BooleanField(
         label="Only the local authority may read it (safeguarding)",
