@@ -39,6 +39,11 @@ PAGES = [
     ("Pupil list", "officer", "/pupils/"),
     ("Pupil list, search", "officer", "/pupils/?q=smith"),
     ("Case file", "officer", "/pupils/{case_file}/"),
+    ("Timeline", "officer", "/pupils/{case_file}/timeline/"),
+    ("My caseload", "officer", "/caseload/"),
+    ("Team caseload, not allocated", "officer", "/caseload/team/"),
+    ("Team caseload, one officer", "officer", "/caseload/team/?officer={officer_pk}"),
+    ("Tasks, all open", "officer", "/tasks/?show=open"),
     ("Deadlines", "officer", "/deadlines/?when=open"),
     ("Referrals", "officer", "/referrals/"),
     ("Panel agenda", "officer", "/panels/{meeting}/"),
@@ -272,6 +277,20 @@ def bench_accounts(la) -> dict[str, dict]:
     return accounts
 
 
+def _hand_over_a_share(la, officer) -> None:
+    """The bench officer leads a third of the LA's open work of each kind (as if handed it)."""
+    from cases.casework.registry import WORK_KINDS
+
+    for kind in WORK_KINDS.values():
+        ids = list(
+            kind.model.objects.filter(kind.open, pupil__la=la)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )[::3]
+        for start in range(0, len(ids), 1000):
+            kind.model.objects.filter(pk__in=ids[start : start + 1000]).update(lead_officer=officer)
+
+
 def _resolve_paths(accounts: dict[str, dict]) -> None:
     """Fill in the ids a path needs, in the generated LA: the senco's school, its pupil with the
     most exclusions, next week's panel, a Fair Access case waiting for a school, a live placement
@@ -300,6 +319,8 @@ def _resolve_paths(accounts: dict[str, dict]) -> None:
         "meeting": PanelMeeting.objects.filter(la=la, status="planned").order_by("date")[0].pk,
         "officer": accounts["officer"]["username"],
     }
+    ids["officer_pk"] = accounts["officer"]["user"].pk
+    _hand_over_a_share(la, accounts["officer"]["user"])
     # The panel member chairs next week's panel (the live page is for those who sit on it).
     PanelMember.objects.get_or_create(
         meeting_id=ids["meeting"], user=accounts["panel"]["user"], defaults={"role": "chair"}

@@ -107,6 +107,8 @@ class LargeLA(Casework):
         self.progress.step("Fair Access cases")
         self._next_panel()
         self.progress.step("next week's panel")
+        self._leads()
+        self.progress.step("lead officers")
 
     def _schools(self, count: int, pupils: int) -> None:
         rng, la = self.rng, self.la

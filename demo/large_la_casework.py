@@ -9,6 +9,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from stdnum.gb import upn as stdnum_upn
 
+from cases.casework.registry import WORK_KINDS
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
 from cases.pupils.models import Enrolment, Pupil
 from cases.referrals.models import Referral
@@ -257,6 +258,21 @@ class Casework:
             outcome=outcome,
             created_at=submitted,
         )
+
+    def _leads(self) -> None:
+        """The officer leads the open work of each kind, but one in ten is left for the team to
+        allocate (bulk, as the rest of the generated LA)."""
+        for kind in WORK_KINDS.values():
+            ids = list(
+                kind.model.objects.filter(kind.open, pupil__la=self.la)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            led = [pk for n, pk in enumerate(ids) if n % 10]
+            for start in range(0, len(led), BATCH):
+                kind.model.objects.filter(pk__in=led[start : start + BATCH]).update(
+                    lead_officer=self.officer
+                )
 
     def _fair_access(self) -> None:
         rng, officer, today = self.rng, self.officer, self.today

@@ -64,6 +64,11 @@ def test_the_generator_makes_a_realistic_la_the_same_way_for_a_seed(django_user_
             provider=live.provider, state__in=Placement.LIVE_STATES
         ).values_list("pupil_id", flat=True)
     )
+    # The generated officer leads its open placements but one in ten, left for the team.
+    open_placements = Placement.objects.filter(pupil__la=la, state__in=Placement.LIVE_STATES)
+    unled = open_placements.filter(lead_officer__isnull=True).count()
+    assert open_placements.filter(lead_officer__username="gen990.officer").exists()
+    assert 0 < unled <= open_placements.count() // 10 + 1
     # A second run with the same code changes nothing.
     call_command("generate_la", *ARGS, "--seed", "7", "--code", "990")
     assert _summary("990") == first

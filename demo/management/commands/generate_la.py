@@ -40,7 +40,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.rng = random.Random(options["seed"])
         self.today = options["today"] or timezone.localdate()
-        self.progress = Progress(sys.stderr, 8)
+        self.progress = Progress(sys.stderr, 9)
         generator = LargeLA(rng=self.rng, today=self.today, progress=self.progress)
         with transaction.atomic():
             generator.generate(code, options["pupils"], options["schools"], options["years"])
