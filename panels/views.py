@@ -240,17 +240,21 @@ class MeetingStepView(PermissionRequiredMixin, View):
     def start(self, request, meeting):
         early = timezone.localdate() < meeting.date
         form = EarlyForm(request.POST, early=early, button="Start the meeting", name="start")
-        form.is_valid()
-        try:
-            meeting_start(
-                meeting=meeting,
-                by=request.user,
-                early_reason=form.cleaned_data.get("early_reason", ""),
-            )
-        except Refused as error:
-            show_refusal(form, error)
+        if not _early_step(form, meeting_start, meeting=meeting, by=request.user):
             return _rerender(MeetingDetailView, request, pk=meeting.pk, start_form=form)
         return redirect("panels:live", pk=meeting.pk)
+
+
+def _early_step(form, step, **kwargs) -> bool:
+    """Run a step that may come before the meeting's date only with a reason (starting it,
+    approving its minutes) with the reason given; False, the refusal on the form, if refused."""
+    form.is_valid()
+    try:
+        step(early_reason=form.cleaned_data.get("early_reason", ""), **kwargs)
+    except Refused as error:
+        show_refusal(form, error)
+        return False
+    return True
 
 
 class ItemAddView(PermissionRequiredMixin, View):
@@ -500,15 +504,7 @@ class MinutesView(PermissionRequiredMixin, TemplateView):
         meeting = _meeting(request.user, pk)
         if "approve" in request.POST:
             form = _approve_form(meeting, request.POST)
-            form.is_valid()
-            try:
-                minutes_approve(
-                    meeting=meeting,
-                    by=request.user,
-                    early_reason=form.cleaned_data.get("early_reason", ""),
-                )
-            except Refused as error:
-                show_refusal(form, error)
+            if not _early_step(form, minutes_approve, meeting=meeting, by=request.user):
                 return self.render_to_response(self.get_context_data(pk=pk, approve_form=form))
             messages.success(request, "Minutes approved and locked")
             return redirect("panels:minutes", pk=pk)

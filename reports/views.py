@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cases.casework.access import may_complete_task
-from cases.casework.caseload import caseload_count
-from cases.casework.models import Task
+from cases.casework.models import Task, owned_q
 from cases.exclusions.models import Deadline, Exclusion, overdue_condition
 from cases.exclusions.term_dates import school_year_label, term_dates_needed
 from cases.fair_access.models import FairAccessCase
@@ -298,20 +297,23 @@ def _tasks(user, membership, today) -> dict:
     or the provider); for an officer, the LA's overdue tasks and their caseload."""
     if not user.has_perm("cases.view_task"):
         return {}
-    tasks = Task.objects.visible_to(user).for_list()
-    mine = tasks.owned_by(user).open()
-    shown = list(mine[:HOME_TASKS_SHOWN])
-    context = {
+    tasks = Task.objects.visible_to(user)
+    shown = list(tasks.for_list().owned_by(user).open()[:HOME_TASKS_SHOWN])
+    officer = user.has_perm("cases.view_leadchange")
+    counts = {"mine": len(shown), "overdue": 0}
+    # One count for both: how many are the person's (when more than shown) and the LA's overdue.
+    if officer or len(shown) == HOME_TASKS_SHOWN:
+        counts = tasks.open().aggregate(
+            mine=Count("pk", filter=owned_q(user)),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+        )
+    return {
         "my_tasks": shown,
-        "my_task_count": mine.count(),
+        "my_task_count": counts["mine"],
         "completable": {t.pk for t in shown if may_complete_task(user, t)},
-        "overdue_tasks": 0,
-        "caseload_count": None,
+        "overdue_tasks": counts["overdue"] if officer else 0,
+        "caseload_links": officer,
     }
-    if user.has_perm("cases.view_leadchange"):
-        context["overdue_tasks"] = tasks.overdue(today).count()
-        context["caseload_count"] = caseload_count(user)
-    return context
 
 
 HOME_PANELS = {

@@ -60,11 +60,6 @@ def _row(kind, record, due):
     }
 
 
-def caseload_count(user) -> int:
-    """How much open work the user leads."""
-    return _rows(user, lead_filter(user)).count()
-
-
 def team_counts(user) -> tuple[dict, int]:
     """How much open work each officer leads, and how much nobody does: {officer id: count}."""
     counts: dict = {}

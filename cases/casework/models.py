@@ -86,6 +86,20 @@ class CaseNote(models.Model):
         return f"{self.get_kind_display()} note, {self.happened_on:%-d %B %Y}"
 
 
+def owned_q(user) -> Q:
+    """The tasks a person owns: their own, their school's or provider's, and (an LA officer)
+    their LA team's."""
+    membership = user.membership_or_none()
+    owned = Q(owner_user=user)
+    if membership is not None and membership.school_id:
+        owned |= Q(owner_school_id=membership.school_id)
+    if membership is not None and membership.provider_id:
+        owned |= Q(owner_provider_id=membership.provider_id)
+    if membership is not None and membership.role == Role.LA_OFFICER:
+        owned |= Q(owner_la_id=membership.la_id)
+    return owned
+
+
 class TaskQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in LA_ROLES:
@@ -101,15 +115,7 @@ class TaskQuerySet(ScopedQuerySet):
 
     def owned_by(self, user):
         """A person's own tasks and their organisation's."""
-        membership = user.membership_or_none()
-        owned = Q(owner_user=user)
-        if membership is not None and membership.school_id:
-            owned |= Q(owner_school_id=membership.school_id)
-        if membership is not None and membership.provider_id:
-            owned |= Q(owner_provider_id=membership.provider_id)
-        if membership is not None and membership.role == Role.LA_OFFICER:
-            owned |= Q(owner_la_id=membership.la_id)
-        return self.filter(owned)
+        return self.filter(owned_q(user))
 
     def open(self):
         return self.filter(state=Task.State.OPEN)

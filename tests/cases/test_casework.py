@@ -16,6 +16,12 @@ from organisations.roles import Role
 from tests.factories import PupilFactory, enrol, make_member, offer
 
 
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
 @pytest.fixture
 def officers(placed):
     second = make_member(Role.LA_OFFICER, placed["home"], username="second.officer")
@@ -71,9 +77,7 @@ def test_the_caseload_lists_an_officers_work_soonest_due_first_in_flat_queries(
     url = reverse("cases:caseload")
 
     def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
+        return _queries(client, url)
 
     client.get(url)  # the first request of a session reads more (its session, the caches)
     few = count()
@@ -188,9 +192,7 @@ def test_the_timeline_is_flat_in_queries_and_hides_what_the_role_may_not_see(
     url = reverse("cases:timeline", args=[pupil.pk])
 
     def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
+        return _queries(client, url)
 
     client.get(url)  # the first request of a session reads more (its session, the caches)
     few = count()
