@@ -6,9 +6,12 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from cases.casework.registry import EventSource, WorkKind, register_events, register_work
+from cases.exclusions.models import Exclusion
+from cases.fair_access.models import FairAccessCase
 from cases.referrals.models import Referral
 from organisations.calendar import long_date
 from panels.models import AgendaItem
+from placements.commissioning.models import Placement
 
 OPEN = (Referral.State.SUBMITTED, Referral.State.MORE_INFO, Referral.State.ACCEPTED)
 
@@ -58,13 +61,14 @@ def decisions(user, pupil):
     from cases.casework.registry import Event
     from panels.models import Decision, PanelMeeting
 
-    about = (
-        Q(item__referral__pupil=pupil)
-        | Q(item__exclusion__pupil=pupil)
-        | Q(item__placement__pupil=pupil)
-        | Q(item__fair_access__pupil=pupil)
-    )
-    all_rows = Decision.objects.filter(about)
+    # Each through its own record's pupil index (an OR across the joined tables reads them all).
+    items = AgendaItem.objects.filter(
+        Q(referral__in=Referral.objects.filter(pupil=pupil).values("pk"))
+        | Q(exclusion__in=Exclusion.objects.filter(pupil=pupil).values("pk"))
+        | Q(placement__in=Placement.objects.filter(pupil=pupil).values("pk"))
+        | Q(fair_access__in=FairAccessCase.objects.filter(pupil=pupil).values("pk"))
+    ).values("pk")
+    all_rows = Decision.objects.filter(item__in=items)
     rows = all_rows.filter(item__meeting__in=PanelMeeting.objects.visible_to(user))
     events = [
         Event(
@@ -75,5 +79,5 @@ def decisions(user, pupil):
         )
         for d in rows.select_related("item__meeting")
     ]
-    hidden = all_rows.exclude(pk__in=rows.values("pk")).exists()
+    hidden = all_rows.count() > len(events)
     return events, hidden
