@@ -200,6 +200,19 @@ HEADTEACHERS = [
 
 # The pupils whose stories the demo and the browser journeys tell: other demos leave them alone.
 NAMED_PUPILS = ["Thompson", "Kowalski", "Mensah", "Barker"]
+NAMED_FIRST = {"Thompson": "Kai", "Kowalski": "Jade", "Mensah": "Reece", "Barker": "Tia"}
+
+
+def named_pupils(la) -> dict:
+    """The named pupils by surname: their names, and the UPNs _named_cases gives them (ending
+    25901 to 25904), so a generated pupil of the same name is never taken for one."""
+    found = {}
+    for pupil in Pupil.objects.filter(
+        la=la, legal_last_name__in=NAMED_PUPILS, upn__regex=r"2590[1-4]$"
+    ):
+        if NAMED_FIRST[pupil.legal_last_name] == pupil.legal_first_name:
+            found[pupil.legal_last_name] = pupil
+    return found
 
 
 def _weighted(rng, pairs):

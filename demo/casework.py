@@ -13,9 +13,8 @@ from cases.casework.chasers import deadline_chasers
 from cases.casework.models import CaseNote, Task
 from cases.casework.registry import WORK_KINDS
 from cases.casework.services import lead_first, note_add, task_add
-from cases.pupils.models import Pupil
 from cases.referrals.models import Referral
-from demo.cases import NAMED_PUPILS
+from demo.cases import named_pupils
 from demo.organisations import DemoContext
 from placements.commissioning.models import Placement
 
@@ -130,9 +129,7 @@ def _left_for_the_team(model):
 
 def _notes_and_tasks(context: DemoContext, today: date) -> None:
     la = context.las["929"]
-    pupils = {
-        p.legal_last_name: p for p in Pupil.objects.filter(la=la, legal_last_name__in=NAMED_PUPILS)
-    }
+    pupils = named_pupils(la)
     for surname, days, kind, author, restricted, text in NOTES:
         pupil = pupils[surname]
         if CaseNote.objects.filter(pupil=pupil, text=text).exists():

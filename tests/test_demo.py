@@ -140,7 +140,7 @@ def _demo_has_case_work(pru_head):
     from cases.casework.models import CaseNote, Task
     from cases.fair_access.models import FairAccessCase
     from cases.referrals.models import Referral
-    from demo.cases import NAMED_PUPILS
+    from demo.cases import NAMED_PUPILS, named_pupils
     from placements.commissioning.models import Placement
 
     assert not Placement.objects.filter(lead_officer__isnull=True).exists()
@@ -150,12 +150,14 @@ def _demo_has_case_work(pru_head):
     assert not Referral.objects.filter(state="submitted", lead_officer__isnull=False).exists()
     leads = set(Placement.objects.values_list("lead_officer__username", flat=True))
     assert {"officer", "caseworker"} <= leads
-    noted = set(CaseNote.objects.values_list("pupil__legal_last_name", flat=True))
-    assert noted == set(NAMED_PUPILS)
+    named = named_pupils(LocalAuthority.objects.get(code="929"))
+    assert set(named) == set(NAMED_PUPILS)
+    # Every note is on a named pupil (not on another pupil who shares a surname), each has some.
+    assert set(CaseNote.objects.values_list("pupil", flat=True)) == {p.pk for p in named.values()}
     assert CaseNote.objects.filter(restricted=True).exists()
-    named = Task.objects.filter(pupil__legal_last_name__in=NAMED_PUPILS)
-    assert named.filter(owner_user__username="officer").exists()
-    assert named.filter(owner_school__isnull=False).exists()
+    tasks = Task.objects.filter(pupil__in=named.values())
+    assert tasks.filter(owner_user__username="officer").exists()
+    assert tasks.filter(owner_school__isnull=False).exists()
     assert Task.objects.owned_by(pru_head).open().exists()
     assert Task.objects.filter(source="deadline").exists()
 

@@ -13,7 +13,7 @@ from cases.casework.models import CaseNote, LeadChange, Task
 from cases.casework.services import note_add
 from cases.exclusions.models import Exclusion
 from cases.exclusions.services import exclusion_record
-from cases.pupils.models import Pupil
+from demo.cases import named_pupils
 from organisations.calendar import SchoolCalendar
 from organisations.models import School, User
 from organisations.services import api_token_issue
@@ -63,7 +63,7 @@ def test_an_officer_hands_over_a_case_with_a_reason(page, accounts, assert_acces
 def test_a_restricted_note_is_hidden_from_the_school_on_the_page_and_in_the_api(
     page, accounts, assert_accessible
 ):
-    kai = Pupil.objects.get(legal_first_name="Kai", legal_last_name="Thompson")
+    kai = named_pupils(School.objects.get(name="Harbridge Academy").la)["Thompson"]
     today = timezone.localdate()
     signed_in_home(page, accounts["officer"], assert_accessible)
     page.goto(f"/pupils/{kai.pk}/")
