@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "NoticeMethodEnum": "cases.exclusions.models.Exclusion.NoticeMethod",
         "ReviewOutcomeEnum": "cases.exclusions.models.Exclusion.ReviewOutcome",
         "ExclusionStepEnum": "api.serializers.EXCLUSION_STEPS",
+        "CaseNoteKindEnum": "cases.casework.models.CaseNote.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
