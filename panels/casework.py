@@ -2,7 +2,7 @@
 meeting it is on."""
 
 from django.db.models import Case, DateField, Min, OuterRef, Q, Subquery, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
 from cases.casework.registry import EventSource, WorkKind, register_events, register_work
@@ -10,20 +10,34 @@ from cases.exclusions.models import Exclusion
 from cases.fair_access.models import FairAccessCase
 from cases.referrals.models import Referral
 from organisations.calendar import long_date
-from panels.models import AgendaItem
+from panels.models import AgendaItem, PanelMeeting
 from placements.commissioning.models import Placement
 
 OPEN = (Referral.State.SUBMITTED, Referral.State.MORE_INFO, Referral.State.ACCEPTED)
 
 
 def _next_meeting():
+    """The panel an accepted referral goes to: the meeting whose agenda holds it, else the first
+    planned meeting of its LA whose cut-off is after the referral was accepted (agenda_build's
+    rule)."""
     pending = (
         AgendaItem.objects.filter(referral=OuterRef("pk"), status=AgendaItem.Status.PENDING)
         .values("referral")
         .annotate(on=Min("meeting__date"))
         .values("on")
     )
-    return Subquery(pending, output_field=DateField())
+    expected = (
+        PanelMeeting.objects.filter(
+            la=OuterRef("pupil__la"),
+            status=PanelMeeting.Status.PLANNED,
+            cutoff__gte=OuterRef("accepted_at"),
+        )
+        .order_by("date")
+        .values("date")[:1]
+    )
+    return Coalesce(
+        Subquery(pending, output_field=DateField()), Subquery(expected, output_field=DateField())
+    )
 
 
 def _due_text(referral, due):
@@ -59,7 +73,7 @@ def register() -> None:
 def decisions(user, pupil):
     """The panel's decisions about the pupil, in the meetings the user may see."""
     from cases.casework.registry import Event
-    from panels.models import Decision, PanelMeeting
+    from panels.models import Decision
 
     # Each through its own record's pupil index (an OR across the joined tables reads them all).
     items = AgendaItem.objects.filter(

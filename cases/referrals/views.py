@@ -13,6 +13,7 @@ from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.casework.history import pupil_histories
+from cases.casework.registry import WORK_KINDS
 from cases.pupils.models import Pupil
 from cases.referrals.access import is_referrers_school, triages_referral
 from cases.referrals.forms import EvidenceForm, ReferralForm, ReferralMessageForm
@@ -39,6 +40,24 @@ def _referral(user, pk) -> Referral:
     )
 
 
+def where_now(referrals) -> None:
+    """Say where each referral is, in words beside its status: the panel's decision once made,
+    which panel an accepted one goes to (the panels app registers how to tell)."""
+    kind = WORK_KINDS.get("referral")
+    for referral in referrals:
+        if referral.state == Referral.State.DECIDED:
+            referral.where_now = referral.outcome
+        elif referral.state == Referral.State.ACCEPTED and kind is not None:
+            referral.where_now = kind.due_text(referral, getattr(referral, "next_due", None))
+        else:
+            referral.where_now = ""
+
+
+def _with_next_due(queryset):
+    kind = WORK_KINDS.get("referral")
+    return queryset.annotate(next_due=kind.due) if kind is not None else queryset
+
+
 class ReferralListView(PermissionRequiredMixin, ListView):
     permission_required = "cases.view_referral"
     paginate_by = 25
@@ -46,7 +65,7 @@ class ReferralListView(PermissionRequiredMixin, ListView):
     STATES = ["submitted", "more_info", "accepted", "draft", "decided", "signposted", "withdrawn"]
 
     def get_queryset(self):
-        queryset = Referral.objects.visible_to(self.request.user).for_list()
+        queryset = _with_next_due(Referral.objects.visible_to(self.request.user).for_list())
         self.state_shown = self.request.GET.get("state", "")
         if self.state_shown in self.STATES:
             queryset = queryset.filter(state=self.state_shown)
@@ -59,6 +78,7 @@ class ReferralListView(PermissionRequiredMixin, ListView):
             pupil_ids=[r.pupil_id for r in context["object_list"]],
             action=PupilRead.Action.LIST,
         )
+        where_now(context["object_list"])
         context["state"] = self.state_shown
         context["states"] = [(s, Referral.State(s).label) for s in self.STATES]
         return context
@@ -83,7 +103,13 @@ class ReferralDetailView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        referral = _referral(user, kwargs["pk"])
+        referral = get_object_or_404(
+            _with_next_due(Referral.objects.visible_to(user)).select_related(
+                "pupil", "school", "referrer"
+            ),
+            pk=kwargs["pk"],
+        )
+        where_now([referral])
         audit_pupil_read(
             request=self.request,
             pupil_ids=[referral.pupil_id],
@@ -131,9 +157,9 @@ class ReferralEditView(PermissionRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         evidence_form = kwargs.get("evidence_form") or EvidenceForm()
-        # The page holds two forms, and the upload view renders it too: say where each goes.
-        evidence_form.helper.form_action = reverse("cases:referral_upload", args=[self.referral.pk])
-        context["form"].helper.form_action = reverse("cases:referral_edit", args=[self.referral.pk])
+        # The page is one form (the template's), so no button can drop what has been typed.
+        evidence_form.helper.form_tag = False
+        context["form"].helper.form_tag = False
         context.update(
             referral=self.referral,
             documents=self.referral.documents.all(),
@@ -142,6 +168,7 @@ class ReferralEditView(PermissionRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
+        """Save the answers first, whichever button was pressed; then upload, remove, or go on."""
         data = {k: v for k, v in form.cleaned_data.items() if k in REFERRAL_FIELDS}
         try:
             referral_update(
@@ -153,10 +180,74 @@ class ReferralEditView(PermissionRequiredMixin, FormView):
         except Refused as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
+        if "upload" in self.request.POST:
+            return self._upload()
+        if "remove" in self.request.POST:
+            return self._remove(self.request.POST["remove"])
         if "draft" in self.request.POST:
-            messages.success(self.request, "Draft saved. You can come back to it at any time.")
+            messages.success(
+                self.request,
+                "Draft saved. You can come back to it at any time."
+                if self.referral.state == Referral.State.DRAFT
+                else "Your changes are saved. Send your answer to the local authority when "
+                "you are ready.",
+            )
             return redirect("cases:referral_detail", pk=self.referral.pk)
         return redirect("cases:referral_check", pk=self.referral.pk)
+
+    def form_invalid(self, form):
+        if "upload" in self.request.POST or "remove" in self.request.POST:
+            messages.error(
+                self.request,
+                "Nothing was uploaded or removed: correct the answers below first (what you "
+                "typed is still here)",
+            )
+        return super().form_invalid(form)
+
+    def _saved_page(self, evidence_form):
+        """The page again with the answers as saved (and their new version)."""
+        self.referral.refresh_from_db()
+        form = ReferralForm(initial=ReferralEditView.get_initial(self))
+        return self.render_to_response(
+            self.get_context_data(form=form, evidence_form=evidence_form)
+        )
+
+    def _upload(self):
+        evidence_form = EvidenceForm(self.request.POST, self.request.FILES)
+        if evidence_form.is_valid():
+            upload = evidence_form.cleaned_data["file"]
+            try:
+                document = evidence_add(
+                    referral=self.referral,
+                    by=self.request.user,
+                    name=upload.name,
+                    content=upload.read(),
+                )
+            except (UploadRefused, Refused) as error:
+                evidence_form.add_error("file", str(error))
+            else:
+                messages.success(
+                    self.request, f"Your answers were saved, and {document.name} uploaded"
+                )
+                return redirect("cases:referral_edit", pk=self.referral.pk)
+        messages.info(self.request, "Your answers were saved; the document was not uploaded")
+        return self._saved_page(evidence_form)
+
+    def _remove(self, document_id):
+        document = self.referral.documents.filter(pk=document_id if document_id.isdigit() else 0)
+        document = document.first()
+        if document is None:
+            messages.error(self.request, "Your answers were saved; that document was not found")
+        else:
+            try:
+                evidence_remove(document=document, by=self.request.user)
+            except Refused as error:
+                messages.error(self.request, f"Your answers were saved; {error}")
+            else:
+                messages.success(
+                    self.request, f"Your answers were saved, and {document.name} removed"
+                )
+        return redirect("cases:referral_edit", pk=self.referral.pk)
 
 
 class EvidenceUploadView(ReferralEditView):
@@ -325,6 +416,16 @@ STEPS = {
 }
 
 
+# What each step's success message says, in words (never a bare "Saved").
+STEP_DONE = {
+    "ask": "Your question has been sent to {school}",
+    "signpost": "The referral is signposted elsewhere; {school} can see why",
+    "accept": "Accepted to the panel: it goes on the agenda of the panel shown below",
+    "answer": "Your answer has been sent to the local authority with the referral",
+    "withdraw": "The referral is withdrawn; the local authority can see why",
+}
+
+
 class ReferralStepView(PermissionRequiredMixin, FormView):
     form_class = ReferralMessageForm
     template_name = "cases/referral_step.html"
@@ -369,5 +470,7 @@ class ReferralStepView(PermissionRequiredMixin, FormView):
         except Refused as error:
             form.add_error("message" if error.field == "message" else None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, "Saved")
+        messages.success(
+            self.request, STEP_DONE[self.kwargs["step"]].format(school=self.referral.school.name)
+        )
         return redirect(reverse("cases:referral_detail", args=[self.referral.pk]))

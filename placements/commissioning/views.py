@@ -14,6 +14,7 @@ from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.pupils.models import Pupil
+from organisations.calendar import long_date
 from organisations.models import ProviderOrganisation
 from organisations.roles import Role
 from placements.access import may_end_placement, may_record_placement_details, provider_only
@@ -277,6 +278,18 @@ class EndView(PlacementFormView):
     def check(self, user):
         if not may_end_placement(user, self.placement):
             raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        """Warn before a placement ends ahead of its reintegration plan's target date."""
+        context = super().get_context_data(**kwargs)
+        plan = ReintegrationPlan.objects.filter(placement=self.placement).first()
+        if plan is not None and plan.status != ReintegrationPlan.Status.RETURNED:
+            context["warning"] = (
+                f"The reintegration plan aims for a return to {plan.school} by "
+                f"{long_date(plan.target_date)}. Ending the placement before the pupil has "
+                "returned leaves them without a place: check the plan first."
+            )
+        return context
 
     def act(self, data):
         placement_end(placement=self.placement, by=self.request.user, **data)

@@ -102,6 +102,11 @@ class FollowUpForm(forms.Form):
         error_messages={"required": "Select whether the return has held"},
     )
     notes = text_field("Notes (optional)", required=False, rows=2)
+    early_reason = text_field(
+        "If it is recorded before it is due, why? (for example, the school reported early)",
+        required=False,
+        rows=2,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,5 +114,6 @@ class FollowUpForm(forms.Form):
             Field.radios("weeks"),
             Field.radios("held", inline=True),
             Field.textarea("notes"),
+            Field.textarea("early_reason"),
             Submit("save", "Record the follow-up"),
         )

@@ -117,21 +117,33 @@ def follow_up_due(plan: ReintegrationPlan, weeks: int) -> date | None:
 
 @transaction.atomic
 def follow_up_record(
-    *, plan: ReintegrationPlan, by: User, weeks: int, held: bool, notes: str = ""
+    *,
+    plan: ReintegrationPlan,
+    by: User,
+    weeks: int,
+    held: bool,
+    notes: str = "",
+    early_reason: str = "",
 ) -> FollowUp:
-    """Whether the return held, 6 and 12 weeks after the pupil went back."""
+    """Whether the return held, 6 and 12 weeks after the pupil went back. Before its date only
+    with the reason (a school reporting early), kept with the notes."""
     if plan.status != ReintegrationPlan.Status.RETURNED or plan.returned_on is None:
         raise Refused("Follow-ups are recorded once the pupil has returned to school")
     due = follow_up_due(plan, weeks)
+    notes = notes.strip()
     if due > timezone.localdate():
-        raise Refused(
-            f"The {weeks}-week follow-up is due on {long_date(due)}",
-            field="weeks",
-        )
+        if not early_reason.strip():
+            raise Refused(
+                f"The {weeks}-week follow-up is due on {long_date(due)}: to record it now, "
+                "say why it is early",
+                field="early_reason",
+            )
+        recorded_early = f"Recorded before it was due ({long_date(due)}): {early_reason.strip()}"
+        notes = f"{notes}\n{recorded_early}" if notes else recorded_early
     if plan.follow_ups.filter(weeks=weeks).exists():
         raise Refused(f"The {weeks}-week follow-up has been recorded", field="weeks")
     follow_up = FollowUp.objects.create(
-        plan=plan, weeks=weeks, held=held, notes=notes.strip(), recorded_by=by
+        plan=plan, weeks=weeks, held=held, notes=notes, recorded_by=by
     )
     # Its task is done by the same person, at the same moment.
     about = ContentType.objects.get_for_model(ReintegrationPlan)
@@ -140,3 +152,19 @@ def follow_up_record(
     ):
         task_finish(task=task, by=by)
     return follow_up
+
+
+@transaction.atomic
+def step_done(*, step: ReintegrationStep, by: User, on: date) -> ReintegrationStep:
+    """Tick a step of the plan off, on the day it was done (not in the future); ticking it again
+    is refused, so who ticked it first stands."""
+    locked = ReintegrationStep.objects.select_for_update().select_related("plan").get(pk=step.pk)
+    if locked.done_on is not None:
+        raise Refused(f"This step was done on {long_date(locked.done_on)}")
+    if on > timezone.localdate():
+        raise Refused("The date cannot be in the future", field="done_on")
+    if on < locked.plan.created_at.date():
+        raise Refused("The date cannot be before the plan was made", field="done_on")
+    locked.done_on = on
+    locked.save(update_fields=["done_on"])
+    return locked

@@ -10,6 +10,11 @@ urlpatterns = [
         name="plan_update",
     ),
     path(
+        "placements/<int:pk>/reintegration/steps/<int:step>/done/",
+        views.StepDoneView.as_view(),
+        name="step_done",
+    ),
+    path(
         "placements/<int:pk>/reintegration/follow-up/",
         views.FollowUpView.as_view(),
         name="follow_up",

@@ -1,12 +1,18 @@
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
 
-from placements.commissioning.views import PlacementFormView
+from approvision.records import Refused
+from placements.commissioning.views import PlacementFormView, placement_for
 from placements.reintegration.forms import FollowUpForm, PlanForm, PlanUpdateForm
 from placements.reintegration.models import ReintegrationPlan
 from placements.reintegration.services import (
     follow_up_record,
     reintegration_plan_record,
     reintegration_update,
+    step_done,
 )
 
 
@@ -73,4 +79,27 @@ class FollowUpView(PlacementFormView):
             weeks=data["weeks"],
             held=data["held"] == "yes",
             notes=data["notes"],
+            early_reason=data["early_reason"],
         )
+
+
+class StepDoneView(View):
+    """Tick a step of the reintegration plan off, today (one button on the placement's page)."""
+
+    def post(self, request, pk, step):
+        if not request.user.has_perm("placements.change_reintegrationplan"):
+            raise Http404
+        plan = _plan(request.user, placement_for(request.user, pk))
+        found = plan.steps.filter(pk=step).first()
+        if found is None:
+            raise Http404
+        try:
+            step_done(step=found, by=request.user, on=timezone.localdate())
+        except Refused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Step done: {found.description}")
+        return redirect("placements:detail", pk=pk)
+
+    def get(self, request, pk, step):
+        return redirect("placements:detail", pk=pk)

@@ -52,18 +52,34 @@ def test_a_referral_goes_from_the_senco_through_triage_to_a_live_panel_decision(
     assert "Draft saved" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page)
 
+    # Typed, then a file uploaded (refused, then kept): nothing typed is lost either way.
     page.get_by_role("button", name="Continue the referral").click()
+    attendance = page.get_by_label("Attendance this school year (%) (optional)")
+    risk = page.get_by_label("Risk assessment")
+    attendance.fill("71.5")
+    risk.fill("Low risk with a trusted adult; a safety plan agreed with mum")
     fake = tmp_path / "report.pdf"
     fake.write_bytes(b"MZ" + b"\x00" * 64)
     page.get_by_label("Add an evidence document").set_input_files(str(fake))
     page.get_by_role("button", name="Upload").click()
     assert "whatever its name" in page.locator(".govuk-error-summary").inner_text()
+    assert "Your answers were saved" in page.locator(".govuk-notification-banner").inner_text()
+    expect(attendance).to_have_value("71.5")
+    expect(risk).to_have_value("Low risk with a trusted adult; a safety plan agreed with mum")
     assert_accessible(page)
+    risk.fill("Low risk with a trusted adult; safety plan agreed with mum on 3 March")
     good = tmp_path / "ep-report.pdf"
     good.write_bytes(PDF)
     page.get_by_label("Add an evidence document").set_input_files(str(good))
     page.get_by_role("button", name="Upload").click()
-    assert "ep-report.pdf uploaded" in page.locator(".govuk-notification-banner").inner_text()
+    assert (
+        "Your answers were saved, and ep-report.pdf uploaded"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    expect(attendance).to_have_value("71.5")
+    expect(risk).to_have_value(
+        "Low risk with a trusted adult; safety plan agreed with mum on 3 March"
+    )
 
     page.get_by_role("button", name="Save and check your answers").click()
     page.wait_for_url(re.compile(r"/check/$"))

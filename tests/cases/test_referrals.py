@@ -182,3 +182,31 @@ def test_submitting_from_check_your_answers_lists_what_is_missing(world, referra
     assert "Confirm that the parent or carer consents" in response.text
     referral.refresh_from_db()
     assert referral.state == Referral.State.DRAFT
+
+
+def test_every_button_on_the_draft_saves_what_was_typed_first(world, referral, sign_in, settings):
+    client = sign_in(world["users"]["school_staff"])
+    url = reverse("cases:referral_edit", args=[referral.pk])
+    typed = {"risk_assessment": "Low risk with a key adult", "version": referral.version}
+    # Upload: the answers are saved, then the file kept.
+    good = SimpleUploadedFile("plan.pdf", PDF, "application/pdf")
+    page = client.post(url, {**typed, "upload": "Upload", "file": good}, follow=True)
+    assert "Your answers were saved, and plan.pdf uploaded" in page.text
+    referral.refresh_from_db()
+    assert referral.risk_assessment == "Low risk with a key adult"
+    document = referral.documents.get()
+    # Remove: the answers are saved, then the file removed.
+    typed = {"risk_assessment": "Medium risk this term", "version": referral.version}
+    page = client.post(url, {**typed, "remove": str(document.pk)}, follow=True)
+    assert "Your answers were saved, and plan.pdf removed" in page.text
+    referral.refresh_from_db()
+    assert referral.risk_assessment == "Medium risk this term"
+    assert not referral.documents.exists()
+    # An answer the form cannot take: nothing uploaded, and every typed word shown again.
+    bad = {"risk_assessment": "Typed, not yet saved", "attendance_percent": "lots"}
+    again = SimpleUploadedFile("plan.pdf", PDF, "application/pdf")
+    page = client.post(url, {**bad, "version": referral.version, "upload": "Upload", "file": again})
+    assert page.status_code == 200
+    assert "Typed, not yet saved" in page.text and 'value="lots"' in page.text
+    assert "Nothing was uploaded or removed" in page.text
+    assert not referral.documents.exists()

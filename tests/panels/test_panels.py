@@ -483,3 +483,20 @@ def test_the_pack_shows_each_pupils_history_and_flags_a_statutory_date_before_th
     assert "SEN support; primary need: Social, emotional and mental health" in text
     assert "Permanent exclusion from Harbridge Academy" in text  # Sky's own history
     assert f"{today.day} {today:%B %Y}: Suspension from Harbridge Academy" in text
+
+
+def test_the_school_sees_which_panel_its_referral_goes_to_and_then_the_decision(setup, sign_in):
+    referral = accepted_referral(setup)
+    meeting = setup["meeting"]  # planned, its cut-off an hour after the referral was accepted
+    day = f"{meeting.date.day} {meeting.date:%B %Y}"
+    senco = sign_in(setup["senco"])
+    listed = " ".join(senco.get(reverse("cases:referral_list")).content.decode().split())
+    assert f'<span class="govuk-body-s">Panel on {day}</span>' in listed
+    detail = senco.get(reverse("cases:referral_detail", args=[referral.pk])).content.decode()
+    assert f"Panel on {day}" in detail
+    run_meeting(setup)
+    item = meeting.items.get(referral=referral)
+    approve(setup, item)
+    referral.refresh_from_db()
+    listed = senco.get(reverse("cases:referral_list")).content.decode()
+    assert referral.outcome and referral.outcome in listed

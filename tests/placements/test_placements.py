@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from approvision.records import Refused
@@ -22,6 +23,7 @@ from placements.reintegration.services import (
     follow_up_record,
     reintegration_plan_record,
     reintegration_update,
+    step_done,
 )
 from placements.reviews.models import Review
 from placements.reviews.services import review_record
@@ -340,6 +342,15 @@ def test_reintegration_plan_and_follow_ups(placed):
     # Recording the 6-week follow-up did its task (by whoever recorded it); the 12-week waits.
     tasks = list(Task.objects.filter(source=Task.Source.FOLLOW_UP).order_by("due_on"))
     assert [(t.state, t.done_by) for t in tasks] == [("done", staff), ("open", None)]
+    # The school reports the 12-week check early: recorded with the reason, its task done too.
+    with pytest.raises(Refused, match="say why it is early") as early:
+        follow_up_record(plan=plan, by=staff, weeks=12, held=True)
+    assert early.value.field == "early_reason"
+    twelve = follow_up_record(
+        plan=plan, by=staff, weeks=12, held=True, early_reason="The school reported early"
+    )
+    assert twelve.notes.endswith("The school reported early")
+    assert not Task.objects.filter(source=Task.Source.FOLLOW_UP, state="open").exists()
 
 
 def test_the_provider_loses_sight_of_the_pupil_after_the_grace_period(placed):
@@ -508,3 +519,46 @@ def test_a_provider_declines_with_a_reason_and_loses_sight_of_the_pupil(placed):
     assert declined.state == Placement.State.DECLINED
     assert declined.decline_reason == "No secondary places until January"
     assert not Pupil.objects.visible_to(staff).exists()
+
+
+def test_a_reintegration_step_is_ticked_off_once_on_the_day_it_was_done(placed, sign_in):
+    placement = _running(placed)
+    staff = placed["users"]["provider_staff"]
+    today = timezone.localdate()
+    plan = reintegration_plan_record(
+        placement=placement,
+        by=staff,
+        school=placed["academy"],
+        target_date=today + timedelta(weeks=4),
+        steps=[
+            {"description": "Visit with key worker", "owner": "Key worker", "due_on": today},
+            {"description": "Half days at school", "owner": "SENCO", "due_on": _ago(-14)},
+        ],
+    )
+    visit = plan.steps.get(description="Visit with key worker")
+    url = reverse("placements:step_done", args=[placement.pk, visit.pk])
+    client = sign_in(staff)
+    assert client.post(url).status_code == 302
+    visit.refresh_from_db()
+    assert visit.done_on == today
+    # Ticking it again changes nothing and says when it was done.
+    page = client.post(url, follow=True).content.decode()
+    assert f"This step was done on {today.day} {today:%B %Y}" in page
+    with pytest.raises(Refused) as future:
+        step_done(step=plan.steps.get(description="Half days at school"), by=staff, on=_ago(-1))
+    assert future.value.field == "done_on"
+    assert not plan.steps.filter(done_on__isnull=False).exclude(pk=visit.pk).exists()
+    # Ending the placement before the pupil has returned: the officer is warned first.
+    target = today + timedelta(weeks=4)
+    page = sign_in(placed["officer"]).get(reverse("placements:end", args=[placement.pk]))
+    assert (
+        f"aims for a return to {placed['academy'].name} by {target.day} {target:%B %Y}"
+        in page.content.decode()
+    )
+    # Outside the placement's scope: not found.
+    other = sign_in(placed["users"]["other_la_officer"])
+    later = plan.steps.get(description="Half days at school")
+    assert (
+        other.post(reverse("placements:step_done", args=[placement.pk, later.pk])).status_code
+        == 404
+    )
