@@ -46,9 +46,14 @@ def _attrs(attrs: dict) -> str:
 
 
 class ModelChoiceField(forms.ModelChoiceField):
-    """A model choice drawn as a FastSelect: lists of schools and providers can be long."""
+    """A model choice drawn as a FastSelect: lists of schools and providers can be long. Its
+    empty choice says what to do, never Django's "---------"."""
 
     widget = FastSelect
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "Choose one")
+        super().__init__(*args, **kwargs)
 
 
 def show_refusal(form: forms.Form, error: Exception) -> None:
