@@ -282,7 +282,11 @@ class EndView(PlacementFormView):
     def get_context_data(self, **kwargs):
         """Warn before a placement ends ahead of its reintegration plan's target date."""
         context = super().get_context_data(**kwargs)
-        plan = ReintegrationPlan.objects.filter(placement=self.placement).first()
+        plan = (
+            ReintegrationPlan.objects.visible_to(self.request.user)
+            .filter(placement=self.placement)
+            .first()
+        )
         if plan is not None and plan.status != ReintegrationPlan.Status.RETURNED:
             context["warning"] = (
                 f"The reintegration plan aims for a return to {plan.school} by "
