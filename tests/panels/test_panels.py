@@ -425,14 +425,13 @@ def _pdf_text(path) -> str:
 
 
 def test_the_pack_shows_each_pupils_history_and_flags_a_statutory_date_before_the_meeting(
-    setup, sign_in
+    setup, sign_in, today
 ):
     officer, senco, school = setup["officer"], setup["senco"], setup["school"]
     pupil = PupilFactory(
         la=setup["la"], legal_first_name="Robin", sen_status="K", primary_need="SEMH"
     )
     enrol(pupil, school)
-    today = timezone.localdate()
     exclusion_record(
         by=senco, pupil=pupil, school=school, kind=Exclusion.Kind.SUSPENSION, start_date=today,
         end_date=today, sessions=2, reasons=["VA"], decided_by="Head",
