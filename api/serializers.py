@@ -336,9 +336,10 @@ class ProviderReturnSerializer(serializers.ModelSerializer):
             "below_threshold_reason",
             "progress",
             "pupil_voice",
+            "from_register",
             "submitted_at",
         ]
-        read_only_fields = ["id", "submitted_at"]
+        read_only_fields = ["id", "from_register", "submitted_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,15 +18,15 @@ class ReturnForm(forms.Form):
     )
     period_end = date_field("Last day of the period (half-termly returns)", required=False)
     sessions_possible = forms.IntegerField(
-        label="Sessions possible (optional)",
+        label="Sessions possible (only if you kept no register)",
         required=False,
         min_value=0,
         max_value=200,
-        help_text="Leave blank to use the attendance you recorded",
+        help_text="Leave both blank: the return counts the sessions from your register",
         error_messages={"invalid": "Enter a whole number", "min_value": "Enter 0 or more"},
     )
     sessions_attended = forms.IntegerField(
-        label="Sessions attended (optional)",
+        label="Sessions attended (only if you kept no register)",
         required=False,
         min_value=0,
         max_value=200,
@@ -61,3 +61,30 @@ class ReturnForm(forms.Form):
                 "Enter both sessions possible and attended, or neither",
             )
         return data
+
+
+class RegisterFilterForm(forms.Form):
+    """Which day's register, and which class: a site, a year group, or everyone."""
+
+    day = date_field("Day", hint="For example, 11 1 2027")
+    site = forms.ModelChoiceField(
+        label="Site", queryset=None, required=False, empty_label="All sites"
+    )
+    year = forms.TypedChoiceField(
+        label="Year group",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "All year groups"), *[(y, f"Year {y}") for y in range(1, 14)]],
+    )
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.helper = gds_helper(
+            Field("day"),
+            Field.select("site"),
+            Field.select("year"),
+            Submit("show", "Show the register", css_class="govuk-button--secondary"),
+        )
+        self.helper.form_method = "get"

@@ -74,6 +74,9 @@ class ProviderReturn(models.Model):
     period_end = models.DateField()
     sessions_possible = models.PositiveSmallIntegerField()
     sessions_attended = models.PositiveSmallIntegerField()
+    from_register = models.BooleanField(
+        default=False, help_text="Attendance computed from the register, not entered"
+    )
     below_threshold_reason = models.TextField(blank=True)
     progress = models.TextField("progress against the outcomes sought")
     pupil_voice = models.TextField(blank=True)

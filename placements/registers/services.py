@@ -52,6 +52,57 @@ def attendance_record(*, placement: Placement, by: User, marks: dict[tuple[date,
     return saved
 
 
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri")
+HALVES = (("am", "morning"), ("pm", "afternoon"))
+
+
+def expected_on(placement: Placement, day: date, half: str) -> bool:
+    """Whether the placement's pattern and dates expect the pupil that session."""
+    return (
+        day.weekday() < 5
+        and f"{DAY_KEYS[day.weekday()]}_{half}" in placement.sessions
+        and _running_on(placement, day)
+    )
+
+
+def expected_sessions(placement: Placement, first: date, last: date) -> list[tuple[date, str]]:
+    """The sessions in [first, last], up to today, that the pupil was expected."""
+    last = min(last, timezone.localdate())
+    day, found = max(first, placement.start_date), []
+    while day <= last:
+        found += [(day, half) for half, _ in HALVES if expected_on(placement, day, half)]
+        day += timedelta(days=1)
+    return found
+
+
+def register_gaps(placement: Placement, first: date, last: date) -> list[tuple[date, str]]:
+    """Expected sessions in [first, last] with no mark recorded."""
+    recorded = set(
+        placement.marks.filter(day__gte=first, day__lte=last).values_list("day", "session")
+    )
+    return [key for key in expected_sessions(placement, first, last) if key not in recorded]
+
+
+def session_words(day: date, half: str) -> str:
+    return f"{day:%A} {long_date(day)} {dict(HALVES)[half]}"
+
+
+@transaction.atomic
+def register_day(*, by: User, day: date, marks: dict[Placement, dict[str, str]]) -> int:
+    """A whole class's register for one day in one go: every placement's sessions or none."""
+    saved = 0
+    for placement, halves in marks.items():
+        try:
+            saved += attendance_record(
+                placement=placement,
+                by=by,
+                marks={(day, half): code for half, code in halves.items()},
+            )
+        except Refused as error:
+            raise Refused(f"{placement.pupil.name}: {error}") from error
+    return saved
+
+
 def marks_summary(placement: Placement, first: date, last: date) -> tuple[int, int]:
     """(sessions possible, sessions attended) from the marks recorded in [first, last]."""
     codes = placement.marks.filter(day__gte=first, day__lte=last).values_list("code", flat=True)
@@ -103,13 +154,34 @@ def return_submit(
             f"{long_date(overlapping.period_end)} has already been sent",
             field="period_start",
         )
-    if sessions_possible is None or sessions_attended is None:
-        sessions_possible, sessions_attended = marks_summary(placement, period_start, period_end)
-        if not sessions_possible:
+    from_register = placement.marks.filter(day__gte=period_start, day__lte=period_end).exists()
+    if from_register:
+        # The register is the record: the return's attendance is computed from it, never typed
+        # again (a typed "8 of 8" beside a different register is refused).
+        gaps = register_gaps(placement, period_start, period_end)
+        if gaps:
             raise Refused(
-                "No attendance is recorded for that period: record it, or enter the sessions",
+                f"The register has {len(gaps)} session{'s' if len(gaps) != 1 else ''} not "
+                f"recorded in that period (the first is {session_words(*gaps[0])}): "
+                "complete the register, then send the return",
                 field="sessions_possible",
             )
+        possible, attended = marks_summary(placement, period_start, period_end)
+        if sessions_possible is not None and (sessions_possible, sessions_attended) != (
+            possible,
+            attended,
+        ):
+            raise Refused(
+                f"Your register shows {attended} of {possible} sessions attended in that "
+                "period: leave the sessions blank to use it, or correct the register",
+                field="sessions_possible",
+            )
+        sessions_possible, sessions_attended = possible, attended
+    elif sessions_possible is None or sessions_attended is None:
+        raise Refused(
+            "No attendance is recorded for that period: record it, or enter the sessions",
+            field="sessions_possible",
+        )
     if sessions_attended > sessions_possible:
         raise Refused(
             "Sessions attended cannot be more than the sessions possible",
@@ -136,6 +208,7 @@ def return_submit(
                 below_threshold_reason=below_threshold_reason.strip(),
                 progress=progress.strip(),
                 pupil_voice=pupil_voice.strip(),
+                from_register=from_register,
                 submitted_by=by,
             )
     except IntegrityError as error:

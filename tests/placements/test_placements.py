@@ -562,3 +562,57 @@ def test_a_reintegration_step_is_ticked_off_once_on_the_day_it_was_done(placed, 
         other.post(reverse("placements:step_done", args=[placement.pk, later.pk])).status_code
         == 404
     )
+
+
+def test_a_return_is_counted_from_the_register_never_typed_again(placed):
+    # The placement expects Monday and Tuesday morning and afternoon and Wednesday morning: five
+    # sessions a week (_running).
+    placement = _running(placed)
+    monday = week_start(_ago(14))
+    staff = placed["users"]["provider_staff"]
+    attendance_record(
+        placement=placement,
+        by=staff,
+        marks={(monday, "am"): "/", (monday, "pm"): "/", (monday + timedelta(1), "am"): "/"},
+    )
+    fields = {
+        "placement": placement,
+        "by": staff,
+        "period": "week",
+        "period_start": monday,
+        "period_end": None,
+        "sessions_possible": None,
+        "sessions_attended": None,
+        "progress": "Settled",
+        "below_threshold_reason": "Truanted on Tuesday afternoon",
+    }
+    # Tuesday afternoon and Wednesday morning are not recorded: the return waits for them.
+    with pytest.raises(Refused, match="2 sessions not recorded") as error:
+        return_submit(**fields)
+    assert "Tuesday" in str(error.value) and "afternoon" in str(error.value)
+    attendance_record(
+        placement=placement,
+        by=staff,
+        marks={(monday + timedelta(1), "pm"): "O", (monday + timedelta(2), "am"): "/"},
+    )
+    # Four present of five possible: a typed "5 of 5" beside that register is refused.
+    with pytest.raises(Refused, match="register shows 4 of 5") as error:
+        return_submit(**{**fields, "sessions_possible": 5, "sessions_attended": 5})
+    assert error.value.field == "sessions_possible"
+    assert not ProviderReturn.objects.exists()
+    counted = return_submit(**fields)
+    assert (counted.sessions_possible, counted.sessions_attended, counted.from_register) == (
+        5,
+        4,
+        True,
+    )
+    # A week with no register at all may still be returned with the figures the provider kept.
+    typed = return_submit(
+        **{**fields, "period_start": week_start(_ago(7)), "sessions_possible": 5,
+           "sessions_attended": 5}
+    )  # fmt: skip
+    assert (typed.sessions_possible, typed.sessions_attended, typed.from_register) == (
+        5,
+        5,
+        False,
+    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from placements.commissioning.models import Placement
 from placements.commissioning.services import placement_answer
 from placements.moves.models import PupilMove
+from placements.registers.models import AttendanceMark
 from placements.registers.services import week_start
 from tests.factories import PupilFactory, date_post, enrol, offer
 
@@ -81,13 +82,25 @@ def test_the_register_saves_codes_for_expected_sessions_only(placed, sign_in):
     assert f'name="{(monday + timedelta(1)).isoformat()}_am"' not in body
     empty = client.post(url, {"week": monday.isoformat()})
     assert empty.status_code == 400
-    assert "Select a code for at least one session" in empty.content.decode()
+    assert "Enter a code for at least one session" in empty.content.decode()
+    wrong = client.post(
+        url,
+        {
+            "week": monday.isoformat(),
+            f"{monday.isoformat()}_am": "/",
+            f"{monday.isoformat()}_pm": "Q",
+        },
+    )
+    assert wrong.status_code == 400
+    body = wrong.content.decode()
+    assert "Enter a DfE attendance code for " in body and 'value="Q"' in body  # kept as typed
+    assert not placement.marks.exists()
     saved = client.post(
         url,
         {
             "week": monday.isoformat(),
             f"{monday.isoformat()}_am": "/",
-            f"{monday.isoformat()}_pm": "C2",
+            f"{monday.isoformat()}_pm": " c2 ",  # any case, spaces ignored
             f"{(monday + timedelta(1)).isoformat()}_am": "/",  # not in the pattern: ignored
         },
     )
@@ -224,3 +237,49 @@ def test_a_stale_answer_is_refused(placed, sign_in):
     assert "Someone else changed this record" in page.content.decode()
     placement.refresh_from_db()
     assert placement.state == Placement.State.OFFERED
+
+
+def test_a_provider_takes_a_whole_days_register_in_one_form(placed, sign_in):
+    from tests.placements.test_placements import _running
+
+    first = _running(placed)
+    second = _running({**placed, "pupil": PupilFactory(la=placed["home"])})
+    day = week_start(timezone.localdate()) - timedelta(days=7)  # last week's Monday
+    client = sign_in(placed["users"]["provider_staff"])
+    url = reverse("placements:register") + f"?day={day.isoformat()}"
+    page = client.get(url)
+    body = page.content.decode()
+    # Both pupils are expected on a Monday morning and afternoon, present unless told otherwise.
+    for placement in (first, second):
+        for half in ("am", "pm"):
+            assert f'name="p{placement.pk}_{half}" type="text" value="/"' in body
+    wrong = client.post(
+        url,
+        {
+            f"p{first.pk}_am": "/", f"p{first.pk}_pm": "i",
+            f"p{second.pk}_am": "Z", f"p{second.pk}_pm": "/",
+        },
+    )  # fmt: skip
+    assert wrong.status_code == 400
+    body = wrong.content.decode()
+    assert f"Enter a DfE attendance code for {second.pupil.name}, morning" in body
+    assert 'value="Z"' in body and 'value="i"' in body  # nothing typed is lost
+    assert not AttendanceMark.objects.exists()  # nor half of the register saved
+    saved = client.post(
+        url,
+        {
+            f"p{first.pk}_am": "/", f"p{first.pk}_pm": "i",
+            f"p{second.pk}_am": "o", f"p{second.pk}_pm": "/",
+        },
+        follow=True,
+    )  # fmt: skip
+    # Four sessions for two pupils; I (illness) and O (unauthorised) are the two not present.
+    assert "4 sessions for 2 pupils, 2 not present" in saved.content.decode()
+    assert sorted(AttendanceMark.objects.values_list("placement_id", "session", "code")) == sorted(
+        [(first.pk, "am", "/"), (first.pk, "pm", "I"), (second.pk, "am", "O"),
+         (second.pk, "pm", "/")]
+    )  # fmt: skip
+    # A class: one year group only. Neither pupil is in Year 1.
+    assert "No pupil is expected" in client.get(url + "&year=1").content.decode()
+    # The school has no register to take.
+    assert sign_in(placed["users"]["school_staff"]).get(url).status_code == 403
