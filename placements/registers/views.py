@@ -314,7 +314,7 @@ class DayRegisterView(PermissionRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(chosen=self.choose(request.GET)))
 
     def post(self, request, *args, **kwargs):
-        form, day, site, year = chosen = self.choose(request.GET)
+        _form, day, site, year = chosen = self.choose(request.GET)
         placements = self.placements(day, site, year)
         rows = self.rows(day, placements, posted=request.POST)
         marks, errors = {}, []
