@@ -1,3 +1,5 @@
+import re
+
 from crispy_forms_gds.layout import (
     Field,
     Fieldset,
@@ -260,6 +262,9 @@ class CalendarImportForm(forms.Form):
         return upload
 
 
+DISTRICT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
+
+
 class LocalAuthoritySettingsForm(forms.ModelForm):
     """The LA's own rules where the law leaves them to it."""
 
@@ -273,6 +278,7 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             "pex_quota",
             "pex_quota_charge",
             "inset_days_are_school_days",
+            "postcode_neighbours",
             "retain_pupil_records_to_age",
             "retain_sen_records_to_age",
         ]
@@ -304,6 +310,22 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             )
         }
 
+    def clean_postcode_neighbours(self):
+        text = self.cleaned_data["postcode_neighbours"]
+        for number, line in enumerate(text.splitlines(), start=1):
+            district, colon, others = line.partition(":")
+            if line.strip() and (not colon or not DISTRICT.fullmatch(district.strip().upper())):
+                raise forms.ValidationError(
+                    f"Line {number} must be a district, a colon, then the districts next to it, "
+                    "like NM4: NM3, NM5"
+                )
+            for other in re.split(r"[\s,;]+", others.strip()):
+                if other and not DISTRICT.fullmatch(other.upper()):
+                    raise forms.ValidationError(
+                        f"Line {number}: {other} is not a postcode district, like NM3"
+                    )
+        return text.strip()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
@@ -314,6 +336,7 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             Field.text("pex_quota", field_width=Fixed.FIVE),
             Field.text("pex_quota_charge", field_width=Fixed.TEN),
             Field.checkbox("inset_days_are_school_days"),
+            Field.textarea("postcode_neighbours", rows=4),
             Field.text("retain_pupil_records_to_age", field_width=Fixed.FIVE),
             Field.text("retain_sen_records_to_age", field_width=Fixed.FIVE),
             Submit("save", "Save the settings"),

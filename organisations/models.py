@@ -1,5 +1,6 @@
 """Local authorities, trusts, schools, provider organisations, and the people who work for them."""
 
+import re
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -76,6 +77,16 @@ class LocalAuthority(models.Model):
     )
     # Retention (UK GDPR; IRMS toolkit): a pupil's records are kept until they reach this age,
     # or this one when they had special educational needs; then the retention job deletes them.
+    postcode_neighbours = models.TextField(
+        "postcode districts next to each other",
+        blank=True,
+        help_text=(
+            "One line per district: the district, a colon, then the districts next to it, for "
+            "example NM4: NM3, NM5, NM7. A district not listed has as neighbours the districts "
+            "numbered either side of it in its postcode area. Fair Access looks for schools in "
+            "the child's district and those next to it."
+        ),
+    )
     retain_pupil_records_to_age = models.PositiveSmallIntegerField(
         "age to which pupil records are kept",
         default=25,
@@ -102,6 +113,33 @@ class LocalAuthority(models.Model):
 
     def __str__(self):
         return self.name
+
+    def neighbours_listed(self) -> dict[str, list[str]]:
+        """The districts the LA lists as next to each other (read both ways)."""
+        found: dict[str, set[str]] = {}
+        for line in self.postcode_neighbours.splitlines():
+            district, _, others = line.partition(":")
+            district = district.strip().upper()
+            for other in re.split(r"[\s,;]+", others.strip().upper()):
+                if district and other:
+                    found.setdefault(district, set()).add(other)
+                    found.setdefault(other, set()).add(district)
+        return {key: sorted(value) for key, value in found.items()}
+
+    def districts_near(self, district: str) -> list[str]:
+        """The district and those next to it: as the LA lists them, else the districts numbered
+        either side of it in its postcode area (NM4: NM3 and NM5)."""
+        district = (district or "").strip().upper()
+        if not district:
+            return []
+        listed = self.neighbours_listed()
+        if district in listed:
+            return [district, *listed[district]]
+        match = re.fullmatch(r"([A-Z]{1,2})(\d{1,2})([A-Z]?)", district)
+        if not match or match.group(3):
+            return [district]
+        area, number = match.group(1), int(match.group(2))
+        return [district, *(f"{area}{n}" for n in (number - 1, number + 1) if n >= 0)]
 
 
 class TrustQuerySet(ScopedQuerySet):

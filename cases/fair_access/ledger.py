@@ -22,7 +22,7 @@ from psycopg2 import sql
 from cases.exclusions.models import Exclusion
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase, YearGroupPlaces
 from cases.pupils.models import Enrolment, Pupil
-from organisations.calendar import school_year_of
+from organisations.calendar import long_date, school_year_of
 from organisations.models import School
 
 CLOCK_SCHOOL_DAYS = 20
@@ -68,6 +68,10 @@ class LedgerRow:
     refusals: int = 0
     places_free: int | None = None
     refused_this_child: bool = False
+    # This child's own history with the school (left it, suspended or excluded from it), in
+    # words: such a school goes after the others, its reason shown (possible off-rolling).
+    ties: list[str] = field(default_factory=list)
+    preferred: bool = False
 
     @property
     def taken(self) -> int:
@@ -100,6 +104,7 @@ def rank(rows: list[LedgerRow], year_label: str, home_district: str = "") -> lis
         scored.append((row, share, share - row.taken))
     scored.sort(
         key=lambda s: (
+            bool(s[0].ties),
             -round(s[2], 6),
             -s[0].refusals,
             -(s[0].places_free if s[0].places_free is not None else -1),
@@ -108,7 +113,10 @@ def rank(rows: list[LedgerRow], year_label: str, home_district: str = "") -> lis
     )
     found = []
     for number, (row, share, below) in enumerate(scored, start=1):
-        reasons = [f"took {row.taken} of the last {total} placements in {year_label}"]
+        reasons = [*row.ties] if row.ties else []
+        if row.preferred:
+            reasons.append("named in the parents' preference")
+        reasons.append(f"took {row.taken} of the last {total} placements in {year_label}")
         whole = round(below)
         if whole > 0:
             reasons.append(f"{whole} below its share")
@@ -125,29 +133,115 @@ def rank(rows: list[LedgerRow], year_label: str, home_district: str = "") -> lis
         if row.places_free == 0:
             reasons.append(f"no places in {year_label} (full schools still take part)")
         elif row.places_free is not None:
-            reasons.append(f"{row.places_free} places free in {year_label}")
+            reasons.append(
+                f"{row.places_free} place{'s' if row.places_free != 1 else ''} free in {year_label}"
+            )
         if home_district and row.district == home_district:
             reasons.append(f"in the pupil's own district, {home_district}")
         found.append(Recommendation(number, row, round(share, 2), round(below, 2), reasons))
     return found
 
 
-def candidate_schools(la, phase: str, home_district: str = ""):
-    """Open mainstream schools of the phase in the LA, within a reasonable distance: the same
-    postcode area as the pupil's home (all of the LA's when no home district is given)."""
-    schools = (
+@dataclass
+class Reach:
+    """Which schools are within reach of the child's home, and how that was decided, in words."""
+
+    schools: list
+    districts: list[str]
+    words: str
+
+
+def candidate_schools(la, phase: str, home_district: str = "") -> Reach:
+    """Open mainstream schools of the phase in the LA within reach of the child's home: in the
+    home postcode district and the districts next to it (the LA's list, else the districts
+    numbered either side). If none is there, the home postcode area; failing that, the LA."""
+    schools = list(
         School.objects.filter(la=la, is_open=True, phase__in=PHASES[phase])
         .exclude(type__in=SPECIAL_TYPES)
         .order_by("name")
     )
+    home_district = postcode_district(home_district)
+    if not home_district:
+        return Reach(schools, [], f"every {phase} school in {la.name} (no home district given)")
+    near = la.districts_near(home_district)
+    within = [s for s in schools if postcode_district(s.postcode) in near]
+    if within:
+        others = ", ".join(near[1:])
+        return Reach(
+            within,
+            near,
+            f"schools in the child's home district, {home_district}"
+            + (f", and the districts next to it ({others})" if others else ""),
+        )
     area = postcode_area(home_district)
-    if area:
-        near = schools.filter(postcode__istartswith=area)
-        # Postcode areas are letters: "NM" must not take "NMX"; check the letter run exactly.
-        near = [s for s in near if postcode_area(postcode_district(s.postcode)) == area]
-        if near:
-            return near
-    return list(schools)
+    in_area = [s for s in schools if postcode_area(postcode_district(s.postcode)) == area]
+    if in_area:
+        return Reach(
+            in_area,
+            [],
+            f"every {phase} school in the {area} postcode area: none is in {home_district} or "
+            "the districts next to it",
+        )
+    return Reach(
+        schools, [], f"every {phase} school in {la.name}: none is in the {area} postcode area"
+    )
+
+
+def reach(case: FairAccessCase) -> Reach:
+    return candidate_schools(case.la, case.phase, case.home_district)
+
+
+def ties_to_schools(pupil: Pupil, today: date) -> dict[int, list[str]]:
+    """The schools this child left, or was suspended or excluded from, this school year or last,
+    with what happened in words ("left on 3 November 2026 (elective home education), 10 days
+    after a suspension there")."""
+    since = window_start(today)
+    ties: dict[int, list[str]] = {}
+    exclusions = list(
+        Exclusion.objects.filter(pupil=pupil, start_date__gte=since)
+        .exclude(state=Exclusion.State.CANCELLED)
+        .order_by("start_date")
+    )
+    for exclusion in exclusions:
+        what = "permanently excluded" if exclusion.kind == Exclusion.Kind.PERMANENT else "suspended"
+        reasons = ", ".join(label.split(" (")[0].lower() for label in exclusion.reason_labels)
+        ties.setdefault(exclusion.school_id, []).append(
+            f"the child was {what} from this school on {long_date(exclusion.start_date)} "
+            f"({reasons})"
+        )
+    for enrolment in Enrolment.objects.filter(pupil=pupil, left_on__gte=since).order_by("left_on"):
+        words = (
+            f"the child left this school on {long_date(enrolment.left_on)} "
+            f"({enrolment.get_leaving_reason_display().lower()})"
+        )
+        before = [
+            e
+            for e in exclusions
+            if e.school_id == enrolment.school_id
+            and e.kind == Exclusion.Kind.SUSPENSION
+            and e.start_date <= enrolment.left_on
+        ]
+        if before:
+            gap = (enrolment.left_on - before[-1].start_date).days
+            if gap <= OFF_ROLL_DAYS:
+                words += (
+                    f", {gap} day{'s' if gap != 1 else ''} after a suspension there: "
+                    "possible off-rolling"
+                )
+        ties.setdefault(enrolment.school_id, []).append(words)
+    return ties
+
+
+# A removal from roll this soon after a suspension is flagged (Ofsted's off-rolling concern).
+OFF_ROLL_DAYS = 30
+
+
+def named_in(preference: str, name: str) -> bool:
+    """Whether the parents' preference names the school (its name, with or without "School")."""
+    text = " ".join(preference.lower().split())
+    name = name.lower()
+    short = name.removesuffix(" school").removesuffix(" academy")
+    return bool(text) and (name in text or (len(short) > 6 and short in text))
 
 
 def ledger(
@@ -240,14 +334,20 @@ def ledger_recent(schools: list[School], year_group: int, today: date) -> list[L
 
 def recommend(case: FairAccessCase, today: date | None = None) -> list[Recommendation]:
     today = today or timezone.localdate()
-    schools = candidate_schools(case.la, case.phase, case.home_district)
+    schools = candidate_schools(case.la, case.phase, case.home_district).schools
     refused = set(
         FairAccessAllocation.objects.filter(
             case=case, answer=FairAccessAllocation.Answer.REFUSED
         ).values_list("school_id", flat=True)
     )
+    ties = ties_to_schools(case.pupil, today)
     rows = [
-        replace(row, refused_this_child=row.school_id in refused)
+        replace(
+            row,
+            refused_this_child=row.school_id in refused,
+            ties=ties.get(row.school_id, []),
+            preferred=named_in(case.parental_preference, row.name),
+        )
         for row in ledger_recent(schools, case.year_group, today)
     ]
     return rank(rows, case.year_label, case.home_district.upper())

@@ -28,7 +28,13 @@ from cases.fair_access.forms import (
     FairAccessOpenForm,
     FairAccessStartForm,
 )
-from cases.fair_access.ledger import fair_shares, near_deadline, recommend
+from cases.fair_access.ledger import (
+    fair_shares,
+    near_deadline,
+    postcode_district,
+    reach,
+    recommend,
+)
 from cases.fair_access.models import FairAccessCase
 from cases.fair_access.services import (
     fair_access_agree,
@@ -83,7 +89,12 @@ class FairAccessOpenView(PermissionRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"referred_on": timezone.localdate()}
+        # A child new to the area: unplaced since they arrived; their district from their home.
+        return {
+            "referred_on": timezone.localdate(),
+            "unplaced_since": self.pupil.arrived_on,
+            "home_district": postcode_district(self.pupil.home_postcode),
+        }
 
     def get_context_data(self, **kwargs):
         return {
@@ -159,6 +170,7 @@ class FairAccessDetailView(PermissionRequiredMixin, TemplateView):
             "recommendations": recommend(case)
             if la_view and case.state in FairAccessCase.OPEN_STATES
             else [],
+            "reach": reach(case) if la_view else None,
             "step": step[0] if step else None,
             "form": step[1] if step else None,
             "can_escalate": may_escalate(user) and case.state == FairAccessCase.State.REFUSED,

@@ -157,6 +157,68 @@ class PupilEditForm(PupilForm):
         )
 
 
+class UnplacedPupilForm(PupilForm):
+    """A child without a school place: new to the area, from another LA or from abroad."""
+
+    home_postcode = forms.CharField(
+        label="Postcode where they live",
+        max_length=10,
+        help_text="For example, NM4 8JW: Fair Access looks for schools near it",
+        error_messages={"required": "Enter the postcode where they live"},
+    )
+    arrived_on = date_field(
+        "Date they arrived in the area",
+        required=False,
+        hint="Leave blank if they have lived here and left a school. For example, 2 11 2026",
+    )
+    last_school = ModelChoiceField(
+        queryset=School.objects.order_by("name"),
+        required=False,
+        label="Their last school, if it is on this list (optional)",
+        empty_label="Not on the list, or none",
+    )
+    last_school_elsewhere = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Their last school outside the local authority or abroad (optional)",
+        help_text="Its name and where it is, for example Liceum nr 3, Gdańsk, Poland",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, schools=School.objects.none(), **kwargs)
+        for name in ("school", "joined_on"):
+            del self.fields[name]
+        self.fields["upn"].required = False
+        self.fields["upn"].label = "UPN (unique pupil number), if they have one"
+        self.fields["upn"].help_text = (
+            "Leave blank for a child from abroad: a temporary UPN is given until a school "
+            "gives theirs"
+        )
+        self.fields["last_school"].widget.attrs["class"] = "govuk-select"
+        self.helper = gds_helper(
+            Field.text("upn", field_width=Fixed.TWENTY),
+            *_details_layout(),
+            Fieldset(
+                Field.text("home_postcode", field_width=Fixed.TEN),
+                Field("arrived_on"),
+                Field.select("last_school"),
+                Field.text("last_school_elsewhere"),
+                legend="Where they live and where they came from",
+                legend_size=Size.MEDIUM,
+            ),
+            Submit("submit", "Add the child"),
+        )
+
+    def clean_upn(self):
+        return upn_normalise(self.cleaned_data["upn"]) if self.cleaned_data["upn"] else ""
+
+    def clean_arrived_on(self):
+        arrived = self.cleaned_data["arrived_on"]
+        if arrived and arrived > timezone.localdate():
+            raise forms.ValidationError("The date they arrived must be today or in the past")
+        return arrived
+
+
 class LeaveSchoolForm(forms.Form):
     left_on = date_field("Date they left the roll")
     reason = forms.ChoiceField(

@@ -62,3 +62,17 @@ def _validate(number: str) -> None:
 
 def upn_is_temporary(value: str) -> bool:
     return upn_normalise(value)[-1:].isalpha()
+
+
+def upn_temporary(la_code: str, academic_year: int, taken) -> str:
+    """A temporary UPN the LA gives a child who has none (new from abroad): its LA code, 0000 for
+    "no establishment yet", the year of issue, a serial of two digits and a letter, and the check
+    letter. `taken(upn)` says whether one is already used; the first free serial is given."""
+    body = f"{la_code}0000{academic_year % 100:02d}"
+    for letter in "ABCDEFGHJKLMNPQRTUVWXYZ":
+        for serial in range(100):
+            tail = f"{body}{serial:02d}{letter}"
+            upn = stdnum_upn.calc_check_digit(tail) + tail
+            if not taken(upn):
+                return upn
+    raise ValueError("Every temporary UPN of the year is used")

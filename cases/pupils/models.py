@@ -201,6 +201,26 @@ class Pupil(models.Model):
         verbose_name="home local authority",
         help_text="Where they live, when not the LA of their school; it arranges PEX provision.",
     )
+    # Where they live and where they came from: for a child without a school place (Fair Access:
+    # new to the area, from another LA or from abroad) and to find schools within reach.
+    home_postcode = models.CharField(max_length=8, blank=True)
+    arrived_on = models.DateField(
+        "date they arrived in the area", null=True, blank=True, help_text="New to the area only"
+    )
+    last_school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Their last school, when it is one we hold (in this or another LA)",
+    )
+    last_school_elsewhere = models.CharField(
+        "last school elsewhere",
+        max_length=200,
+        blank=True,
+        help_text="Their last school outside the LAs we hold or abroad: its name and where it is",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 

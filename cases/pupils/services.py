@@ -1,16 +1,21 @@
 """Pupils and school rolls: one record per UPN per LA, every removal from a roll with its reason
 (off-rolling is watched for), changes versioned and stale edits refused (security bar)."""
 
+import re
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from approvision.records import Refused, lock_current, save_versioned
 from approvision.text import refuse_hidden_controls
-from cases.pupils.identifiers import upn_normalise
-from cases.pupils.models import Enrolment, Pupil
+from cases.pupils.identifiers import upn_normalise, upn_temporary
+from cases.pupils.models import LA_PUPIL_ROLES, Enrolment, Pupil
+from organisations.calendar import school_year_of
 from organisations.models import School, User
+
+# A UK postcode, as written with its space (the check is the shape, not that it exists).
+POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}")
 
 
 class DuplicatePupil(Refused):
@@ -42,6 +47,66 @@ def pupil_create(*, by: User, school: School, joined_on: date, upn: str, **detai
     _refuse_implausible_dates(pupil, joined_on=joined_on)
     pupil.save()
     Enrolment.objects.create(pupil=pupil, school=school, joined_on=joined_on)
+    return pupil
+
+
+@transaction.atomic
+def pupil_create_unplaced(
+    *,
+    by: User,
+    la,
+    upn: str = "",
+    arrived_on: date | None,
+    home_postcode: str,
+    last_school: School | None = None,
+    last_school_elsewhere: str = "",
+    **details,
+) -> Pupil:
+    """Record a child without a school place (Fair Access exists for them): new to the area, from
+    another LA or from abroad, with where they live, their last school and when they arrived. A
+    child with no UPN gets a temporary one from the LA until a school or the DfE gives theirs."""
+    membership = by.membership_or_none()
+    if membership is None or membership.role not in LA_PUPIL_ROLES or membership.la_id != la.pk:
+        raise Refused("Only the local authority's officers record a child without a school")
+    refuse_hidden_controls(details, NAME_FIELDS, NAME_LABELS)
+    postcode = " ".join(home_postcode.upper().split())
+    if not POSTCODE.fullmatch(postcode):
+        raise Refused("Enter the postcode where they live, like NM4 8JW", field="home_postcode")
+    today = timezone.localdate()
+    if arrived_on is not None and arrived_on > today:
+        raise Refused("The date they arrived must be today or in the past", field="arrived_on")
+    if last_school is not None and last_school_elsewhere.strip():
+        raise Refused(
+            "Give their last school once: from the list, or written in if it is not there",
+            field="last_school_elsewhere",
+        )
+    if upn:
+        upn = upn_normalise(upn)
+        existing = Pupil.objects.filter(la=la, upn=upn).first()
+        if existing is not None:
+            raise DuplicatePupil(existing)
+    else:
+        with connection.cursor() as cursor:  # one temporary UPN given at a time in an LA
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7021, la.pk])
+        upn = upn_temporary(
+            la.code,
+            school_year_of(today),
+            lambda candidate: Pupil.objects.filter(la=la, upn=candidate).exists(),
+        )
+    pupil = Pupil(
+        la=la,
+        upn=upn,
+        home_postcode=postcode,
+        arrived_on=arrived_on,
+        last_school=last_school,
+        last_school_elsewhere=last_school_elsewhere.strip(),
+        **details,
+    )
+    _refuse_need_without_sen(pupil)
+    _refuse_implausible_dates(pupil)
+    if arrived_on is not None and arrived_on < pupil.date_of_birth:
+        raise Refused("The date they arrived is before they were born", field="arrived_on")
+    pupil.save()
     return pupil
 
 

@@ -16,7 +16,7 @@ from cases.exclusions.models import Deadline, Exclusion, ExclusionEvent
 from cases.exclusions.services import school_year_suspension_totals
 from cases.fair_access.models import FairAccessCase
 from cases.pupils.access import pupil_the_user_may_change, works_with_school
-from cases.pupils.forms import LeaveSchoolForm, PupilEditForm, PupilForm
+from cases.pupils.forms import LeaveSchoolForm, PupilEditForm, PupilForm, UnplacedPupilForm
 from cases.pupils.history import history_entries
 from cases.pupils.imports import pupil_import
 from cases.pupils.models import NAME_ORDER, Pupil
@@ -25,6 +25,7 @@ from cases.pupils.services import (
     DuplicatePupil,
     current_school,
     pupil_create,
+    pupil_create_unplaced,
     pupil_leave_school,
     pupil_update,
 )
@@ -93,6 +94,48 @@ class PupilCreateView(PermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"{pupil.name} added")
         return redirect("cases:pupil_detail", pk=pupil.pk)
+
+
+class PupilUnplacedCreateView(PermissionRequiredMixin, FormView):
+    """A child without a school place, for Fair Access: the LA's officers record them with where
+    they live, their last school and when they arrived, then open the case."""
+
+    permission_required = "cases.add_fairaccesscase"
+    form_class = UnplacedPupilForm
+    template_name = "cases/pupil_form.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "heading": "Add a child without a school place",
+            "lede": "For a child new to the area, from another local authority or from abroad, "
+            "or out of school: once added, open their Fair Access case.",
+        }
+
+    def form_valid(self, form):
+        membership = self.request.user.membership_or_none()
+        try:
+            pupil = pupil_create_unplaced(
+                by=self.request.user, la=membership.la, **form.cleaned_data
+            )
+        except DuplicatePupil as duplicate:
+            form.add_error(
+                "upn",
+                format_html(
+                    'A child with this UPN is already recorded: <a class="govuk-link" '
+                    'href="{}">{}</a>',
+                    reverse("cases:pupil_detail", args=[duplicate.existing.pk]),
+                    duplicate.existing.name,
+                ),
+            )
+            return self.form_invalid(form)
+        except Refused as error:
+            show_refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"{pupil.name} added (UPN {pupil.upn}): now open the Fair Access case"
+        )
+        return redirect("cases:fair_access_open", pk=pupil.pk)
 
 
 class PupilDetailView(PermissionRequiredMixin, TemplateView):

@@ -23,6 +23,9 @@ def fa(world, today):
     ):
         school.postcode, school.pupils_on_roll = postcode, size
         school.save()
+    # The LA lists which districts are next to each other: all three schools are within reach.
+    home.postcode_neighbours = "NM4: NM1, NM2"
+    home.save()
     primary = SchoolFactory(la=home, name="Oak Primary", phase="primary", postcode="NM4 1AA")
     pupil = PupilFactory(la=home, legal_first_name="Sam", legal_last_name="Okoro")
     return {**world, "schools": schools, "primary": primary, "pupil": pupil}
