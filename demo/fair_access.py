@@ -180,3 +180,33 @@ def load_fair_access(context: DemoContext, today: date) -> None:
                 answered_on=agreed + timedelta(days=5) if state == "refused" else None,
                 refusal_reason="No places in Year 9" if state == "refused" else "",
             )
+    _new_to_the_area(la, officer, today)
+
+
+def _new_to_the_area(la, officer, today: date) -> None:
+    """A child from abroad with no school place and no UPN, recorded through the same services as
+    an officer's page: a temporary UPN, the home postcode and last school, and a case opened."""
+    from cases.fair_access.services import fair_access_open
+    from cases.pupils.services import pupil_create_unplaced
+
+    child = pupil_create_unplaced(
+        by=officer,
+        la=la,
+        legal_first_name="Oksana",
+        legal_last_name="Melnyk",
+        date_of_birth=date(school_year_of(today) - 13, 2, 17),  # Year 8
+        sex="F",
+        arrived_on=today - timedelta(days=12),
+        home_postcode="NM4 7QL",
+        last_school_elsewhere="Lyceum No. 21, Lviv, Ukraine",
+    )
+    fair_access_open(
+        pupil=child,
+        by=officer,
+        groups=["9"],  # a refugee
+        unplaced_since=child.arrived_on,
+        applications_tried="None yet: the family arrived from Ukraine twelve days ago.",
+        home_district="NM4",
+        referred_on=today,
+        parental_preference="Marden Vale Academy, which her cousin attends",
+    )

@@ -158,7 +158,7 @@ def test_an_officer_adds_a_child_new_to_the_area_and_opens_the_case(fa, sign_in)
     assert 'name="home_district" value="NM4"' in page
     assert 'name="unplaced_since_0" value="14"' in page
     case = fair_access_open(
-        pupil=child, by=fa["users"]["la_officer"], groups=["1"],
+        pupil=child, by=fa["users"]["la_officer"], groups=["9"],
         unplaced_since=child.arrived_on, applications_tried="None: new from abroad",
         home_district="NM4", referred_on=date(2027, 1, 6),
     )  # fmt: skip
