@@ -359,3 +359,13 @@ APPROVISION_RATE_LIMITS = {
     "api": (int(os.environ.get("APPROVISION_API_RATE", "600")), 60),
     "export": (int(os.environ.get("APPROVISION_EXPORT_RATE", "60")), 3600),
 }
+
+# The GOV.UK class for the widgets crispy-forms-gds does not know by name (approvision.forms has
+# the select and number input it does, so those get the error border too).
+CRISPY_CLASS_CONVERTERS = {
+    "timeinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "numberinput": "govuk-input",
+    "urlinput": "govuk-input",
+    "fastselect": "govuk-select",
+}

@@ -105,8 +105,6 @@ class PupilForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "govuk-select"
         # A school's staff add pupils to their own school: no question to ask. The queryset still
         # refuses any other school posted in its place.
         only = schools.first() if schools.count() == 1 else None
@@ -194,7 +192,6 @@ class UnplacedPupilForm(PupilForm):
             "Leave blank for a child from abroad: a temporary UPN is given until a school "
             "gives theirs"
         )
-        self.fields["last_school"].widget.attrs["class"] = "govuk-select"
         self.helper = gds_helper(
             Field.text("upn", field_width=Fixed.TWENTY),
             *_details_layout(),
