@@ -10,7 +10,6 @@ from django import forms
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-
 # crispy-forms-gds styles a control, and marks it in error, by its widget's class name: the two
 # widgets below are named as Django's so that they get the GOV.UK classes (govuk-select,
 # govuk-input) and the red error border like every other control.

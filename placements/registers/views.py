@@ -42,6 +42,25 @@ def read_code(typed: str) -> str | None:
     return CODES.get(typed)
 
 
+def read_register(rows, errors: list) -> list:
+    """(row, cell, code) for each open session with a code typed; a cell whose text is not a code
+    gets its error (kept as typed), and so does a register with nothing in it."""
+    found = []
+    for row in rows:
+        for cell in row["cells"]:
+            if not cell["open"]:
+                continue
+            code = read_code(cell["value"])
+            if code is None:
+                cell["error"] = f"Enter a DfE attendance code for {cell['label']}, like / or I"
+                errors.append({"id": f"id_{cell['name']}", "text": cell["error"]})
+            elif code:
+                found.append((row, cell, code))
+    if not errors and not found:
+        errors.append({"id": "register", "text": "Enter a code for at least one session"})
+    return found
+
+
 def last_weekday(day: date) -> date:
     """The day itself, or the Friday before a weekend."""
     return day - timedelta(days=max(0, day.weekday() - 4))
@@ -165,18 +184,8 @@ class AttendanceView(PermissionRequiredMixin, TemplateView):
         monday = self.week()
         rows = self.rows(monday, posted=request.POST)
         marks, errors = {}, []
-        for row in rows:
-            for cell in row["cells"]:
-                if not cell["open"]:
-                    continue
-                code = read_code(cell["value"])
-                if code is None:
-                    cell["error"] = f"Enter a DfE attendance code for {cell['label']}, like / or I"
-                    errors.append({"id": f"id_{cell['name']}", "text": cell["error"]})
-                elif code:
-                    marks[(row["day"], cell["half"])] = code
-        if not errors and not marks:
-            errors.append({"id": "register", "text": "Enter a code for at least one session"})
+        for row, cell, code in read_register(rows, errors):
+            marks[(row["day"], cell["half"])] = code
         if not errors:
             try:
                 saved = attendance_record(placement=self.placement, by=request.user, marks=marks)
@@ -318,18 +327,8 @@ class DayRegisterView(PermissionRequiredMixin, TemplateView):
         placements = self.placements(day, site, year)
         rows = self.rows(day, placements, posted=request.POST)
         marks, errors = {}, []
-        for row in rows:
-            for cell in row["cells"]:
-                if not cell["open"]:
-                    continue
-                code = read_code(cell["value"])
-                if code is None:
-                    cell["error"] = f"Enter a DfE attendance code for {cell['label']}, like / or I"
-                    errors.append({"id": f"id_{cell['name']}", "text": cell["error"]})
-                elif code:
-                    marks.setdefault(row["placement"], {})[cell["half"]] = code
-        if not errors and not marks:
-            errors.append({"id": "register", "text": "Enter a code for at least one session"})
+        for row, cell, code in read_register(rows, errors):
+            marks.setdefault(row["placement"], {})[cell["half"]] = code
         if not errors:
             try:
                 saved = register_day(by=request.user, day=day, marks=marks)

@@ -110,11 +110,11 @@ def test_the_pru_head_takes_a_placement_from_offer_to_reintegration(
     page.get_by_role("link", name="Previous week").click()
     expect(page.locator("h1")).to_contain_text(f"{last_week:%-d %B %Y}")
     page.get_by_role("button", name="Save attendance").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a code")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a code")
     assert_accessible(page)
-    codes = ["/"] * 9 + ["I"]
-    for n, select in enumerate(page.locator("select").all()):
-        select.select_option(codes[n])
+    codes = ["/"] * 9 + ["i"]  # typed, in either case
+    for n, box in enumerate(page.locator("#register input.govuk-input").all()):
+        box.fill(codes[n])
     page.get_by_role("button", name="Save attendance").click()
     expect(page.locator("main")).to_contain_text("Attendance saved for 10 sessions")
     assert_accessible(page)

@@ -90,7 +90,15 @@ def test_each_role_sees_only_the_navigation_it_can_use(page, demo_accounts, asse
         "Settings",
     ]
     # Provider staff see their caseload: its pupils, their referrals and placements.
-    assert seen["provider"] == ["Home", "Tasks", "Pupils", "Referrals", "Placements", "Providers"]
+    assert seen["provider"] == [
+        "Home",
+        "Tasks",
+        "Pupils",
+        "Referrals",
+        "Placements",
+        "Register",
+        "Providers",
+    ]
     # And what the navigation does not offer is refused, on a page in the service's style.
     response = page.goto("/schools/")
     assert response.status == 403
