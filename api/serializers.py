@@ -60,6 +60,10 @@ class ProviderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# A child without a school place: where they live and where they came from (cases/pupils).
+NEW_TO_AREA_FIELDS = ["home_postcode", "arrived_on", "last_school", "last_school_elsewhere"]
+
+
 class PupilSerializer(serializers.ModelSerializer):
     la = serializers.CharField(source="la.code", read_only=True)
     current_school = serializers.SerializerMethodField()
@@ -70,10 +74,33 @@ class PupilSerializer(serializers.ModelSerializer):
         help_text="The DfE code of the home LA, if different",
     )
 
+    last_school = serializers.SlugRelatedField(
+        slug_field="urn",
+        read_only=True,
+        allow_null=True,
+        help_text="The URN of their last school before here, for a child without a school place",
+    )
+
     class Meta:
         model = Pupil
-        fields = ["id", "upn", "la", *PUPIL_EDITABLE_FIELDS, "current_school", "version"]
-        read_only_fields = ["id", "upn", "la", "home_la", "current_school", "version"]
+        fields = [
+            "id",
+            "upn",
+            "la",
+            *PUPIL_EDITABLE_FIELDS,
+            "current_school",
+            *NEW_TO_AREA_FIELDS,
+            "version",
+        ]
+        read_only_fields = [
+            "id",
+            "upn",
+            "la",
+            "home_la",
+            "current_school",
+            *NEW_TO_AREA_FIELDS,
+            "version",
+        ]
 
     def get_current_school(self, pupil) -> str | None:
         """The URN of the school whose roll the pupil is on now."""
@@ -102,13 +129,52 @@ class UpnField(serializers.CharField):
 
 
 class PupilCreateSerializer(PupilSerializer):
-    upn = UpnField()
-    school = serializers.CharField(write_only=True, help_text="The URN of the school")
-    joined_on = serializers.DateField(write_only=True)
+    """A pupil on a school's roll (school and joined_on), or, for the LA's officers, a child
+    without a school place (home_postcode, with arrived_on and their last school if known; a
+    temporary UPN is given when none is sent)."""
+
+    upn = UpnField(required=False)  # none for a child from abroad: a temporary one is given
+    school = serializers.CharField(
+        write_only=True, required=False, help_text="The URN of the school (none: no school place)"
+    )
+    joined_on = serializers.DateField(write_only=True, required=False)
+    home_postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    arrived_on = serializers.DateField(required=False, allow_null=True)
+    last_school = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The URN of their last school, if it is one the service holds",
+    )
+    last_school_elsewhere = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     class Meta(PupilSerializer.Meta):
         fields = [*PupilSerializer.Meta.fields, "school", "joined_on"]
         read_only_fields = ["id", "la", "home_la", "current_school", "version"]
+
+    def validate(self, data):
+        if data.get("school"):
+            missing = {
+                name: [message]
+                for name, message in [
+                    ("upn", "Enter the pupil's UPN"),
+                    ("joined_on", "Enter the date they joined the school"),
+                ]
+                if not data.get(name)
+            }
+        else:
+            missing = {
+                name: [message]
+                for name, message in [
+                    ("school", "Give the school's URN, or the home postcode of a child without"),
+                    ("home_postcode", "Enter the postcode where they live"),
+                ]
+                if not data.get(name)
+            }
+            if data.get("home_postcode"):
+                missing.pop("school", None)
+        if missing:
+            raise serializers.ValidationError(missing)
+        return data
 
 
 class PupilUpdateSerializer(serializers.ModelSerializer):

@@ -31,7 +31,13 @@ from cases.fair_access.models import FairAccessCase
 from cases.pupils.access import pupil_the_user_may_change
 from cases.pupils.identifiers import upn_normalise
 from cases.pupils.models import NAME_ORDER, Pupil
-from cases.pupils.services import DuplicatePupil, pupil_create, pupil_update
+from cases.pupils.services import (
+    DuplicatePupil,
+    pupil_create,
+    pupil_create_unplaced,
+    pupil_update,
+    school_with_urn,
+)
 from cases.referrals.access import is_referrers_school
 from cases.referrals.models import Referral
 from cases.referrals.services import referral_update
@@ -237,14 +243,11 @@ class PupilViewSet(ApiViewSet):
         given = s.PupilCreateSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
-        school = School.objects.visible_to(request.user).filter(urn=data.pop("school")).first()
-        if school is None:
-            raise exceptions.ValidationError(
-                {"school": ["No school you may add pupils to has that URN"]}
-            )
-        joined_on = data.pop("joined_on")
         try:
-            pupil = pupil_create(by=request.user, school=school, joined_on=joined_on, **data)
+            if data.get("school"):
+                pupil = self._on_roll(request.user, data)
+            else:
+                pupil = self._without_a_school(request.user, data)
         except DuplicatePupil as error:
             raise exceptions.ValidationError(
                 {"upn": ["A pupil with this UPN is already recorded"]}
@@ -253,6 +256,35 @@ class PupilViewSet(ApiViewSet):
         response = Response(s.PupilSerializer(pupil).data, status=status.HTTP_201_CREATED)
         response["ETag"] = etag(pupil)
         return response
+
+    @staticmethod
+    def _on_roll(user, data):
+        school = School.objects.visible_to(user).filter(urn=data.pop("school")).first()
+        if school is None:
+            raise exceptions.ValidationError(
+                {"school": ["No school you may add pupils to has that URN"]}
+            )
+        for name in s.NEW_TO_AREA_FIELDS:
+            data.pop(name, None)
+        return pupil_create(by=user, school=school, joined_on=data.pop("joined_on"), **data)
+
+    @staticmethod
+    def _without_a_school(user, data):
+        membership = user.membership_or_none()
+        if membership is None or membership.la_id is None:
+            raise exceptions.ValidationError(
+                {"school": ["Give the URN of the school whose roll the pupil is on"]}
+            )
+        data.pop("school", None)
+        data.pop("joined_on", None)
+        urn = data.pop("last_school", "")
+        if urn:
+            data["last_school"] = school_with_urn(urn)
+            if data["last_school"] is None:
+                raise exceptions.ValidationError(
+                    {"last_school": ["No school has that URN: write it in last_school_elsewhere"]}
+                )
+        return pupil_create_unplaced(by=user, la=membership.la, **data)
 
     @update_schema(s.PupilUpdateSerializer, s.PupilSerializer)
     def partial_update(self, request, pk=None):

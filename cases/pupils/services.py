@@ -50,13 +50,19 @@ def pupil_create(*, by: User, school: School, joined_on: date, upn: str, **detai
     return pupil
 
 
+def school_with_urn(urn: str) -> School | None:
+    """Any school in the DfE register we hold, by URN: a child's last school may be in another
+    LA. The register is public (Get Information about Schools), so no scoping applies."""
+    return School.objects.filter(urn=urn.strip()).first()
+
+
 @transaction.atomic
 def pupil_create_unplaced(
     *,
     by: User,
     la,
     upn: str = "",
-    arrived_on: date | None,
+    arrived_on: date | None = None,
     home_postcode: str,
     last_school: School | None = None,
     last_school_elsewhere: str = "",

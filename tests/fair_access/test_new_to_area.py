@@ -176,3 +176,37 @@ def test_an_officer_adds_a_child_new_to_the_area_and_opens_the_case(fa, sign_in)
     assert FairAccessCase.objects.get(pk=case.pk).state == FairAccessCase.State.ALLOCATED
     # A school sees no child without a school, and cannot reach the page.
     assert sign_in(fa["users"]["school_staff"]).get(url).status_code == 403
+
+
+def test_the_api_records_a_child_without_a_school_with_field_errors(fa, api):
+    client = api(fa["users"]["la_officer"])
+    body = {
+        "legal_first_name": "Zofia",
+        "legal_last_name": "Nowak",
+        "date_of_birth": "2013-05-04",
+        "sex": "F",
+    }
+    # Neither a school nor a home postcode: both named.
+    missing = client.post("/api/v1/pupils/", body, format="json")
+    assert missing.status_code == 400
+    assert set(missing.json()) >= {"school", "home_postcode"}
+    wrong = client.post("/api/v1/pupils/", {**body, "home_postcode": "nowhere"}, format="json")
+    assert wrong.status_code == 400 and "home_postcode" in wrong.json()
+    assert not Pupil.objects.filter(legal_last_name="Nowak").exists()
+    made = client.post(
+        "/api/v1/pupils/",
+        {**body, "home_postcode": "NM4 6TT", "arrived_on": "2026-12-14",
+         "last_school": fa["schools"]["kestrel"].urn},
+        format="json",
+    )  # fmt: skip
+    assert made.status_code == 201, made.json()
+    data = made.json()
+    assert data["current_school"] is None and data["home_postcode"] == "NM4 6TT"
+    assert data["last_school"] == fa["schools"]["kestrel"].urn
+    assert data["upn"][1:] == f"{fa['home'].code}00002600A"  # a temporary UPN
+    # A school's staff add pupils to their roll only.
+    refused = api(fa["users"]["school_staff"]).post(
+        "/api/v1/pupils/", {**body, "home_postcode": "NM4 6TT"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert Pupil.objects.filter(legal_last_name="Nowak").count() == 1
