@@ -9,7 +9,7 @@ from cases.exclusions.models import Deadline, Exclusion, ExclusionReason
 from cases.fair_access.models import FairAccessCase
 from cases.pupils.identifiers import upn_validator
 from cases.pupils.models import Pupil
-from cases.pupils.services import PUPIL_EDITABLE_FIELDS
+from cases.pupils.services import PUPIL_EDITABLE_FIELDS, PUPIL_WHEREABOUTS_FIELDS
 from cases.referrals.models import Referral
 from cases.referrals.services import REFERRAL_FIELDS
 from organisations.models import ProviderOrganisation, School
@@ -180,7 +180,10 @@ class PupilCreateSerializer(PupilSerializer):
 class PupilUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Pupil
-        fields = [name for name in PUPIL_EDITABLE_FIELDS if name != "home_la"]
+        fields = [
+            *(name for name in PUPIL_EDITABLE_FIELDS if name != "home_la"),
+            *PUPIL_WHEREABOUTS_FIELDS,
+        ]
 
 
 # The steps after an exclusion: read-only here, recorded through /exclusions/{id}/steps/.

@@ -140,9 +140,22 @@ class PupilForm(forms.Form):
 
 
 class PupilEditForm(PupilForm):
-    """The pupil's details; the UPN, school and roll are changed elsewhere."""
+    """The pupil's details and where they live; the UPN, school and roll are changed elsewhere."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    home_postcode = forms.CharField(
+        label="Postcode where they live (optional)", max_length=10, required=False
+    )
+    arrived_on = date_field(
+        "Date they arrived in the area (optional)",
+        required=False,
+        hint="Only for a child new to the area. For example, 2 11 2026",
+    )
+    last_school_elsewhere = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Their last school outside the local authority or abroad (optional)",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, schools=School.objects.none(), **kwargs)
@@ -150,6 +163,13 @@ class PupilEditForm(PupilForm):
             del self.fields[name]
         self.helper = gds_helper(
             *_details_layout(),
+            Fieldset(
+                Field.text("home_postcode", field_width=Fixed.TEN),
+                Field("arrived_on"),
+                Field.text("last_school_elsewhere"),
+                legend="Where they live and where they came from",
+                legend_size=Size.MEDIUM,
+            ),
             Field("version"),
             Submit("submit", "Save changes"),
         )

@@ -75,12 +75,9 @@ def pupil_create_unplaced(
     if membership is None or membership.role not in LA_PUPIL_ROLES or membership.la_id != la.pk:
         raise Refused("Only the local authority's officers record a child without a school")
     refuse_hidden_controls(details, NAME_FIELDS, NAME_LABELS)
-    postcode = " ".join(home_postcode.upper().split())
-    if not POSTCODE.fullmatch(postcode):
+    if not home_postcode.strip():
         raise Refused("Enter the postcode where they live, like NM4 8JW", field="home_postcode")
     today = timezone.localdate()
-    if arrived_on is not None and arrived_on > today:
-        raise Refused("The date they arrived must be today or in the past", field="arrived_on")
     if last_school is not None and last_school_elsewhere.strip():
         raise Refused(
             "Give their last school once: from the list, or written in if it is not there",
@@ -102,16 +99,15 @@ def pupil_create_unplaced(
     pupil = Pupil(
         la=la,
         upn=upn,
-        home_postcode=postcode,
+        home_postcode=home_postcode,
         arrived_on=arrived_on,
         last_school=last_school,
-        last_school_elsewhere=last_school_elsewhere.strip(),
+        last_school_elsewhere=last_school_elsewhere,
         **details,
     )
     _refuse_need_without_sen(pupil)
     _refuse_implausible_dates(pupil)
-    if arrived_on is not None and arrived_on < pupil.date_of_birth:
-        raise Refused("The date they arrived is before they were born", field="arrived_on")
+    _refuse_wrong_whereabouts(pupil)
     pupil.save()
     return pupil
 
@@ -156,18 +152,39 @@ PUPIL_EDITABLE_FIELDS = [
 ]
 
 
+# Where they live and where they came from: corrected like the rest (a wrong postcode would send
+# Fair Access to the wrong schools).
+PUPIL_WHEREABOUTS_FIELDS = ["home_postcode", "arrived_on", "last_school_elsewhere"]
+
+
 @transaction.atomic
 def pupil_update(*, pupil: Pupil, by: User, version: int, **changes) -> Pupil:
     """Change a pupil's details, refusing an edit made from a stale copy (the version seen)."""
     refuse_hidden_controls(changes, NAME_FIELDS, NAME_LABELS)
     locked = lock_current(Pupil.objects, pupil.pk, version)
-    for name in PUPIL_EDITABLE_FIELDS:
+    for name in [*PUPIL_EDITABLE_FIELDS, *PUPIL_WHEREABOUTS_FIELDS]:
         if name in changes:
             setattr(locked, name, changes[name])
     _refuse_need_without_sen(locked)
     if "date_of_birth" in changes:
         _refuse_implausible_dates(locked)
+    _refuse_wrong_whereabouts(locked)
     return save_versioned(locked, by=by)
+
+
+def _refuse_wrong_whereabouts(pupil: Pupil) -> None:
+    """A postcode of the right shape (kept in capitals with its space), an arrival neither in the
+    future nor before birth: for adding a child without a school and for every correction."""
+    postcode = " ".join((pupil.home_postcode or "").upper().split())
+    if postcode and not POSTCODE.fullmatch(postcode):
+        raise Refused("Enter the postcode where they live, like NM4 8JW", field="home_postcode")
+    pupil.home_postcode = postcode
+    pupil.last_school_elsewhere = (pupil.last_school_elsewhere or "").strip()
+    if pupil.arrived_on is not None:
+        if pupil.arrived_on > timezone.localdate():
+            raise Refused("The date they arrived must be today or in the past", field="arrived_on")
+        if pupil.arrived_on < pupil.date_of_birth:
+            raise Refused("The date they arrived is before they were born", field="arrived_on")
 
 
 def _refuse_implausible_dates(pupil: Pupil, *, joined_on: date | None = None) -> None:

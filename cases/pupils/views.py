@@ -22,6 +22,7 @@ from cases.pupils.imports import pupil_import
 from cases.pupils.models import NAME_ORDER, Pupil
 from cases.pupils.services import (
     PUPIL_EDITABLE_FIELDS,
+    PUPIL_WHEREABOUTS_FIELDS,
     DuplicatePupil,
     current_school,
     pupil_create,
@@ -212,14 +213,16 @@ class PupilEditView(PermissionRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        initial = {name: getattr(self.pupil, name) for name in PUPIL_EDITABLE_FIELDS}
+        names = [*PUPIL_EDITABLE_FIELDS, *PUPIL_WHEREABOUTS_FIELDS]
+        initial = {name: getattr(self.pupil, name) for name in names}
         return {**initial, "version": self.pupil.version}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "pupil": self.pupil}
 
     def form_valid(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k in PUPIL_EDITABLE_FIELDS}
+        names = {*PUPIL_EDITABLE_FIELDS, *PUPIL_WHEREABOUTS_FIELDS}
+        data = {k: v for k, v in form.cleaned_data.items() if k in names}
         try:
             pupil_update(
                 pupil=self.pupil, by=self.request.user, version=form.cleaned_data["version"], **data

@@ -210,3 +210,36 @@ def test_the_api_records_a_child_without_a_school_with_field_errors(fa, api):
     )
     assert refused.status_code == 400
     assert Pupil.objects.filter(legal_last_name="Nowak").count() == 1
+
+
+def test_a_wrong_postcode_is_corrected_on_the_page_and_through_the_api(fa, sign_in, api):
+    child = _new_child(fa)
+    client = sign_in(fa["users"]["la_officer"])
+    url = reverse("cases:pupil_edit", args=[child.pk])
+    page = client.get(url).content.decode()
+    assert 'name="home_postcode" value="NM4 6TT"' in page
+    form = {
+        "legal_first_name": "Zofia", "legal_last_name": "Nowak",
+        **date_post("date_of_birth", CHILD["date_of_birth"]), "sex": "F", "ethnicity": "NOBT",
+        "sen_status": "N", "social_care": "none", "version": child.version,
+        **date_post("arrived_on", child.arrived_on),
+        "last_school_elsewhere": child.last_school_elsewhere,
+    }  # fmt: skip
+    wrong = client.post(url, {**form, "home_postcode": "NM46"})
+    assert "Enter the postcode where they live, like NM4 8JW" in wrong.content.decode()
+    assert client.post(url, {**form, "home_postcode": "nm3 1aa"}).status_code == 302
+    child.refresh_from_db()
+    assert child.home_postcode == "NM3 1AA"
+    # The API corrects it the same way, with the same rule.
+    officer = api(fa["users"]["la_officer"])
+    read = officer.get(f"/api/v1/pupils/{child.pk}/")
+    bad = officer.patch(
+        f"/api/v1/pupils/{child.pk}/", {"arrived_on": "2027-03-01"}, format="json",
+        HTTP_IF_MATCH=read["ETag"],
+    )  # fmt: skip
+    assert bad.status_code == 400 and "arrived_on" in bad.json()
+    good = officer.patch(
+        f"/api/v1/pupils/{child.pk}/", {"home_postcode": "NM2 4BB"}, format="json",
+        HTTP_IF_MATCH=read["ETag"],
+    )  # fmt: skip
+    assert good.status_code == 200 and good.json()["home_postcode"] == "NM2 4BB"
