@@ -6,7 +6,6 @@ with the reason, the school a child recently left."""
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
@@ -45,9 +44,10 @@ def _running_at_the_pru(first_name: str, start: date) -> Placement:
 
 
 def test_a_pru_head_takes_the_register_by_day_and_the_return_counts_it(
-    page, accounts, assert_accessible
+    page, today, accounts, assert_accessible
 ):
-    last_monday = week_start(timezone.localdate()) - timedelta(days=7)
+    # Today is Monday 11 January 2027 (the one fixture): last week's Monday is 4 January.
+    last_monday = week_start(today) - timedelta(days=7)
     ada = _running_at_the_pru("Ada", last_monday - timedelta(days=14))
     ben = _running_at_the_pru("Ben", last_monday - timedelta(days=14))
     signed_in_home(page, accounts["provider"], assert_accessible)
@@ -89,8 +89,7 @@ def test_a_pru_head_takes_the_register_by_day_and_the_return_counts_it(
     assert (saved.sessions_possible, saved.sessions_attended, saved.from_register) == (10, 9, True)
 
 
-def test_a_child_new_to_the_area_gets_a_case_and_a_place(page, accounts, assert_accessible):
-    today = timezone.localdate()
+def test_a_child_new_to_the_area_gets_a_case_and_a_place(page, today, accounts, assert_accessible):
     signed_in_home(page, accounts["officer"], assert_accessible)
     page.goto("/fair-access/")
     page.get_by_role("link", name="add a child without a school place").click()
@@ -136,12 +135,11 @@ def test_a_child_new_to_the_area_gets_a_case_and_a_place(page, accounts, assert_
 
 
 def test_the_recommendation_puts_last_the_school_a_child_just_left(
-    page, accounts, assert_accessible
+    page, today, accounts, assert_accessible
 ):
     # Suspended from Harbridge Academy, then taken off its roll for home education 10 days later.
     harbridge = School.objects.get(name="Harbridge Academy")
     calendar = SchoolCalendar.for_school(harbridge)
-    today = timezone.localdate()
     suspended = calendar.last_school_day_before(today - timedelta(days=14)).date
     pupil = PupilFactory(
         la=LocalAuthority.objects.get(code="929"),

@@ -564,7 +564,7 @@ def test_a_reintegration_step_is_ticked_off_once_on_the_day_it_was_done(placed, 
     )
 
 
-def test_a_return_is_counted_from_the_register_never_typed_again(placed):
+def test_a_return_is_counted_from_the_register_never_typed_again(placed, today):
     # The placement expects Monday and Tuesday morning and afternoon and Wednesday morning: five
     # sessions a week (_running).
     placement = _running(placed)

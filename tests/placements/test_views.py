@@ -239,12 +239,12 @@ def test_a_stale_answer_is_refused(placed, sign_in):
     assert placement.state == Placement.State.OFFERED
 
 
-def test_a_provider_takes_a_whole_days_register_in_one_form(placed, sign_in):
+def test_a_provider_takes_a_whole_days_register_in_one_form(placed, sign_in, today):
     from tests.placements.test_placements import _running
 
     first = _running(placed)
     second = _running({**placed, "pupil": PupilFactory(la=placed["home"])})
-    day = week_start(timezone.localdate()) - timedelta(days=7)  # last week's Monday
+    day = week_start(today) - timedelta(days=7)  # Monday 4 January 2027, last week's
     client = sign_in(placed["users"]["provider_staff"])
     url = reverse("placements:register") + f"?day={day.isoformat()}"
     page = client.get(url)
