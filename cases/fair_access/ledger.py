@@ -147,7 +147,6 @@ class Reach:
     """Which schools are within reach of the child's home, and how that was decided, in words."""
 
     schools: list
-    districts: list[str]
     words: str
 
 
@@ -162,14 +161,13 @@ def candidate_schools(la, phase: str, home_district: str = "") -> Reach:
     )
     home_district = postcode_district(home_district)
     if not home_district:
-        return Reach(schools, [], f"every {phase} school in {la.name} (no home district given)")
+        return Reach(schools, f"every {phase} school in {la.name} (no home district given)")
     near = la.districts_near(home_district)
     within = [s for s in schools if postcode_district(s.postcode) in near]
     if within:
         others = ", ".join(near[1:])
         return Reach(
             within,
-            near,
             f"schools in the child's home district, {home_district}"
             + (f", and the districts next to it ({others})" if others else ""),
         )
@@ -178,13 +176,10 @@ def candidate_schools(la, phase: str, home_district: str = "") -> Reach:
     if in_area:
         return Reach(
             in_area,
-            [],
             f"every {phase} school in the {area} postcode area: none is in {home_district} or "
             "the districts next to it",
         )
-    return Reach(
-        schools, [], f"every {phase} school in {la.name}: none is in the {area} postcode area"
-    )
+    return Reach(schools, f"every {phase} school in {la.name}: none is in the {area} postcode area")
 
 
 def reach(case: FairAccessCase) -> Reach:
