@@ -11,10 +11,10 @@ cd "$(dirname "$0")/.."
 action=$1
 profile=$2
 case "$profile" in
-  run) pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799}; clamd_port=33109 ;;
-  test) pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809}; clamd_port=33119 ;;
-  bench) pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819}; clamd_port=33129 ;;
-  drill) pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829}; clamd_port=33139 ;;
+  run) notify_port=${APPROVISION_NOTIFY_PORT:-61009}; pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799}; clamd_port=33109 ;;
+  test) notify_port=${APPROVISION_NOTIFY_PORT:-61019}; pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809}; clamd_port=33119 ;;
+  bench) notify_port=${APPROVISION_NOTIFY_PORT:-61029}; pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819}; clamd_port=33129 ;;
+  drill) notify_port=${APPROVISION_NOTIFY_PORT:-61039}; pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829}; clamd_port=33139 ;;
   *) echo "profile must be run, test, bench or drill" >&2; exit 2 ;;
 esac
 dir="$PWD/var/$profile"
@@ -105,6 +105,28 @@ CONF
   fi
 }
 
+# The local GOV.UK Notify (scripts/notify_local.py): the real client talks to it on loopback. Its
+# API key is made up here, the same for the server and the service (both read NOTIFY_API_KEY).
+notify_key="approvision_local-00000000-0000-4000-8000-000000000929-$(printf '%s' "$dir" | sha256sum | cut -c1-8)-0000-4000-8000-000000000000"
+
+notify_ping() {
+  "${PYTHON:-python3}" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+    "http://127.0.0.1:$notify_port/_local/messages" 2>/dev/null
+}
+
+start_notify() {
+  local home="$dir/notify"
+  mkdir -p "$home"
+  if ! notify_ping; then
+    NOTIFY_API_KEY="$notify_key" nohup .venv/bin/python scripts/notify_local.py \
+      "$notify_port" "$home" >"$home/notify.log" 2>&1 &
+    echo $! >"$home/notify.pid"
+    for _ in $(seq 100); do notify_ping && break; sleep 0.1; done
+    notify_ping || { echo "the local Notify did not start: see $home/notify.log" >&2; exit 1; }
+    started+=(notify)
+  fi
+}
+
 started=()
 case "$action" in
   start)
@@ -119,6 +141,10 @@ case "$action" in
     if [ -z "${APPROVISION_CLAMD_PORT:-}" ]; then
       start_clamd
       echo "export APPROVISION_CLAMD_HOST=127.0.0.1 APPROVISION_CLAMD_PORT=$clamd_port"
+    fi
+    if [ -z "${NOTIFY_BASE_URL:-}" ]; then
+      start_notify
+      echo "export NOTIFY_BASE_URL=http://127.0.0.1:$notify_port NOTIFY_API_KEY=$notify_key"
     fi
     echo "export APPROVISION_STARTED='${started[*]+${started[*]}}'"
     ;;
@@ -138,6 +164,12 @@ case "$action" in
     case " ${APPROVISION_STARTED:-} " in
       *" clamd "*)
         pid=$(cat "$dir/clamd/clamd.pid" 2>/dev/null || true)
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+        ;;
+    esac
+    case " ${APPROVISION_STARTED:-} " in
+      *" notify "*)
+        pid=$(cat "$dir/notify/notify.pid" 2>/dev/null || true)
         [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
         ;;
     esac
