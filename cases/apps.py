@@ -18,3 +18,6 @@ class CasesConfig(AppConfig):
         from cases.casework.history import register as register_history
 
         register_history()
+        from cases.notices.events import register as register_notices
+
+        register_notices()

@@ -7,5 +7,6 @@ from cases.fair_access.models import (  # noqa: F401
     FairAccessCase,
     YearGroupPlaces,
 )
+from cases.notices.models import Message, NoticePreference  # noqa: F401
 from cases.pupils.models import Enrolment, Pupil, PupilGroupObjectPermission  # noqa: F401
 from cases.referrals.models import EvidenceDocument, Referral, ReferralEvent  # noqa: F401

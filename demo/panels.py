@@ -163,8 +163,6 @@ def _decide_in_the_past(rng, meeting, item, chair, providers, *, starts_from=Non
         outcome=outcome,
         decided_by=chair,
         decided_at=decided_at,
-        # Told at the time: the e-mail sweeper must not send a term of old decisions on start.
-        notified_at=decided_at,
         **fields,
     )
     transition(item, AgendaItem.Status.DECIDED, by=chair)

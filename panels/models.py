@@ -285,11 +285,6 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
-    # The e-mail to the referrer and the provider goes out from a task after the decision is saved
-    # (panels.notifications); until it has, the sweeper tries again, further apart each time.
-    notified_at = models.DateTimeField(null=True, blank=True)
-    notify_attempts = models.PositiveSmallIntegerField(default=0)
-    notify_tried_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -13,3 +13,6 @@ class PlacementsConfig(AppConfig):
         from placements.events import register as register_events
 
         register_events()
+        from placements.notices import register as register_notices
+
+        register_notices()

@@ -258,6 +258,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task, or Redis redelivers a task still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# GOV.UK Notify: the key and address (`make run` and `make test` start a local Notify and set
+# both); the templates by id. Each kind of message may have its own template
+# (NOTIFY_TEMPLATE_<KIND>,
+# e.g. NOTIFY_TEMPLATE_PANEL_DECISION); the rest use the channel's general one, whose content is
+# ((subject)) and ((body)).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TEMPLATES = {
+    "email": os.environ.get("NOTIFY_TEMPLATE_EMAIL", "5e3b6a1d-3f0c-4b8e-9a43-6f2d1c7e8b01"),
+    "sms": os.environ.get("NOTIFY_TEMPLATE_SMS", "5e3b6a1d-3f0c-4b8e-9a43-6f2d1c7e8b02"),
+    "letter": os.environ.get("NOTIFY_TEMPLATE_LETTER", "5e3b6a1d-3f0c-4b8e-9a43-6f2d1c7e8b03"),
+    **{
+        name.removeprefix("NOTIFY_TEMPLATE_").lower(): value
+        for name, value in os.environ.items()
+        if name.startswith("NOTIFY_TEMPLATE_")
+        and name not in ("NOTIFY_TEMPLATE_EMAIL", "NOTIFY_TEMPLATE_SMS", "NOTIFY_TEMPLATE_LETTER")
+    },
+}
+# Where the service is reached: the links in messages.
+SITE_URL = os.environ.get("APPROVISION_SITE_URL", "http://127.0.0.1:8000")
+# The page of what the local Notify received (development only).
+NOTIFY_LOCAL_PAGE = False
+
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -284,10 +307,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.daily",
         "schedule": crontab(hour=1, minute=15),
     },
-    # Panel decisions' e-mails the mail server did not take the first time.
-    "panels-notify-pending": {
-        "task": "panels.tasks.notify_pending",
+    # Messages GOV.UK Notify did not take the first time, tried again as their wait ends; the
+    # delivery status of those it took; the daily summaries; the day's reminders.
+    "messages-retry": {
+        "task": "cases.tasks.messages_retry",
+        "schedule": timedelta(minutes=1),
+    },
+    "messages-check": {
+        "task": "cases.tasks.messages_check",
         "schedule": timedelta(minutes=2),
+    },
+    "messages-summaries": {
+        "task": "cases.tasks.summaries_send",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "messages-reminders": {
+        "task": "cases.tasks.reminders_send",
+        "schedule": crontab(hour=6, minute=30),
     },
     # Reports: the panel pack the day before each week's meetings, monitoring on the 1st of each
     # month, the board report at the end of each term; a sweep requeues any a dead worker left.

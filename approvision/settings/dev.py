@@ -13,3 +13,5 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 # Emails are printed, not sent.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# LA administrators see what the local Notify received (`make run` only; not in production).
+NOTIFY_LOCAL_PAGE = True

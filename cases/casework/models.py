@@ -156,6 +156,7 @@ class Task(Stateful, models.Model):
         FOLLOW_UP = "follow_up", "Follow-up"
         DEADLINE = "deadline", "Deadline chaser"
         OFFICER = "officer", "Officer's task"
+        MESSAGE = "message", "Message not delivered"
 
     MOVES = {
         State.OPEN: (State.DONE, State.CANCELLED),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from approvision.records import Refused, lock_current, save_versioned, transition
 from cases.casework.access import is_la_officer, la_of, may_complete_task, may_restrict_notes
 from cases.casework.models import CaseNote, LeadChange, Task
+from cases.notices import events as notices
 from organisations.models import LocalAuthority, ProviderOrganisation, School, User
 
 NOTE_FIELDS = ("kind", "happened_on", "text", "restricted")
@@ -147,7 +148,7 @@ def task_add(
         errors["owner"] = "Choose who will do it"
     if errors:
         raise Refused.all_of(errors)
-    return Task.objects.create(
+    task = Task.objects.create(
         la=la,
         title=title.strip(),
         due_on=due_on,
@@ -158,6 +159,8 @@ def task_add(
         about_id=about.pk if about is not None else None,
         **task_owner_fields(owner),
     )
+    notices.task_assigned(task)
+    return task
 
 
 @transaction.atomic

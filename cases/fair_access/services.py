@@ -13,6 +13,7 @@ from cases.casework.services import lead_first
 from cases.fair_access.access import may_allocate, runs_casework
 from cases.fair_access.ledger import CLOCK_SCHOOL_DAYS, PHASES, SPECIAL_TYPES, recommend
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
+from cases.notices import events as notices
 from cases.pupils.models import Enrolment, Pupil
 from organisations.calendar import SchoolCalendar, long_date
 from organisations.models import School, User
@@ -147,6 +148,7 @@ def fair_access_allocate(
         reason_not_first=reason.strip() if position != 1 else "",
     )
     transition(case, FairAccessCase.State.ALLOCATED, by=by, reason=f"{school.name} asked")
+    notices.fair_access_asked(allocation)
     return allocation
 
 
@@ -221,6 +223,7 @@ def fair_access_escalate(*, case: FairAccessCase, by: User, version: int) -> Fai
     transition(
         case, FairAccessCase.State.ESCALATED, by=by, reason=allocation.get_escalation_display()
     )
+    notices.fair_access_direction(allocation)
     return allocation
 
 
@@ -257,6 +260,8 @@ def fair_access_direction_decided(
     allocation.save()
     to = FairAccessCase.State.ACCEPTED if directed else FairAccessCase.State.REFUSED
     transition(case, to, by=by, reason="Directed" if directed else "Not directed")
+    if directed:
+        notices.fair_access_direction(allocation)
     return allocation
 
 

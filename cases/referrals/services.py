@@ -14,6 +14,7 @@ from approvision.records import (
     transition,
 )
 from cases.casework.services import lead_first
+from cases.notices import events as notices
 from cases.pupils.models import Pupil
 from cases.pupils.services import current_school
 from cases.referrals.models import EvidenceDocument, Referral, ReferralEvent
@@ -107,9 +108,11 @@ def referral_request_info(*, referral: Referral, by: User, question: str, versio
     """The LA asks the school for more information; the referral waits for the answer."""
     if not question.strip():
         raise Refused("Say what information you need", field="message")
-    return referral_move(
+    moved = referral_move(
         _locked_referral(referral, version), Referral.State.MORE_INFO, by=by, message=question
     )
+    notices.referral_more_info(moved)
+    return moved
 
 
 @transaction.atomic
@@ -132,9 +135,11 @@ def referral_signpost(*, referral: Referral, by: User, reason: str, version: int
     referral closes."""
     if not reason.strip():
         raise Refused("Say where the school is signposted to, and why", field="message")
-    return referral_move(
+    moved = referral_move(
         _locked_referral(referral, version), Referral.State.SIGNPOSTED, by=by, message=reason
     )
+    notices.referral_signposted(moved)
+    return moved
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from panels.models import (
     Decision,
     PanelMeeting,
 )
+from panels.notifications import agenda_told
 from panels.pdf import render_pdf
 from placements.commissioning.models import Placement
 from placements.reviews.models import Review
@@ -114,6 +115,7 @@ def agenda_build(*, meeting: PanelMeeting) -> list[AgendaItem]:
             placement=placement,
             title=f"{why}: {placement.pupil.name} at {placement.provider.name}",
         )
+    agenda_told(added)
     return added
 
 

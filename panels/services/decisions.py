@@ -20,7 +20,7 @@ from panels.models import (
     Decision,
     PanelMeeting,
 )
-from panels.notifications import decision_notify_queue
+from panels.notifications import decision_told
 from placements.commissioning.details import reason_from_referral
 from placements.commissioning.models import Placement
 from placements.commissioning.services import placement_offer
@@ -120,7 +120,7 @@ def decision_record(
         referral.outcome = _outcome_words(decision)
         to = Referral.State.MORE_INFO if outcome == Outcome.MORE_INFO else Referral.State.DECIDED
         referral_move(referral, to, by=by, message=referral.outcome)
-    decision_notify_queue(decision)
+    decision_told(decision)
     return decision
 
 

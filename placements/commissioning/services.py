@@ -20,6 +20,7 @@ from cases.referrals.models import Referral
 from organisations.calendar import SchoolCalendar, long_date
 from organisations.models import ProviderOrganisation, User
 from organisations.roles import Role
+from placements import notices
 from placements.access import is_placements_provider, may_end_placement
 from placements.commissioning.models import ALL_SESSIONS, Placement, PlacementReason
 from providers.services import placement_blockers, provider_profile
@@ -254,6 +255,7 @@ def placement_offer(
         ) from error
     caseload_grant(placement)
     lead_first(record=placement, by=by, lead=referral.lead_officer if referral else None)
+    notices.placement_offered(placement)
     return placement
 
 
@@ -301,7 +303,9 @@ def placement_answer(
             raise Refused("Select the sessions the pupil will attend", field="sessions")
         today = timezone.localdate()
         to = Placement.State.ACTIVE if placement.start_date <= today else Placement.State.ACCEPTED
-        return transition(placement, to, by=by, sessions=sessions, **answered)
+        accepted = transition(placement, to, by=by, sessions=sessions, **answered)
+        notices.placement_accepted(accepted)
+        return accepted
     if not reason.strip():
         raise Refused("Give the reason for declining", field="reason")
     transition(

@@ -1,0 +1,140 @@
+"""The outbox: every message the service sends (e-mail and text through GOV.UK Notify) is a row
+written in the same transaction as the change that causes it, sent afterwards by a task. The
+row's id is the Notify `reference`, so a send is looked up before it is tried again and never
+made twice; Notify's id and the delivery status are kept on it and shown on the record it is
+about. And each person's choice, per kind, of how they are told."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from organisations.models import LocalAuthority
+from organisations.roles import LA_ROLES
+from organisations.scoping import ScopedQuerySet
+
+
+class MessageQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
+        # The LA sees every message its service sent; everyone else the messages sent to them.
+        if membership.role in LA_ROLES:
+            return self.filter(Q(la_id=membership.la_id) | Q(to_user=user))
+        return self.filter(to_user=user)
+
+    def about(self, record):
+        return self.filter(
+            about_type=ContentType.objects.get_for_model(type(record)), about_id=record.pk
+        )
+
+
+class Message(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        SMS = "sms", "Text message"
+        LETTER = "letter", "Letter"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to send"
+        HELD = "held", "Held for the daily summary"
+        IN_SUMMARY = "in_summary", "Sent in the daily summary"
+        SENDING = "sending", "Sent to GOV.UK Notify"
+        DELIVERED = "delivered", "Delivered"
+        PERMANENT_FAILURE = "permanent-failure", "Not delivered: the address was refused"
+        TEMPORARY_FAILURE = "temporary-failure", "Not delivered: the inbox or phone was unavailable"
+        TECHNICAL_FAILURE = "technical-failure", "Not delivered: a fault at GOV.UK Notify"
+        NOT_SENT = "not_sent", "Not sent: GOV.UK Notify would not take it"
+
+    FAILED = (
+        Status.PERMANENT_FAILURE,
+        Status.TEMPORARY_FAILURE,
+        Status.TECHNICAL_FAILURE,
+        Status.NOT_SENT,
+    )
+
+    # Notify's `reference` for the message: how a send already made is found again.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    statutory = models.BooleanField(default=False)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    to_address = models.CharField(max_length=254)
+    pupil = models.ForeignKey(
+        "cases.Pupil", on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    about_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    # What a reminder is for (a week's return, a deadline): the same one is never sent twice.
+    occasion = models.CharField(max_length=60, blank=True)
+    # No pupil's name: an e-mail may be read by someone who does not know the child.
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    template_id = models.CharField(max_length=36)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    notify_id = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+    # A message held for the daily summary points at the summary that carried it.
+    summary = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried"
+    )
+    # A failure the lead officer has been given a task about.
+    failure_alerted = models.BooleanField(default=False)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "next_try_at"], name="message_outbox"),
+            models.Index(fields=["about_type", "about_id"], name="message_about"),
+            models.Index(fields=["to_user", "-created_at"], name="message_to_user"),
+            models.Index(fields=["kind", "about_type", "about_id"], name="message_kind_about"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.to_address}"
+
+    @property
+    def failed(self) -> bool:
+        return self.status in self.FAILED
+
+
+class NoticePreference(models.Model):
+    """How a person is told of one kind of message (no row: at once)."""
+
+    class Mode(models.TextChoices):
+        INSTANT = "instant", "At once"
+        DAILY = "daily", "In one daily summary"
+        OFF = "off", "Not at all"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences"
+    )
+    kind = models.CharField(max_length=30)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.INSTANT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} {self.mode}"
