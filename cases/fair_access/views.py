@@ -45,6 +45,7 @@ from cases.fair_access.services import (
     fair_access_open,
     fair_access_start,
 )
+from cases.notices.models import Message
 from cases.pupils.models import Pupil
 from organisations.models import LocalAuthority
 
@@ -165,6 +166,7 @@ class FairAccessDetailView(PermissionRequiredMixin, TemplateView):
             "case": case,
             "pupil": case.pupil,
             "today": timezone.localdate(),
+            "sent_messages": Message.objects.sent_about(user, case),
             "clock": case.clock(),
             "allocations": allocations,
             "recommendations": recommend(case)

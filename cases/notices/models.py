@@ -25,6 +25,10 @@ class MessageQuerySet(ScopedQuerySet):
             return self.filter(Q(la_id=membership.la_id) | Q(to_user=user))
         return self.filter(to_user=user)
 
+    def sent_about(self, user, record, limit: int = 50):
+        """The messages about a record the user may see, newest first, for its page."""
+        return list(self.visible_to(user).about(record).select_related("to_user")[:limit])
+
     def about(self, record):
         return self.filter(
             about_type=ContentType.objects.get_for_model(type(record)), about_id=record.pk

@@ -14,6 +14,7 @@ from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.casework.history import pupil_histories
 from cases.casework.registry import WORK_KINDS
+from cases.notices.models import Message
 from cases.pupils.models import Pupil
 from cases.referrals.access import is_referrers_school, triages_referral
 from cases.referrals.forms import EvidenceForm, ReferralForm, ReferralMessageForm
@@ -130,6 +131,7 @@ class ReferralDetailView(PermissionRequiredMixin, TemplateView):
             "can_withdraw": own_school and referral.can_move_to(state.WITHDRAWN),
             "can_triage": officer and referral.state == state.SUBMITTED,
             "can_ask": officer and referral.can_move_to(state.MORE_INFO),
+            "sent_messages": Message.objects.sent_about(user, referral),
         }
 
 

@@ -13,6 +13,7 @@ from approvision.forms import show_refusal
 from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
+from cases.notices.models import Message
 from cases.pupils.models import Pupil
 from organisations.calendar import long_date
 from organisations.models import ProviderOrganisation
@@ -147,6 +148,7 @@ class PlacementDetailView(PermissionRequiredMixin, TemplateView):
             "placement": placement,
             "pupil": placement.pupil,
             "today": today,
+            "sent_messages": Message.objects.sent_about(user, placement),
             "sessions": [label for value, label in SESSIONS if value in placement.sessions],
             "returns": placement.returns.select_related("submitted_by"),
             "reviews": placement.reviews.select_related("held_by"),

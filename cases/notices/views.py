@@ -1,0 +1,100 @@
+"""A person's messages and how they are told; the LA administrators' view of the local Notify
+(in development only)."""
+
+import json
+import urllib.request
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.views.generic import FormView, ListView, TemplateView
+
+from cases.notices.forms import PreferencesForm
+from cases.notices.kinds import DIGEST, KINDS
+from cases.notices.models import Message, NoticePreference
+from cases.notices.services import preferences_save
+from organisations.roles import LA_ROLES, Role
+
+SHOWS = {"mine": "Sent to me", "all": "Everything the service sent"}
+
+
+class MessageListView(LoginRequiredMixin, ListView):
+    paginate_by = 25
+    template_name = "cases/message_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        self.may_see_all = user.role in LA_ROLES
+        show = self.request.GET.get("show")
+        self.show = show if show in SHOWS and self.may_see_all else "mine"
+        found = Message.objects.visible_to(user).select_related("to_user")
+        if self.show == "mine":
+            found = found.filter(to_user=user)
+        self.status = self.request.GET.get("status", "")
+        if self.status == "failed":
+            found = found.filter(status__in=Message.FAILED)
+        return found.order_by("-created_at", "pk")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "show": self.show,
+            "shows": SHOWS if self.may_see_all else {},
+            "status": self.status,
+            "kinds": {**{k: v.label for k, v in KINDS.items()}, DIGEST: "Daily summary"},
+        }
+
+
+class PreferencesView(LoginRequiredMixin, FormView):
+    template_name = "cases/message_settings.html"
+    form_class = PreferencesForm
+
+    def get_form_kwargs(self):
+        current = dict(
+            NoticePreference.objects.filter(user=self.request.user).values_list("kind", "mode")
+        )
+        return {**super().get_form_kwargs(), "current": current}
+
+    def form_valid(self, form):
+        preferences_save(user=self.request.user, modes=form.cleaned_data)
+        daily = sum(1 for mode in form.cleaned_data.values() if mode == "daily")
+        off = sum(1 for mode in form.cleaned_data.values() if mode == "off")
+        messages.success(
+            self.request,
+            f"Saved: {daily} kinds of message in your daily summary, {off} turned off, "
+            "the rest sent at once",
+        )
+        return redirect("cases:message_settings")
+
+
+class LocalNotifyView(LoginRequiredMixin, TemplateView):
+    """What the local GOV.UK Notify received: for an LA administrator, under `make run` only."""
+
+    template_name = "cases/local_notify.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.NOTIFY_LOCAL_PAGE:
+            raise PermissionDenied
+        if request.user.is_authenticated and request.user.role != Role.LA_ADMIN:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        url = settings.NOTIFY_BASE_URL.rstrip("/") + "/_local/messages"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 # nosec B310 (the local server)
+                received = json.load(response)["messages"]
+            unreachable = False
+        except OSError:
+            received, unreachable = [], True
+        for row in received:
+            row["personalisation"] = json.loads(row.get("personalisation") or "{}")
+        return {
+            **super().get_context_data(**kwargs),
+            "received": list(reversed(received))[:200],
+            "total": len(received),
+            "unreachable": unreachable,
+            "base_url": settings.NOTIFY_BASE_URL,
+        }
