@@ -35,6 +35,8 @@ def pupil_models() -> list[tuple[type, tuple[str, ...]]]:
             if model is pupil or model.__name__.startswith("Historical"):
                 continue
             for field in _links(model):
+                if field.related_model is model:
+                    continue  # a record pointing at another of its kind (a message's summary)
                 for path in paths.get(field.related_model, ()):
                     paths.setdefault(model, set()).add(
                         f"{field.name}__{path}" if path else field.name

@@ -1,4 +1,5 @@
 import base64
+import calendar
 import os
 import time
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from notifications_python_client import authentication as notify_authentication
 from rest_framework.test import APIClient
 
 from demo.organisations import DemoContext, load
@@ -37,6 +39,22 @@ def totp_code(secret: str) -> str:
 def _isolated_var_dir(settings, tmp_path):
     # Demo accounts and other files a test writes go to its own directory.
     settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture(autouse=True)
+def _notify_in_real_time(monkeypatch):
+    """The local Notify, like GOV.UK Notify, refuses a token not issued within the last 30
+    seconds of its (real) clock; a test that freezes the service's clock must not freeze the
+    time its tokens say they were issued."""
+    monkeypatch.setattr(
+        notify_authentication,
+        "epoch_seconds",
+        lambda: calendar.timegm(
+            time_machine.escape_hatch.time.gmtime()
+            if time_machine.escape_hatch.is_travelling()
+            else time.gmtime()
+        ),
+    )
 
 
 @pytest.fixture

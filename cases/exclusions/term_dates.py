@@ -7,10 +7,10 @@ dates, and a daily task e-mails its administrators, at most once a week, until t
 
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.urls import reverse
 
 from cases.exclusions.models import Deadline
+from cases.notices.services import notice_send
 from organisations.calendar import counting_year_of
 from organisations.models import LocalAuthority, Membership, Term
 from organisations.roles import Role
@@ -42,23 +42,28 @@ def term_dates_remind(today: date) -> int:
         needed = term_dates_needed(la)
         if not needed["clocks"]:
             continue
-        admins = list(
-            Membership.objects.filter(la=la, role=Role.LA_ADMIN, user__is_active=True)
+        admins = [
+            m.user
+            for m in Membership.objects.filter(la=la, role=Role.LA_ADMIN, user__is_active=True)
             .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
+            .select_related("user")
+            .order_by("user_id")
+        ]
         if not admins:
             continue
         years = ", ".join(school_year_label(y) for y in needed["years"]) or "coming school years"
-        send_mail(
+        notice_send(
+            kind="term_dates",
+            to=admins,
+            la=la,
             subject="Term dates needed for statutory deadlines",
-            message=(
+            body=(
                 f"{needed['clocks']} open deadlines of {la.name} are counted past the term dates "
                 f"entered, so their dates are estimates. Sign in to approvision and enter the "
-                f"term dates for {years} (Administration, Term dates).\n"
+                f"term dates for {years} (Administration, Term dates)."
             ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=sorted(admins),
+            path=reverse("organisations:calendar"),
+            occasion=f"term dates {today:%Y-%m-%d}",
         )
         LocalAuthority.objects.filter(pk=la.pk).update(term_dates_reminded_on=today)
         sent += 1

@@ -44,6 +44,11 @@ KINDS: dict[str, NoticeKind] = {
         NoticeKind("task_assigned", "You are given a task", "Everyone"),
         NoticeKind("task_overdue", "A task of yours is overdue", "Everyone"),
         NoticeKind(
+            "term_dates",
+            "Term dates are needed to count statutory deadlines",
+            "LA administrators",
+        ),
+        NoticeKind(
             "message_failed",
             "A message about your case could not be delivered",
             "Officers",

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from approvision.records import Refused, StaleVersion
 from cases.exclusions.models import Exclusion
 from cases.exclusions.services import exclusion_record
+from cases.notices.models import Message
 from cases.referrals.models import Referral
 from cases.referrals.services import (
     evidence_add,
@@ -40,6 +40,7 @@ from panels.services.meetings import (
 from panels.services.minutes import minutes_amend, minutes_approve
 from tests.cases.test_referrals import ANSWERS, PDF
 from tests.factories import PupilFactory, enrol, make_member, ready_provider
+from tests.notify.local import received
 
 
 @pytest.fixture
@@ -198,9 +199,16 @@ def test_approving_a_placement_decides_the_referral_and_tells_school_and_provide
     referral.refresh_from_db()
     assert referral.state == Referral.State.DECIDED
     assert "Placement approved with The Harbridge Centre" in referral.outcome
-    recipients = {address for message in mail.outbox for address in message.to}
-    assert {"senco@example.org", provider_staff.email} <= recipients
-    assert referral.pupil.legal_first_name not in mail.outbox[0].body
+    # One message each to the referrer and the provider's staff, through the local Notify;
+    # neither names the pupil.
+    told = Message.objects.filter(kind="panel_decision", about_id=referral.pk)
+    assert {m.to_address for m in told} >= {"senco@example.org", provider_staff.email}
+    sent = received(*told)
+    assert sorted(r["recipient"] for r in sent) == sorted(m.to_address for m in told)
+    assert all(m.status == Message.Status.SENDING for m in told)
+    for row in sent:
+        assert referral.pupil.legal_first_name not in row["personalisation"]["body"]
+        assert referral.pupil.legal_last_name not in row["personalisation"]["body"]
     assert decision.item.status == AgendaItem.Status.DECIDED
 
 
