@@ -86,7 +86,7 @@ def test_a_notify_5xx_is_tried_again_further_apart_each_time_and_sent_once(
     fail_next("flaky@example.org", 500, 2)
     first_try = timezone.now()
     time_machine.move_to(first_try, tick=False)
-    referral, message = _decide(setup, django_capture_on_commit_callbacks, "flaky@example.org")
+    _, message = _decide(setup, django_capture_on_commit_callbacks, "flaky@example.org")
     message.refresh_from_db()
     # Notify answered 500: nothing recorded as sent; tried again in 1 minute.
     assert message.status == Message.Status.QUEUED and message.attempts == 1
@@ -162,13 +162,16 @@ def test_nothing_is_sent_from_a_transaction_rolled_back(
     class Undone(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Undone), transaction.atomic():
-            referral_request_info(
-                referral=referral, by=officer, question="Attendance?", version=referral.version
-            )
-            assert Message.objects.filter(kind="referral_more_info").count() == 1
-            raise Undone
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Undone),
+        transaction.atomic(),
+    ):
+        referral_request_info(
+            referral=referral, by=officer, question="Attendance?", version=referral.version
+        )
+        assert Message.objects.filter(kind="referral_more_info").count() == 1
+        raise Undone
     assert callbacks == []
     assert not Message.objects.filter(kind="referral_more_info").exists()
     # Done for real, the same step sends one message.
