@@ -53,6 +53,7 @@ NAVIGATION = [
     ("Figures", "reports:figures", "reports.view_figures", ("reports:figures",)),
     ("Reports", "reports:list", "reports.add_report", ("reports:list", "reports:detail")),
     ("Audit log", "rights:audit_search", "audit.view_pupilread", ("rights:audit",)),
+    ("Letters", "cases:letter_templates", "cases.change_lettertemplate", ("cases:letter_t",)),
     (
         "Settings",
         "organisations:la_settings",

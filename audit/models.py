@@ -43,6 +43,7 @@ class PupilRead(models.Model):
         DOWNLOAD_PDF = "download_pdf", "Downloaded a PDF"
         SUBJECT_ACCESS = "subject_access", "Subject access export"
         VIEW_NOTES = "view_notes", "Read case notes"
+        VIEW_LETTERS = "view_letters", "Read letters to parents"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Plain values, not foreign keys: the log outlives users and pupils and never changes.

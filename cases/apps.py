@@ -21,3 +21,6 @@ class CasesConfig(AppConfig):
         from cases.notices.events import register as register_notices
 
         register_notices()
+        from cases.fair_access.letters import register as register_letters
+
+        register_letters()

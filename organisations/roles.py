@@ -114,6 +114,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NOTES,
         *_TASKS,
         "cases.add_task",
+        # Letters to parents, from the case.
+        "cases.view_letter",
+        "cases.add_letter",
     ],
     Role.LA_ADMIN: [
         "reports.view_rollcount",
@@ -133,6 +136,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "organisations.change_user",
         # Who looked at which pupil: the read audit, searchable, never editable.
         "audit.view_pupilread",
+        # The wording of the letters to parents.
+        "cases.view_lettertemplate",
+        "cases.change_lettertemplate",
     ],
     # Panel members see the meetings they sit on; the chair among them runs it.
     Role.PANEL_MEMBER: [

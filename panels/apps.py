@@ -9,3 +9,6 @@ class PanelsConfig(AppConfig):
         from panels.casework import register
 
         register()
+        from panels.letters import register as register_letters
+
+        register_letters()

@@ -16,3 +16,6 @@ class PlacementsConfig(AppConfig):
         from placements.notices import register as register_notices
 
         register_notices()
+        from placements.letters import register as register_letters
+
+        register_letters()

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from organisations.models import LocalAuthority
 from organisations.roles import LA_ROLES
@@ -142,3 +143,86 @@ class NoticePreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind} {self.mode}"
+
+
+class LetterTemplateQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
+        if membership.role in LA_ROLES:
+            return self.filter(la_id=membership.la_id)
+        return self.none()
+
+
+class LetterTemplate(models.Model):
+    """An LA's own wording of one kind of letter to parents (cases.notices.letters), with
+    ((placeholders)) filled from the case; without one, the service's wording is used."""
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    heading = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = LetterTemplateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["la", "kind"], name="one_letter_template_per_kind")
+        ]
+
+    def __str__(self):
+        return self.heading
+
+
+def _letter_path(instance, filename):
+    return f"letters/{instance.pupil_id}/{uuid.uuid4().hex}.pdf"
+
+
+class LetterQuerySet(ScopedQuerySet):
+    def for_member(self, user, membership):
+        # Letters to parents are the LA's: its staff read them; schools and providers do not.
+        if membership.role in LA_ROLES:
+            return self.filter(la_id=membership.la_id)
+        return self.none()
+
+
+class Letter(models.Model):
+    """A letter to a child's parent or carer, made from the case: its words as sent and its
+    tagged PDF are kept on the pupil's record (and in a subject access export)."""
+
+    class SentBy(models.TextChoices):
+        NOTIFY = "notify", "Posted by GOV.UK Notify"
+        HAND = "hand", "Printed and posted by the local authority"
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey("cases.Pupil", on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=30)
+    about_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    about_id = models.PositiveBigIntegerField()
+    about = GenericForeignKey("about_type", "about_id")
+    recipient = models.CharField("parent or carer", max_length=200)
+    address = models.TextField()
+    heading = models.CharField(max_length=200)
+    body = models.TextField()
+    pdf = models.FileField(upload_to=_letter_path, max_length=200)
+    sent_by = models.CharField(max_length=10, choices=SentBy.choices)
+    message = models.OneToOneField(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="letter"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["pupil", "-created_at"], name="letter_pupil")]
+
+    def __str__(self):
+        return f"{self.heading} to {self.recipient}"

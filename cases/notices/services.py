@@ -158,6 +158,13 @@ def message_queue(message: Message) -> None:
 
 
 def _send(client: NotificationsAPIClient, message: Message) -> dict:
+    if message.channel == Message.Channel.LETTER:
+        from cases.notices.letters import letter_pdf_file
+
+        # The tagged PDF as the LA made it, posted as it is (Notify's precompiled letter).
+        return client.send_precompiled_letter_notification(
+            reference=str(message.pk), pdf_file=letter_pdf_file(message), postage="second"
+        )
     personalisation = {"subject": message.subject, "body": message.body}
     if message.channel == Message.Channel.SMS:
         return client.send_sms_notification(
