@@ -33,7 +33,7 @@ scripts/services.sh stop test
 # restarted under load, Redis stopped, a backup restored and compared; the worker drill is in it.
 if [ $status = 0 ] && [ $# = 0 ]; then
   env -u DATABASE_URL -u REDIS_URL -u APPROVISION_STARTED -u APPROVISION_VAR_DIR \
-    -u APPROVISION_CLAMD_HOST -u APPROVISION_CLAMD_PORT \
+    -u APPROVISION_CLAMD_HOST -u APPROVISION_CLAMD_PORT -u NOTIFY_BASE_URL -u NOTIFY_API_KEY \
     -u DJANGO_SETTINGS_MODULE scripts/drills.sh --after-suite || status=$?
 fi
 exit $status
