@@ -61,9 +61,10 @@ class PreferencesView(LoginRequiredMixin, FormView):
         preferences_save(user=self.request.user, modes=form.cleaned_data)
         daily = sum(1 for mode in form.cleaned_data.values() if mode == "daily")
         off = sum(1 for mode in form.cleaned_data.values() if mode == "off")
+        kinds = "kind of message" if daily == 1 else "kinds of message"
         messages.success(
             self.request,
-            f"Saved: {daily} kinds of message in your daily summary, {off} turned off, "
+            f"Saved: {daily} {kinds} in your daily summary, {off} turned off, "
             "the rest sent at once",
         )
         return redirect("cases:message_settings")

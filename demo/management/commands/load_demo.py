@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from demo import (
     cases,
     casework,
+    notices,
     organisations,
     panels,
     placements,
@@ -15,7 +16,7 @@ from demo.organisations import DemoContext
 
 # Each app's demo records, as `load(context, var_dir=...)`; they run in the order imports run, so
 # each can build on the records of the ones before.
-LOADERS = [organisations, providers, cases, placements, panels, casework, reports, rights]
+LOADERS = [organisations, providers, cases, placements, panels, casework, notices, reports, rights]
 
 
 class Command(BaseCommand):
