@@ -8,6 +8,7 @@ from cases.casework.registry import Event, EventSource, register_events
 from cases.casework.timeline import hidden_from
 from cases.exclusions.models import Exclusion, ExclusionEvent
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
+from cases.notices.models import Letter
 from cases.pupils.models import Enrolment
 from cases.referrals.models import Referral, ReferralEvent
 
@@ -109,6 +110,28 @@ def leads(user, pupil):
     return events, False
 
 
+def letters(user, pupil):
+    """Letters to the parents (the LA's): each with its PDF; and how a posted one fared."""
+    mine = Letter.objects.visible_to(user).filter(pupil=pupil).select_related("message")
+    events = []
+    for letter in mine:
+        href = reverse("cases:letter_pdf", args=[letter.pk])
+        how = (
+            letter.message.get_status_display().lower()
+            if letter.message_id
+            else letter.get_sent_by_display().lower()
+        )
+        events.append(
+            Event(
+                letter.created_at,
+                "letter",
+                f"Letter to {letter.recipient}: {letter.heading} ({how})",
+                href,
+            )
+        )
+    return events, hidden_from(user, Letter.objects.filter(pupil=pupil))
+
+
 def register() -> None:
     for key, label, events in [
         ("roll", "School roll", roll),
@@ -117,5 +140,6 @@ def register() -> None:
         ("fair_access", "Fair Access", fair_access),
         ("note", "Case notes", notes),
         ("lead", "Lead officers", leads),
+        ("letter", "Letters to parents", letters),
     ]:
         register_events(EventSource(key, label, events))
