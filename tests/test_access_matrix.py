@@ -16,6 +16,8 @@ from cases.casework.services import note_add
 from cases.exclusions.models import Exclusion
 from cases.exclusions.services import exclusion_record
 from cases.fair_access.services import fair_access_agree, fair_access_allocate, fair_access_open
+from cases.notices.letters import letter_send
+from cases.notices.models import Letter
 from cases.referrals.services import referral_start
 from organisations.roles import Role
 from organisations.services import api_token_issue, user_disable
@@ -78,6 +80,9 @@ POLICY = {
     ("report", "list"): {"la_officer", "director"},
     ("user", "get"): {"la_admin"},
     ("audit", "list"): {"la_admin"},
+    # Letters to parents are the LA officers' (cases.notices.letters).
+    ("letter", "get"): {"la_officer"},
+    ("pupil_letters", "get"): {"la_officer"},
 }
 PUPIL_LEVEL = {
     "pupil",
@@ -88,6 +93,8 @@ PUPIL_LEVEL = {
     "provider_return",
     "note",
     "restricted_note",
+    "letter",
+    "pupil_letters",
 }
 
 # How each (object, action) is asked for: (kind, method, address). {id} is the object's id.
@@ -129,6 +136,8 @@ ENDPOINTS = {
     ("report", "list"): [("list", "get", "/api/v1/reports/?page_size=100")],
     ("user", "get"): [("html", "get", "/users/{id}/")],
     ("audit", "list"): [("html", "get", "/audit/?upn={upn}")],
+    ("letter", "get"): [("html", "get", "/letters/{id}/pdf/")],
+    ("pupil_letters", "get"): [("html", "get", "/pupils/{id}/letters/")],
 }
 UPDATES = {"pupil": {"looked_after": True}, "referral": {"needs": "Updated in the matrix"}}
 
@@ -140,7 +149,8 @@ def test_the_policy_covers_every_endpoint():
 
 
 @pytest.fixture
-def matrix(world):
+def matrix(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     officer = world["users"]["la_officer"]
     senco = world["users"]["school_staff"]
     ready_provider(world["provider"], by=officer)
@@ -245,8 +255,20 @@ def matrix(world):
         period_end=today,
         status=Report.Status.QUEUED,
     )
+    # The LA's notice to the parent of the education from the 6th day of the exclusion.
+    letter = letter_send(
+        kind_key="sixth_day",
+        record=exclusion,
+        pupil=pupil,
+        by=officer,
+        recipient="Ms A Parent",
+        address="1 High Street\nNorthmoor\nNM1 1AA",
+        sent_by=Letter.SentBy.HAND,
+    )
     objects = {
         "pupil": pupil,
+        "letter": letter,
+        "pupil_letters": pupil,
         "exclusion": exclusion,
         "referral": referral,
         "placement": placement,
@@ -267,6 +289,8 @@ def matrix(world):
         "provider_return": pupil.pk,
         "note": pupil.pk,
         "restricted_note": pupil.pk,
+        "letter": pupil.pk,
+        "pupil_letters": pupil.pk,
     }
     return {"subjects": subjects, "objects": objects, "pupil_of": pupil_of}
 

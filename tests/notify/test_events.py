@@ -228,3 +228,24 @@ def test_a_statutory_notice_cannot_be_turned_off(addressed):
     assert [c for c, _ in form.fields["task_assigned"].choices] == ["instant", "daily", "off"]
     refused = PreferencesForm({"fair_access_asked": "off"}, current={})
     assert not refused.is_valid() and "fair_access_asked" in refused.errors
+
+
+def test_each_person_sees_the_messages_sent_to_them_and_the_la_sees_its_own(
+    addressed, submitted, client, sign_in
+):
+    officer, senco = addressed["officer"], addressed["users"]["school_staff"]
+    referral_request_info(
+        referral=submitted, by=officer, question="Attendance?", version=submitted.version
+    )
+    (asked,) = Message.objects.filter(kind="referral_more_info")
+    users = addressed["users"]
+    assert list(Message.objects.visible_to(senco)) == [asked]
+    assert list(Message.objects.visible_to(officer)) == [asked]  # the LA's service sent it
+    for other in ("other_la_officer", "other_school_staff", "provider_staff", "trust_lead"):
+        assert not Message.objects.visible_to(users[other]).exists(), other
+    # The page of one's messages: the SENCO's shows it; another school's does not.
+    sign_in(senco)
+    assert asked.subject in client.get("/messages/").content.decode()
+    sign_in(users["other_school_staff"])
+    page = client.get("/messages/?show=all").content.decode()
+    assert asked.subject not in page and "No messages" in page
