@@ -3,13 +3,23 @@
 from django.db import migrations
 
 
+def forget_the_old_sweeper(apps, schema_editor):
+    """The decision e-mail's own sweeper is gone (its messages go through the outbox): beat's
+    database schedule must not keep sending a task no worker knows."""
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
+        task="panels.tasks.notify_pending"
+    ).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('panels', '0007_actions_are_tasks'),
+        ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
     operations = [
+        migrations.RunPython(forget_the_old_sweeper, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='decision',
             name='notified_at',
