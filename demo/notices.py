@@ -63,6 +63,4 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
         user=User.objects.get(username="senco"),
         modes={"referral_accepted": "daily", "task_overdue": "daily"},
     )
-    preferences_save(
-        user=User.objects.get(username="provider"), modes={"placement_ending": "off"}
-    )
+    preferences_save(user=User.objects.get(username="provider"), modes={"placement_ending": "off"})

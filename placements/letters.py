@@ -72,7 +72,7 @@ def _sessions(placement: Placement | None) -> str:
 
 def _place(placement: Placement | None) -> str:
     if placement is None:
-        return "to be confirmed"
+        return "at an address we will send you"
     site = placement.sites.first() or placement.provider.sites.filter(closed_on=None).first()
     return f"{site.address}, {site.postcode}" if site else placement.provider.name
 
@@ -170,7 +170,7 @@ def _sixth_day_values(exclusion: Exclusion, today: date) -> dict:
         "exclusion_date": long_date(exclusion.start_date),
         "school": exclusion.school.name,
         "first_day": f"{first:%A} {long_date(first)}",
-        "provider": placement.provider.name if placement else "a provider to be confirmed",
+        "provider": placement.provider.name if placement else "a provider we will confirm",
         "place": _place(placement),
         "sessions": _sessions(placement),
         "whereabouts_days": _days_words(whereabouts_days(exclusion, first)),

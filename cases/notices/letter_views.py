@@ -17,6 +17,7 @@ from cases.notices.forms import LetterForm, LetterTemplateForm
 from cases.notices.letters import (
     COMMON_FIELDS,
     LETTER_KINDS,
+    address_lines,
     check_address,
     fill,
     letter_compose,
@@ -109,7 +110,8 @@ class LettersView(PermissionRequiredMixin, FormView):
                 preview={
                     "heading": heading,
                     "blocks": paragraphs(body),
-                    "address_lines": form.cleaned_data["address"].splitlines(),
+                    "recipient": form.cleaned_data["recipient"],
+                    "address_lines": address_lines(form.cleaned_data["address"]),
                     "date": today,
                     "warnings": kind.warnings(record, today),
                 },
@@ -215,8 +217,8 @@ class LetterTemplateEditView(PermissionRequiredMixin, FormView):
                     preview={
                         "heading": fill(data["heading"], sample),
                         "blocks": paragraphs(fill(data["body"], sample)),
+                        "recipient": "Ms J Example",
                         "address_lines": [
-                            "Ms J Example",
                             "1 Example Street",
                             "Northmoor",
                             "NM1 1AA",

@@ -80,7 +80,7 @@ def paragraphs(body: str) -> list[dict]:
     for chunk in re.split(r"\n\s*\n", body.strip()):
         lines = [line.strip() for line in chunk.splitlines() if line.strip()]
         if lines and all(line.startswith("* ") for line in lines):
-            blocks.append({"items": [line[2:] for line in lines]})
+            blocks.append({"bullets": [line[2:] for line in lines]})
         elif lines:
             blocks.append({"text": " ".join(lines)})
     return blocks
@@ -138,8 +138,9 @@ def check_address(recipient: str, address: str) -> None:
     lines = address_lines(address)
     if len(lines) < 2:
         errors["address"] = "Enter the address on at least 2 lines, with the postcode last"
-    elif len(lines) > 6:
-        errors["address"] = "An address on a letter has at most 6 lines"
+    elif len(lines) > 5:
+        # With the name, 6 lines: what fits Notify's address window.
+        errors["address"] = "An address on a letter has at most 5 lines, besides the name"
     elif not re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", lines[-1].upper()):
         errors["address"] = "Put the postcode on the last line of the address"
     if errors:

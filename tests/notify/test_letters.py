@@ -68,6 +68,8 @@ def test_a_decision_letter_is_tagged_has_the_cases_dates_and_is_posted_once(
     assert "reviewed by: 22 February 2027" in text
     assert "The Harbridge Centre" in text and "Harbridge Academy" in text
     assert "Dear Ms J Okoro" in text and pupil.name in text
+    assert "('text'" not in text and "• Dear" not in text  # paragraphs, not a list of them
+    assert "Ms J Okoro 12 High Street Harbridge NM1 7QQ" in text  # the envelope's window
     assert "12 High Street" in text and "NM1 7QQ" in text
     info = pdf_info(letter.pdf.path)
     assert re.search(r"^Tagged:\s+yes$", info, re.M), info
