@@ -7,6 +7,12 @@ from cases.fair_access.models import (  # noqa: F401
     FairAccessCase,
     YearGroupPlaces,
 )
-from cases.notices.models import Message, NoticePreference  # noqa: F401
+from cases.notices.models import (  # noqa: F401
+    Letter,
+    LetterTemplate,
+    Message,
+    NoticeChannel,
+    NoticePreference,
+)
 from cases.pupils.models import Enrolment, Pupil, PupilGroupObjectPermission  # noqa: F401
 from cases.referrals.models import EvidenceDocument, Referral, ReferralEvent  # noqa: F401

@@ -74,7 +74,7 @@ def _place(placement: Placement | None) -> str:
     if placement is None:
         return "at an address we will send you"
     site = placement.sites.first() or placement.provider.sites.filter(closed_on=None).first()
-    return f"{site.address}, {site.postcode}" if site else placement.provider.name
+    return f"{site.address}, {site.postcode}" if site else "at an address we will send you"
 
 
 # A placement -------------------------------------------------------------------------------

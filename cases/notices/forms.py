@@ -10,9 +10,26 @@ class PreferencesForm(forms.Form):
     """One question per kind of message: at once, in a daily summary, or (if it may be) not at
     all."""
 
+    by_text = forms.TypedChoiceField(
+        label="How you are sent messages",
+        choices=[("", "By e-mail"), ("1", "By text message")],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="The daily summary always comes by e-mail",
+    )
+    mobile = forms.CharField(
+        label="Mobile number",
+        max_length=20,
+        required=False,
+        help_text="Needed for text messages. For example, 07700 900 982",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
     def __init__(self, *args, current: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        layout = []
+        layout = [Field.radios("by_text", inline=True), Field.text("mobile", field_width=10)]
         for kind in KINDS.values():
             choices = [
                 (mode, label)

@@ -145,6 +145,27 @@ class NoticePreference(models.Model):
         return f"{self.user}: {self.kind} {self.mode}"
 
 
+class NoticeChannel(models.Model):
+    """How a person is reached: by e-mail (no row), or by text message to their mobile."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_channel"
+    )
+    by_text = models.BooleanField(default=False)
+    mobile = models.CharField("mobile number", max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(by_text=False) | ~Q(mobile=""),
+                name="a_text_needs_a_mobile",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {'text' if self.by_text else 'e-mail'}"
+
+
 class LetterTemplateQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in LA_ROLES:

@@ -10,6 +10,7 @@ each time; a message Notify refuses (a 400) or reports undelivered gives the lea
 """
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -21,9 +22,10 @@ from django.utils import timezone
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
+from approvision.records import Refused
 from approvision.tasks import queue
 from cases.notices.kinds import DIGEST, KINDS
-from cases.notices.models import Message, NoticePreference
+from cases.notices.models import Message, NoticeChannel, NoticePreference
 from organisations.models import LocalAuthority, Membership, ProviderOrganisation, School, User
 from organisations.roles import Role
 
@@ -110,40 +112,50 @@ def notice_send(
     messages are written now and sent once the caller's transaction commits. The subject and
     body never name the pupil; the link takes the reader to what they may see."""
     notice = KINDS[kind]
-    users: dict[int, User] = {}
+    people: dict[int, User] = {}
     for owner in to:
         if owner is None:
             continue
         for user in people_of(owner):
-            if user.is_active and user.email:
-                users.setdefault(user.pk, user)
+            if user.is_active:
+                people.setdefault(user.pk, user)
+    texting = dict(
+        NoticeChannel.objects.filter(user__in=list(people), by_text=True).values_list(
+            "user_id", "mobile"
+        )
+    )
+    users = {pk: user for pk, user in people.items() if user.email or pk in texting}
     if not users:
         return []
     modes = modes_for(users.values(), kind)
     text = body.strip() + (f"\n\nSee it in approvision: {link(path)}" if path else "")
     about_type = ContentType.objects.get_for_model(type(about)) if about is not None else None
-    messages = Message.objects.bulk_create(
-        Message(
+
+    def message(user):
+        # A text message says what happened and where to look; the summary is an e-mail (one
+        # without an e-mail address is texted at once).
+        daily = modes[user.pk] == NoticePreference.Mode.DAILY and bool(user.email)
+        by_text = user.pk in texting and not daily
+        channel = Message.Channel.SMS if by_text else Message.Channel.EMAIL
+        return Message(
             la=la,
             kind=kind,
+            channel=channel,
             statutory=notice.statutory,
             to_user=user,
-            to_address=user.email,
+            to_address=texting[user.pk] if by_text else user.email,
             pupil=pupil,
             about_type=about_type,
             about_id=about.pk if about is not None else None,
             occasion=occasion,
             subject=subject,
-            body=text,
-            template_id=template_for(kind, Message.Channel.EMAIL),
-            status=(
-                Message.Status.HELD
-                if modes[user.pk] == NoticePreference.Mode.DAILY
-                else Message.Status.QUEUED
-            ),
+            body=(f"{subject}. {link(path)}" if path else subject) if by_text else text,
+            template_id=template_for(kind, channel),
+            status=Message.Status.HELD if daily else Message.Status.QUEUED,
         )
-        for user in users.values()
-        if modes[user.pk] != NoticePreference.Mode.OFF
+
+    messages = Message.objects.bulk_create(
+        message(user) for user in users.values() if modes[user.pk] != NoticePreference.Mode.OFF
     )
     for message in messages:
         if message.status == Message.Status.QUEUED:
@@ -358,6 +370,27 @@ def summaries_send(now: datetime | None = None) -> int:
             )
             message_queue(summary)
     return len(by_user)
+
+
+def mobile_number(typed: str) -> str:
+    """A UK mobile number as Notify takes it (07... or +447..., spaces allowed), or refused."""
+    digits = re.sub(r"[\s()-]", "", typed)
+    if re.fullmatch(r"(?:\+44|0044|0)7\d{9}", digits):
+        return "07" + digits[-9:]
+    raise Refused("Enter a UK mobile number, like 07700 900 982", field="mobile")
+
+
+@transaction.atomic
+def notice_channel_save(*, user: User, by_text: bool, mobile: str) -> NoticeChannel:
+    """E-mail, or text messages to a mobile number (which a text needs)."""
+    mobile = mobile.strip()
+    if by_text and not mobile:
+        raise Refused("Enter your mobile number to be sent text messages", field="mobile")
+    channel, _ = NoticeChannel.objects.update_or_create(
+        user=user,
+        defaults={"by_text": by_text, "mobile": mobile_number(mobile) if mobile else ""},
+    )
+    return channel
 
 
 @transaction.atomic

@@ -8,13 +8,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.views.generic import FormView, ListView, TemplateView
 
+from approvision.forms import show_refusal
+from approvision.records import Refused
 from cases.notices.forms import PreferencesForm
 from cases.notices.kinds import DIGEST, KINDS
-from cases.notices.models import Message, NoticePreference
-from cases.notices.services import preferences_save
+from cases.notices.models import Message, NoticeChannel, NoticePreference
+from cases.notices.services import notice_channel_save, preferences_save
 from organisations.roles import LA_ROLES, Role
 
 SHOWS = {"mine": "Sent to me", "all": "Everything the service sent"}
@@ -57,10 +60,26 @@ class PreferencesView(LoginRequiredMixin, FormView):
         )
         return {**super().get_form_kwargs(), "current": current}
 
+    def get_initial(self):
+        channel = NoticeChannel.objects.filter(user=self.request.user).first()
+        if channel is None:
+            return {}
+        return {"by_text": "1" if channel.by_text else "", "mobile": channel.mobile}
+
     def form_valid(self, form):
-        preferences_save(user=self.request.user, modes=form.cleaned_data)
-        daily = sum(1 for mode in form.cleaned_data.values() if mode == "daily")
-        off = sum(1 for mode in form.cleaned_data.values() if mode == "off")
+        data = dict(form.cleaned_data)
+        try:
+            with transaction.atomic():
+                notice_channel_save(
+                    user=self.request.user, by_text=data.pop("by_text"), mobile=data.pop("mobile")
+                )
+                preferences_save(user=self.request.user, modes=data)
+        except Refused as error:
+            show_refusal(form, error)
+            return self.form_invalid(form)
+        form.cleaned_data = data
+        daily = sum(1 for mode in data.values() if mode == "daily")
+        off = sum(1 for mode in data.values() if mode == "off")
         kinds = "kind of message" if daily == 1 else "kinds of message"
         messages.success(
             self.request,

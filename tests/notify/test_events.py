@@ -5,15 +5,17 @@ not at all (a statutory notice cannot be turned off)."""
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.db.models import Value
 from django.db.models.functions import Concat
 
+from approvision.records import Refused
 from cases.casework.models import Task
 from cases.casework.services import task_add
 from cases.notices.forms import PreferencesForm
 from cases.notices.models import Message, NoticePreference
 from cases.notices.reminders import reminders_send
-from cases.notices.services import preferences_save, summaries_send
+from cases.notices.services import notice_channel_save, preferences_save, summaries_send
 from cases.referrals.services import (
     referral_request_info,
     referral_signpost,
@@ -26,6 +28,7 @@ from placements.commissioning.services import placement_answer
 from placements.notices import placements_ending, returns_overdue, reviews_overdue
 from tests.cases.test_referrals import complete
 from tests.factories import PupilFactory, enrol, offer
+from tests.notify.local import received
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +252,28 @@ def test_each_person_sees_the_messages_sent_to_them_and_the_la_sees_its_own(
     sign_in(users["other_school_staff"])
     page = client.get("/messages/?show=all").content.decode()
     assert asked.subject not in page and "No messages" in page
+
+
+def test_a_person_who_chose_text_messages_is_texted_through_notify(
+    addressed, submitted, django_capture_on_commit_callbacks
+):
+    officer, senco = addressed["officer"], addressed["users"]["school_staff"]
+    with pytest.raises(Refused) as refused:
+        notice_channel_save(user=senco, by_text=True, mobile="0161 496 0000")  # a landline
+    assert refused.value.field == "mobile"
+    with pytest.raises(Refused, match="Enter your mobile number"):
+        notice_channel_save(user=senco, by_text=True, mobile="")
+    notice_channel_save(user=senco, by_text=True, mobile="+44 7700 900982")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = referral_request_info(
+            referral=submitted, by=officer, question="Attendance?", version=submitted.version
+        )
+    (texted,) = Message.objects.filter(kind="referral_more_info")
+    assert texted.channel == Message.Channel.SMS and texted.to_address == "07700900982"
+    assert texted.body == (
+        f"More information is needed on referral {referral.pk}. "
+        f"http://127.0.0.1:8000/referrals/{referral.pk}/"
+    )
+    (sent,) = received(texted)
+    assert sent["type"] == "sms" and sent["recipient"] == "07700900982"
+    assert texted.template_id == settings.NOTIFY_TEMPLATES["sms"]
