@@ -10,14 +10,13 @@ class PreferencesForm(forms.Form):
     """One question per kind of message: at once, in a daily summary, or (if it may be) not at
     all."""
 
-    by_text = forms.TypedChoiceField(
+    channel = forms.ChoiceField(
         label="How you are sent messages",
-        choices=[("", "By e-mail"), ("1", "By text message")],
-        coerce=bool,
-        empty_value=False,
-        required=False,
+        choices=[("email", "By e-mail"), ("text", "By text message")],
+        initial="email",
         widget=forms.RadioSelect,
         help_text="The daily summary always comes by e-mail",
+        error_messages={"required": "Choose e-mail or text messages"},
     )
     mobile = forms.CharField(
         label="Mobile number",
@@ -27,10 +26,12 @@ class PreferencesForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
-    def __init__(self, *args, current: dict[str, str], **kwargs):
+    def __init__(self, *args, current: dict[str, str], role: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        layout = [Field.radios("by_text", inline=True), Field.text("mobile", field_width=10)]
+        layout = [Field.radios("channel", inline=True), Field.text("mobile", field_width=10)]
         for kind in KINDS.values():
+            if role is not None and role not in kind.roles:
+                continue
             choices = [
                 (mode, label)
                 for mode, label in NoticePreference.Mode.choices
@@ -42,9 +43,9 @@ class PreferencesForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=current.get(kind.key, NoticePreference.Mode.INSTANT),
                 help_text=(
-                    f"For: {kind.audience.lower()}. A statutory notice: it cannot be turned off"
+                    f"Sent to {kind.audience}. A statutory notice: it cannot be turned off"
                     if kind.statutory
-                    else f"For: {kind.audience.lower()}"
+                    else f"Sent to {kind.audience}"
                 ),
                 error_messages={"required": f"Select how you are told: {kind.label.lower()}"},
             )

@@ -58,20 +58,22 @@ class PreferencesView(LoginRequiredMixin, FormView):
         current = dict(
             NoticePreference.objects.filter(user=self.request.user).values_list("kind", "mode")
         )
-        return {**super().get_form_kwargs(), "current": current}
+        return {**super().get_form_kwargs(), "current": current, "role": self.request.user.role}
 
     def get_initial(self):
         channel = NoticeChannel.objects.filter(user=self.request.user).first()
         if channel is None:
-            return {}
-        return {"by_text": "1" if channel.by_text else "", "mobile": channel.mobile}
+            return {"channel": "email"}
+        return {"channel": "text" if channel.by_text else "email", "mobile": channel.mobile}
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         try:
             with transaction.atomic():
                 notice_channel_save(
-                    user=self.request.user, by_text=data.pop("by_text"), mobile=data.pop("mobile")
+                    user=self.request.user,
+                    by_text=data.pop("channel") == "text",
+                    mobile=data.pop("mobile"),
                 )
                 preferences_save(user=self.request.user, modes=data)
         except Refused as error:

@@ -229,7 +229,7 @@ def test_a_statutory_notice_cannot_be_turned_off(addressed):
     form = PreferencesForm(current={})
     assert [c for c, _ in form.fields["fair_access_asked"].choices] == ["instant", "daily"]
     assert [c for c, _ in form.fields["task_assigned"].choices] == ["instant", "daily", "off"]
-    refused = PreferencesForm({"fair_access_asked": "off"}, current={})
+    refused = PreferencesForm({"channel": "email", "fair_access_asked": "off"}, current={})
     assert not refused.is_valid() and "fair_access_asked" in refused.errors
 
 
