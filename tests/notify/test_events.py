@@ -6,14 +6,17 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Concat
+from django.test.utils import CaptureQueriesContext
 
 from approvision.records import Refused
 from cases.casework.models import Task
 from cases.casework.services import task_add
 from cases.notices.forms import PreferencesForm
-from cases.notices.models import Message, NoticePreference
+from cases.notices.letters import letter_send
+from cases.notices.models import Letter, Message, NoticePreference
 from cases.notices.reminders import reminders_send
 from cases.notices.services import notice_channel_save, preferences_save, summaries_send
 from cases.referrals.services import (
@@ -277,3 +280,47 @@ def test_a_person_who_chose_text_messages_is_texted_through_notify(
     (sent,) = received(texted)
     assert sent["type"] == "sms" and sent["recipient"] == "07700900982"
     assert texted.template_id == settings.NOTIFY_TEMPLATES["sms"]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_messages_and_letters_pages_ask_the_same_queries_however_many_rows(
+    addressed, running, client, sign_in, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    officer, pupil = addressed["officer"], running.pupil
+    sign_in(officer)
+
+    def more(n):
+        for i in range(n):
+            placements_ending(date(2027, 1, 11) + timedelta(days=i))  # once only: no new rows
+            task_add(
+                la=addressed["home"],
+                title=f"Task {i}",
+                due_on=date(2027, 1, 20),
+                owner=addressed["academy"],
+                source=Task.Source.OFFICER,
+                by=officer,
+            )
+            letter_send(
+                kind_key="placement",
+                record=running,
+                pupil=pupil,
+                by=officer,
+                recipient="Ms A Parent",
+                address="1 High Street\nNorthmoor\nNM1 1AA",
+                sent_by=Letter.SentBy.NOTIFY if i % 2 else Letter.SentBy.HAND,
+            )
+
+    more(1)
+    pages = ["/messages/?show=all", f"/pupils/{pupil.pk}/letters/", f"/placements/{running.pk}/"]
+    for url in pages:  # the first visit fills the session's and the content types' caches
+        client.get(url)
+    few = [_queries(client, url) for url in pages]
+    more(8)
+    assert Message.objects.count() >= 9 and Letter.objects.count() == 9
+    assert [_queries(client, url) for url in pages] == few
