@@ -22,52 +22,48 @@ def _referral_words(referral: Referral) -> str:
     return f"referral {referral.pk} from {referral.school.name}"
 
 
-def referral_more_info(referral: Referral) -> None:
+def _tell_referrer(referral: Referral, kind: str, subject: str, body: str, occasion="") -> None:
     notice_send(
-        kind="referral_more_info",
+        kind=kind,
         to=[referral.referrer],
         la=referral.pupil.la,
-        subject=f"More information is needed on referral {referral.pk}",
-        body=(
-            f"{referral.pupil.la.name} needs more information on {_referral_words(referral)} "
-            "before it can go further. Sign in to read the question and answer it."
-        ),
+        subject=subject,
+        body=body,
         path=reverse("cases:referral_detail", args=[referral.pk]),
         pupil=referral.pupil,
         about=referral,
+        occasion=occasion,
+    )
+
+
+def referral_more_info(referral: Referral) -> None:
+    _tell_referrer(
+        referral,
+        "referral_more_info",
+        f"More information is needed on referral {referral.pk}",
+        f"{referral.pupil.la.name} needs more information on {_referral_words(referral)} "
+        "before it can go further. Sign in to read the question and answer it.",
     )
 
 
 def referral_signposted(referral: Referral) -> None:
-    notice_send(
-        kind="referral_signposted",
-        to=[referral.referrer],
-        la=referral.pupil.la,
-        subject=f"Referral {referral.pk} has been signposted elsewhere",
-        body=(
-            f"{referral.pupil.la.name} has closed {_referral_words(referral)} and signposted the "
-            "school to other support. Sign in to read where, and why."
-        ),
-        path=reverse("cases:referral_detail", args=[referral.pk]),
-        pupil=referral.pupil,
-        about=referral,
+    _tell_referrer(
+        referral,
+        "referral_signposted",
+        f"Referral {referral.pk} has been signposted elsewhere",
+        f"{referral.pupil.la.name} has closed {_referral_words(referral)} and signposted the "
+        "school to other support. Sign in to read where, and why.",
     )
 
 
 def referral_on_agenda(referral: Referral, meeting_date: date) -> None:
-    notice_send(
-        kind="referral_accepted",
-        to=[referral.referrer],
-        la=referral.pupil.la,
-        subject=f"Referral {referral.pk} goes to the panel on {long_date(meeting_date)}",
-        body=(
-            f"{_referral_words(referral).capitalize()} has been accepted and is on the agenda of "
-            f"the alternative provision panel meeting on {long_date(meeting_date)}. You will be "
-            "told the panel's decision."
-        ),
-        path=reverse("cases:referral_detail", args=[referral.pk]),
-        pupil=referral.pupil,
-        about=referral,
+    _tell_referrer(
+        referral,
+        "referral_accepted",
+        f"Referral {referral.pk} goes to the panel on {long_date(meeting_date)}",
+        f"{_referral_words(referral).capitalize()} has been accepted and is on the agenda of "
+        f"the alternative provision panel meeting on {long_date(meeting_date)}. You will be "
+        "told the panel's decision.",
         occasion=f"meeting {meeting_date:%Y-%m-%d}",
     )
 

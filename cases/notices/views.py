@@ -15,7 +15,6 @@ from django.views.generic import FormView, ListView, TemplateView
 from approvision.forms import show_refusal
 from approvision.records import Refused
 from cases.notices.forms import PreferencesForm
-from cases.notices.kinds import DIGEST, KINDS
 from cases.notices.models import Message, NoticeChannel, NoticePreference
 from cases.notices.services import notice_channel_save, preferences_save
 from organisations.roles import LA_ROLES, Role
@@ -46,7 +45,7 @@ class MessageListView(LoginRequiredMixin, ListView):
             "show": self.show,
             "shows": SHOWS if self.may_see_all else {},
             "status": self.status,
-            "kinds": {**{k: v.label for k, v in KINDS.items()}, DIGEST: "Daily summary"},
+            "local_notify": settings.NOTIFY_LOCAL_PAGE and self.request.user.role == Role.LA_ADMIN,
         }
 
 

@@ -4,8 +4,6 @@ end, and told of an escalation and of a direction: statutory notices, to its sta
 from datetime import timedelta
 
 import pytest
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.utils import timezone
 
 from cases.fair_access.services import (
@@ -16,17 +14,15 @@ from cases.fair_access.services import (
 from cases.notices.events import fair_access_reminders
 from cases.notices.models import Message
 from cases.notices.services import preferences_save
-from organisations.models import User
 from tests.fair_access.conftest import _allocated
+from tests.notify.local import everyone_addressed
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def addressed_fa(fa):
-    User.objects.update(email=Concat("username", Value("@example.org")))
-    for user in fa["users"].values():
-        user.refresh_from_db()
+    everyone_addressed(fa["users"])
     return fa
 
 

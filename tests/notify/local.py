@@ -5,7 +5,18 @@ import json
 import os
 import urllib.request
 
+from django.db.models import Value
+from django.db.models.functions import Concat
+
 from cases.notices.models import Message
+from organisations.models import User
+
+
+def everyone_addressed(users: dict) -> None:
+    """Every user has an e-mail address, username@example.org (the factories give none)."""
+    User.objects.update(email=Concat("username", Value("@example.org")))
+    for user in users.values():
+        user.refresh_from_db()
 
 
 def local(path: str, body: dict | None = None) -> dict:

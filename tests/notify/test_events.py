@@ -7,8 +7,6 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 
 from approvision.records import Refused
@@ -25,13 +23,12 @@ from cases.referrals.services import (
     referral_start,
     referral_submit,
 )
-from organisations.models import User
 from placements.commissioning.models import Placement
 from placements.commissioning.services import placement_answer
 from placements.notices import placements_ending, returns_overdue, reviews_overdue
 from tests.cases.test_referrals import complete
 from tests.factories import PupilFactory, enrol, offer
-from tests.notify.local import received
+from tests.notify.local import everyone_addressed, received
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +36,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def addressed(placed):
     """Everyone in the world has an e-mail address: username@example.org."""
-    User.objects.update(email=Concat("username", Value("@example.org")))
-    for user in placed["users"].values():
-        user.refresh_from_db()
+    everyone_addressed(placed["users"])
     return placed
 
 
