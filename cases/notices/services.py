@@ -49,10 +49,23 @@ NOTIFY_FINAL = {
 }
 
 
+class NotifyNotConfigured(APIError):
+    """No usable NOTIFY_API_KEY: messages wait (and are tried again) until one is set."""
+
+    def __init__(self):
+        super().__init__(message="NOTIFY_API_KEY is not set, or is not a Notify API key")
+
+    @property
+    def status_code(self) -> int:
+        return 503
+
+
 def notify_client() -> NotificationsAPIClient:
-    return NotificationsAPIClient(
-        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=20
-    )
+    key = settings.NOTIFY_API_KEY
+    # A Notify key ends "<service id, 36>-<secret, 36>".
+    if len(key) < 74:
+        raise NotifyNotConfigured
+    return NotificationsAPIClient(key, base_url=settings.NOTIFY_BASE_URL, timeout=20)
 
 
 def template_for(kind: str, channel: str) -> str:

@@ -181,3 +181,16 @@ def test_nothing_is_sent_from_a_transaction_rolled_back(
         )
     (message,) = Message.objects.filter(kind="referral_more_info")
     assert [r["recipient"] for r in received(message)] == ["rolled-back@example.org"]
+
+
+def test_without_a_notify_key_messages_wait_and_say_why(
+    setup,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    settings,
+):
+    settings.NOTIFY_API_KEY = ""
+    _, message = _decide(setup, django_capture_on_commit_callbacks, "nokey@example.org")
+    message.refresh_from_db()
+    assert message.status == Message.Status.QUEUED and message.attempts == 1
+    assert "NOTIFY_API_KEY is not set" in message.last_error
+    assert message.next_try_at is not None
