@@ -17,6 +17,7 @@ EXPECTED = {
     "cases.Exclusion",
     "cases.Referral",
     "cases.FairAccessCase",
+    "cases.Message",
     "placements.Placement",
     "placements.PupilMove",
     "placements.ReintegrationPlan",

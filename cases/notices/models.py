@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from approvision.records import Stateful
 from organisations.models import LocalAuthority
 from organisations.roles import LA_ROLES
 from organisations.scoping import ScopedQuerySet
@@ -36,7 +37,7 @@ class MessageQuerySet(ScopedQuerySet):
         )
 
 
-class Message(models.Model):
+class Message(Stateful, models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "E-mail"
         SMS = "sms", "Text message"
@@ -52,6 +53,26 @@ class Message(models.Model):
         TEMPORARY_FAILURE = "temporary-failure", "Not delivered: the inbox or phone was unavailable"
         TECHNICAL_FAILURE = "technical-failure", "Not delivered: a fault at GOV.UK Notify"
         NOT_SENT = "not_sent", "Not sent: GOV.UK Notify would not take it"
+
+    STATE_FIELD = "status"
+    # Queued, sent to Notify, then Notify's final word; held for the summary, then carried by
+    # it. A message Notify would not take (a 400) or given up on never moves again.
+    MOVES = {
+        Status.QUEUED: (Status.SENDING, Status.NOT_SENT, Status.TECHNICAL_FAILURE),
+        Status.HELD: (Status.IN_SUMMARY,),
+        Status.SENDING: (
+            Status.DELIVERED,
+            Status.PERMANENT_FAILURE,
+            Status.TEMPORARY_FAILURE,
+            Status.TECHNICAL_FAILURE,
+        ),
+        Status.IN_SUMMARY: (),
+        Status.DELIVERED: (),
+        Status.PERMANENT_FAILURE: (),
+        Status.TEMPORARY_FAILURE: (),
+        Status.TECHNICAL_FAILURE: (),
+        Status.NOT_SENT: (),
+    }
 
     FAILED = (
         Status.PERMANENT_FAILURE,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from approvision.records import Refused
+from approvision.records import Refused, transition
 from approvision.tasks import queue
 from cases.notices.kinds import DIGEST, KINDS
 from cases.notices.models import Message, NoticeChannel, NoticePreference
@@ -236,15 +236,11 @@ def message_send(message_id: str, now: datetime | None = None) -> str:
             message.last_error = str(error)[:500]
             if error.status_code == 400:
                 # Notify will not take it as it is (a bad address): trying again will not help.
-                message.status = Message.Status.NOT_SENT
-                message.status_at = now
-                message.save()
+                transition(message, Message.Status.NOT_SENT, by=None, status_at=now)
                 message_failed(message)
                 return "refused"
             if message.attempts >= GIVE_UP_AFTER:
-                message.status = Message.Status.TECHNICAL_FAILURE
-                message.status_at = now
-                message.save()
+                transition(message, Message.Status.TECHNICAL_FAILURE, by=None, status_at=now)
                 message_failed(message)
                 return "given up"
             message.next_try_at = now + backoff(message.attempts)
@@ -255,12 +251,16 @@ def message_send(message_id: str, now: datetime | None = None) -> str:
                 error.status_code,
             )
             return "will try again"
-        message.notify_id = notify_id
-        message.status = Message.Status.SENDING
-        message.sent_at = message.status_at = now
-        message.next_try_at = None
-        message.last_error = ""
-        message.save()
+        transition(
+            message,
+            Message.Status.SENDING,
+            by=None,
+            notify_id=notify_id,
+            sent_at=now,
+            status_at=now,
+            next_try_at=None,
+            last_error="",
+        )
         return "found sent" if already else "sent"
 
 
@@ -298,14 +298,17 @@ def messages_check(now: datetime | None = None) -> dict[str, int]:
         if status in NOTIFY_PENDING or status not in NOTIFY_FINAL:
             continue
         with transaction.atomic():
-            updated = Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-                status=NOTIFY_FINAL[status], status_at=now
+            locked = (
+                Message.objects.select_for_update()
+                .filter(pk=message.pk, status=Message.Status.SENDING)
+                .first()
             )
-            if updated:
-                counts["final"] += 1
-                message.status = NOTIFY_FINAL[status]
-                if message.failed:
-                    message_failed(message)
+            if locked is None:
+                continue  # read by another check meanwhile
+            transition(locked, NOTIFY_FINAL[status], by=None, status_at=now)
+            counts["final"] += 1
+            if locked.failed:
+                message_failed(locked)
     return counts
 
 
@@ -378,9 +381,10 @@ def summaries_send(now: datetime | None = None) -> int:
                 template_id=template_for(DIGEST, Message.Channel.EMAIL),
                 created_at=now,
             )
-            Message.objects.filter(pk__in=[m.pk for m in items]).update(
-                status=Message.Status.IN_SUMMARY, summary=summary, status_at=now
-            )
+            for carried in items:
+                transition(
+                    carried, Message.Status.IN_SUMMARY, by=None, summary=summary, status_at=now
+                )
             message_queue(summary)
     return len(by_user)
 

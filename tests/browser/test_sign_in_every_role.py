@@ -87,6 +87,7 @@ def test_each_role_sees_only_the_navigation_it_can_use(page, demo_accounts, asse
         "Term dates",
         "Users",
         "Audit log",
+        "Letters",
         "Settings",
     ]
     # Provider staff see their caseload: its pupils, their referrals and placements.
