@@ -11,10 +11,10 @@ cd "$(dirname "$0")/.."
 action=$1
 profile=$2
 case "$profile" in
-  run) notify_port=${APPROVISION_NOTIFY_PORT:-61009}; pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799}; clamd_port=33109 ;;
-  test) notify_port=${APPROVISION_NOTIFY_PORT:-61019}; pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809}; clamd_port=33119 ;;
-  bench) notify_port=${APPROVISION_NOTIFY_PORT:-61029}; pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819}; clamd_port=33129 ;;
-  drill) notify_port=${APPROVISION_NOTIFY_PORT:-61039}; pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829}; clamd_port=33139 ;;
+  run) notify_port=${APPROVISION_NOTIFY_PORT:-61009}; oidc_port=${APPROVISION_OIDC_PORT:-61109}; pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799}; clamd_port=33109 ;;
+  test) notify_port=${APPROVISION_NOTIFY_PORT:-61019}; oidc_port=${APPROVISION_OIDC_PORT:-61119}; pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809}; clamd_port=33119 ;;
+  bench) notify_port=${APPROVISION_NOTIFY_PORT:-61029}; oidc_port=${APPROVISION_OIDC_PORT:-61129}; pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819}; clamd_port=33129 ;;
+  drill) notify_port=${APPROVISION_NOTIFY_PORT:-61039}; oidc_port=${APPROVISION_OIDC_PORT:-61139}; pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829}; clamd_port=33139 ;;
   *) echo "profile must be run, test, bench or drill" >&2; exit 2 ;;
 esac
 dir="$PWD/var/$profile"
@@ -127,6 +127,29 @@ start_notify() {
   fi
 }
 
+# The local OpenID providers (scripts/oidc_local.mjs, the certified oidc-provider package): a
+# stand-in for DfE Sign-in on $oidc_port and a council's identity provider on the next port. The
+# client secret (also DfE Sign-in's API secret here) is made up here, as the Notify key is.
+oidc_secret="local-$(printf '%s' "$dir" | sha256sum | cut -c1-32)"
+
+oidc_ping() {
+  "${PYTHON:-python3}" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+    "http://127.0.0.1:$oidc_port/.well-known/openid-configuration" 2>/dev/null
+}
+
+start_oidc() {
+  local home="$dir/oidc"
+  mkdir -p "$home"
+  if ! oidc_ping; then
+    OIDC_LOCAL_SECRET="$oidc_secret" nohup node scripts/oidc_local.mjs "$oidc_port" "$home" \
+      >"$home/oidc.log" 2>&1 &
+    echo $! >"$home/oidc.pid"
+    for _ in $(seq 100); do oidc_ping && break; sleep 0.1; done
+    oidc_ping || { echo "the local OpenID providers did not start: see $home/oidc.log" >&2; exit 1; }
+    started+=(oidc)
+  fi
+}
+
 started=()
 case "$action" in
   start)
@@ -146,6 +169,11 @@ case "$action" in
       start_notify
       echo "export NOTIFY_BASE_URL=http://127.0.0.1:$notify_port NOTIFY_API_KEY=$notify_key"
     fi
+    if [ -z "${DFE_SIGNIN_ISSUER:-}" ]; then
+      start_oidc
+      echo "export DFE_SIGNIN_ISSUER=http://127.0.0.1:$oidc_port DFE_SIGNIN_CLIENT_ID=approvision DFE_SIGNIN_CLIENT_SECRET=$oidc_secret DFE_SIGNIN_API_URL=http://127.0.0.1:$oidc_port DFE_SIGNIN_API_SECRET=$oidc_secret DFE_SIGNIN_SERVICE_ID=approvision"
+      echo "export COUNCIL_OIDC_929_ISSUER=http://127.0.0.1:$((oidc_port + 1)) COUNCIL_OIDC_929_CLIENT_ID=approvision COUNCIL_OIDC_929_CLIENT_SECRET=$oidc_secret"
+    fi
     echo "export APPROVISION_STARTED='${started[*]+${started[*]}}'"
     ;;
   stop)
@@ -164,6 +192,12 @@ case "$action" in
     case " ${APPROVISION_STARTED:-} " in
       *" clamd "*)
         pid=$(cat "$dir/clamd/clamd.pid" 2>/dev/null || true)
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+        ;;
+    esac
+    case " ${APPROVISION_STARTED:-} " in
+      *" oidc "*)
+        pid=$(cat "$dir/oidc/oidc.pid" 2>/dev/null || true)
         [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
         ;;
     esac
