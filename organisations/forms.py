@@ -20,7 +20,7 @@ from organisations.models import (
     Trust,
     User,
 )
-from organisations.roles import ROLE_ORGANISATION_FIELD, Role
+from organisations.roles import LA_ROLES, ROLE_ORGANISATION_FIELD, Role
 
 INVALID_CREDENTIALS = "Enter a correct username and password"
 
@@ -279,6 +279,7 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             "pex_quota_charge",
             "inset_days_are_school_days",
             "postcode_neighbours",
+            "council_roles",
             "retain_pupil_records_to_age",
             "retain_sen_records_to_age",
         ]
@@ -326,6 +327,18 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
                     )
         return text.strip()
 
+    def clean_council_roles(self):
+        text = self.cleaned_data["council_roles"]
+        allowed = sorted(role.value for role in LA_ROLES)
+        for number, line in enumerate(text.splitlines(), start=1):
+            group, equals, role = line.partition("=")
+            if line.strip() and (not equals or not group.strip() or role.strip() not in allowed):
+                raise forms.ValidationError(
+                    f"Line {number} must be a group, an equals sign and one of "
+                    f"{', '.join(allowed)}, like AP-Officers = la_officer"
+                )
+        return text.strip()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
@@ -337,6 +350,7 @@ class LocalAuthoritySettingsForm(forms.ModelForm):
             Field.text("pex_quota_charge", field_width=Fixed.TEN),
             Field.checkbox("inset_days_are_school_days"),
             Field.textarea("postcode_neighbours", rows=4),
+            Field.textarea("council_roles", rows=3),
             Field.text("retain_pupil_records_to_age", field_width=Fixed.FIVE),
             Field.text("retain_sen_records_to_age", field_width=Fixed.FIVE),
             Submit("save", "Save the settings"),

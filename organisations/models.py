@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django_otp.models import Device
 from simple_history.models import HistoricalRecords
 
 from organisations.la_codes import LaCode as LaCode  # the DfE register's LA codes, kept apart
@@ -87,6 +88,15 @@ class LocalAuthority(models.Model):
             "the child's district and those next to it."
         ),
     )
+    council_roles = models.TextField(
+        "the council's sign-in: which groups or roles are which role here",
+        blank=True,
+        help_text=(
+            "One line each: a group or role your identity provider gives, an equals sign, and "
+            "one of la_officer, la_admin, panel_member, director. For example: "
+            "AP-Officers = la_officer"
+        ),
+    )
     retain_pupil_records_to_age = models.PositiveSmallIntegerField(
         "age to which pupil records are kept",
         default=25,
@@ -113,6 +123,15 @@ class LocalAuthority(models.Model):
 
     def __str__(self):
         return self.name
+
+    def council_role_map(self) -> dict[str, str]:
+        """The council's groups or roles, each to one LA role (lines "group = role")."""
+        found = {}
+        for line in self.council_roles.splitlines():
+            group, _, role = line.partition("=")
+            if group.strip() and role.strip() in {r.value for r in LA_ROLES}:
+                found[group.strip()] = role.strip()
+        return found
 
     def neighbours_listed(self) -> dict[str, list[str]]:
         """The districts the LA lists as next to each other (read both ways)."""
@@ -531,3 +550,32 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… of {self.user}"
+
+
+class ExternalIdentity(models.Model):
+    """A person as an identity provider knows them (DfE Sign-in, a council's provider): the
+    provider's subject, never reused, tied to one of our users."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
+    provider = models.CharField(max_length=40)  # "dfe", or "council-<LA code>"
+    subject = models.CharField(max_length=255)
+    last_signed_in = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="one_user_per_identity")
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.subject}"
+
+
+class ProviderMfaDevice(Device):
+    """The second factor an identity provider says it used (`amr` includes "mfa"): a session
+    signed in through it is verified (django-otp), as one with our own code is. It verifies no
+    code itself."""
+
+    provider = models.CharField(max_length=40)
+
+    def verify_token(self, token):
+        return False

@@ -1,7 +1,6 @@
-from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from organisations.views import calendar, pages, people, sign_in
+from organisations.views import calendar, identity_sign_in, pages, people, sign_in
 
 app_name = "organisations"
 
@@ -9,7 +8,18 @@ urlpatterns = [
     path("sign-in/", sign_in.SignInView.as_view(), name="sign_in"),
     path("sign-in/code/", sign_in.SignInCodeView.as_view(), name="sign_in_code"),
     path("sign-in/set-up/", sign_in.SignInSetupView.as_view(), name="sign_in_setup"),
-    path("sign-out/", LogoutView.as_view(), name="sign_out"),
+    path("sign-out/", identity_sign_in.SignOutView.as_view(), name="sign_out"),
+    path("signed-out/", identity_sign_in.SignedOutView.as_view(), name="signed_out"),
+    path(
+        "sign-in/with/<slug:provider>/",
+        identity_sign_in.ProviderSignInView.as_view(),
+        name="provider_sign_in",
+    ),
+    path(
+        "sign-in/<slug:provider>/callback/",
+        identity_sign_in.ProviderCallbackView.as_view(),
+        name="provider_callback",
+    ),
     path("account/", people.AccountView.as_view(), name="account"),
     path("account/tokens/<int:pk>/revoke/", people.TokenRevokeView.as_view(), name="token_revoke"),
     path("schools/", pages.SchoolListView.as_view(), name="school_list"),

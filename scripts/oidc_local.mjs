@@ -40,14 +40,16 @@ function makeProvider(name, issuer) {
     clients: [{
       client_id: 'approvision',
       client_secret: secret,
-      redirect_uris: [`http://127.0.0.1:8000/sign-in/${name}/callback/`],
+      // The council's stands in for the demo LA's (code 929).
+      redirect_uris: [`http://127.0.0.1:8000/sign-in/${name === 'dfe' ? 'dfe' : 'council-929'}/callback/`],
       post_logout_redirect_uris: ['http://127.0.0.1:8000/signed-out/'],
       grant_types: ['authorization_code'],
       response_types: ['code'],
     }],
     scopes,
     claims: {
-      openid: ['sub'],
+      amr: null, // how the person signed in ("mfa" when a second factor was used)
+      openid: ['sub', 'amr'],
       email: ['email', 'email_verified'],
       profile: ['given_name', 'family_name'],
       organisation: ['organisation'],
@@ -65,7 +67,12 @@ function makeProvider(name, issuer) {
       return {
         accountId: sub,
         async claims() {
-          return { sub, email_verified: true, ...person.claims };
+          return {
+            sub,
+            email_verified: true,
+            amr: person.mfa ? ['pwd', 'mfa'] : ['pwd'],
+            ...person.claims,
+          };
         },
       };
     },

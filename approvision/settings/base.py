@@ -1,6 +1,7 @@
 """Settings shared by every environment. Secrets and hosts come from the environment."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -276,6 +277,38 @@ NOTIFY_TEMPLATES = {
         and name not in ("NOTIFY_TEMPLATE_EMAIL", "NOTIFY_TEMPLATE_SMS", "NOTIFY_TEMPLATE_LETTER")
     },
 }
+# Sign-in through identity providers (organisations/identity.py). DfE Sign-in for schools and
+# trusts: its issuer, this service's client, and its public API (roles are not in the token). A
+# council's own provider for its staff: COUNCIL_OIDC_<LA code>_ISSUER, _CLIENT_ID, _CLIENT_SECRET
+# (and _SCOPES); which of its groups or roles mean which of our roles is in the LA's settings.
+DFE_SIGNIN = (
+    {
+        "issuer": os.environ["DFE_SIGNIN_ISSUER"],
+        "client_id": os.environ.get("DFE_SIGNIN_CLIENT_ID", ""),
+        "client_secret": os.environ.get("DFE_SIGNIN_CLIENT_SECRET", ""),
+        "scopes": os.environ.get("DFE_SIGNIN_SCOPES", "openid email profile organisation"),
+        "api_url": os.environ.get("DFE_SIGNIN_API_URL", "https://api.signin.education.gov.uk"),
+        "api_secret": os.environ.get("DFE_SIGNIN_API_SECRET", ""),
+        "service_id": os.environ.get("DFE_SIGNIN_SERVICE_ID", ""),
+    }
+    if os.environ.get("DFE_SIGNIN_ISSUER")
+    else None
+)
+# DfE Sign-in's role codes for this service, and the role each gives here.
+DFE_SIGNIN_ROLES = {"APPROVISION_SCHOOL": "school_staff", "APPROVISION_TRUST": "trust_lead"}
+COUNCIL_OIDC = {
+    name.split("_")[2]: {
+        "issuer": value,
+        "client_id": os.environ.get(f"COUNCIL_OIDC_{name.split('_')[2]}_CLIENT_ID", ""),
+        "client_secret": os.environ.get(f"COUNCIL_OIDC_{name.split('_')[2]}_CLIENT_SECRET", ""),
+        "scopes": os.environ.get(
+            f"COUNCIL_OIDC_{name.split('_')[2]}_SCOPES", "openid email profile roles"
+        ),
+    }
+    for name, value in os.environ.items()
+    if re.fullmatch(r"COUNCIL_OIDC_\d{3}_ISSUER", name)
+}
+
 # Where the service is reached: the links in messages.
 SITE_URL = os.environ.get("APPROVISION_SITE_URL", "http://127.0.0.1:8000")
 # The page of what the local Notify received (development only).

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organisations.forms import INVALID_CREDENTIALS, CodeForm, SignInForm
 from organisations.models import (
+    LocalAuthority,
     User,
 )
 from organisations.services import (
@@ -66,6 +67,12 @@ class SignInView(FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["ended_message"] = ENDED_MESSAGES.get(self.request.GET.get("ended", ""))
+        from organisations.identity import providers
+
+        names = dict(LocalAuthority.objects.values_list("code", "name"))
+        context["identity_providers"] = [
+            {"key": p.key, "la_name": names.get(p.la_code, "")} for p in providers().values()
+        ]
         return context
 
     def form_valid(self, form):
