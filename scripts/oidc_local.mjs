@@ -95,7 +95,7 @@ function makeProvider(name, issuer) {
   const loopback = (value, paths) => {
     try {
       const url = new URL(value);
-      return url.protocol === 'http:' && url.hostname === '127.0.0.1'
+      return url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname)
         && paths.some((p) => new URL(p).pathname === url.pathname);
     } catch { return false; }
   };

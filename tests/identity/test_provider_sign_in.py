@@ -175,7 +175,7 @@ def test_an_id_token_for_another_issuer_or_audience_is_refused(world):
         metadata["issuer"] = real_issuer
         dfe.client_id = "another-service"
         # Not for us: our client id is not its audience (nor, with no azp, its authorised party).
-        with pytest.raises(JoseError, match="aud|azp"):
+        with pytest.raises(JoseError, match=r"aud|azp"):
             dfe.parse_id_token(token, nonce=data["nonce"])
     finally:
         metadata["issuer"], dfe.client_id = real_issuer, real_id

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from demo import (
     cases,
     casework,
+    identity,
     notices,
     organisations,
     panels,
@@ -16,7 +17,18 @@ from demo.organisations import DemoContext
 
 # Each app's demo records, as `load(context, var_dir=...)`; they run in the order imports run, so
 # each can build on the records of the ones before.
-LOADERS = [organisations, providers, cases, placements, panels, casework, notices, reports, rights]
+LOADERS = [
+    organisations,
+    identity,
+    providers,
+    cases,
+    placements,
+    panels,
+    casework,
+    notices,
+    reports,
+    rights,
+]
 
 
 class Command(BaseCommand):
