@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 import requests
 from authlib.integrations.django_client import OAuth
-from authlib.jose import jwt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from joserfc import jwt
+from joserfc.jwk import OctKey
 
 from organisations.models import (
     ExternalIdentity,
@@ -94,8 +95,8 @@ def dfe_roles(claims: dict) -> list[str]:
     token = jwt.encode(
         {"alg": "HS256"},
         {"iss": config["client_id"], "aud": "signin.education.gov.uk", "iat": now, "exp": now + 60},
-        config["api_secret"],
-    ).decode()
+        OctKey.import_key(config["api_secret"]),
+    )
     organisation = claims["organisation"]["id"]
     response = requests.get(
         f"{config['api_url'].rstrip('/')}/services/{config['service_id']}/organisations/"

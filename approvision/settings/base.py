@@ -4,6 +4,7 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -388,11 +389,21 @@ CELERY_BEAT_SCHEDULE = {
 # A report whose worker has not reported progress for this long is given to another worker.
 REPORT_STALE_SECONDS = int(os.environ.get("APPROVISION_REPORT_STALE_SECONDS", "120"))
 
+# Signing out through an identity provider is a form whose answer goes on to the provider's
+# sign-out page: form-action names the providers' origins (a browser checks the redirect too).
+_SIGN_IN_ORIGINS = " ".join(
+    sorted(
+        {
+            "{0.scheme}://{0.netloc}".format(urlsplit(config["issuer"]))
+            for config in [*([DFE_SIGNIN] if DFE_SIGNIN else []), *COUNCIL_OIDC.values()]
+        }
+    )
+)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
-    "object-src 'none'; frame-ancestors 'none'"
-)
+    f"font-src 'self'; connect-src 'self'; form-action 'self' {_SIGN_IN_ORIGINS}; "
+    "base-uri 'self'; object-src 'none'; frame-ancestors 'none'"
+).replace("'self' ;", "'self';")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

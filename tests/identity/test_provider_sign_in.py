@@ -185,3 +185,27 @@ def test_users_signed_in_by_a_provider_have_no_password(world):
     sub = person("dfe", claims=school_claims(world["academy"]), roles=["APPROVISION_SCHOOL"])
     round_trip(service_client(), "dfe", sub)
     assert not User.objects.get(identities__subject=sub).has_usable_password()
+
+
+def test_the_las_settings_map_the_councils_groups_to_roles_and_refuse_a_bad_line(world):
+    from organisations.forms import LocalAuthoritySettingsForm
+
+    la = world["home"]
+    data = {
+        field: getattr(la, field)
+        for field in LocalAuthoritySettingsForm.Meta.fields
+        if getattr(la, field) is not None
+    }
+    bad = LocalAuthoritySettingsForm({**data, "council_roles": "AP-Officers = boss"}, instance=la)
+    assert not bad.is_valid()
+    assert bad.errors["council_roles"] == [
+        "Line 1 must be a group, an equals sign and one of director, la_admin, la_officer, "
+        "panel_member, like AP-Officers = la_officer"
+    ]
+    good = LocalAuthoritySettingsForm(
+        {**data, "council_roles": "AP-Officers = la_officer\n\nAP-Heads = director"}, instance=la
+    )
+    assert good.is_valid(), good.errors
+    good.save()
+    la.refresh_from_db()
+    assert la.council_role_map() == {"AP-Officers": "la_officer", "AP-Heads": "director"}
