@@ -5,6 +5,7 @@ councils and schools do (their sign-in id at the provider is their username). Sk
 providers are not the local ones."""
 
 import json
+import logging
 import urllib.request
 import uuid
 from pathlib import Path
@@ -14,6 +15,8 @@ from django.conf import settings
 
 from demo.organisations import DemoContext
 from organisations.models import ExternalIdentity, User
+
+logger = logging.getLogger("approvision.demo")
 
 COUNCIL_ROLES = (
     "AP-Officers = la_officer\nAP-Admins = la_admin\nAP-Panel = panel_member\n"
@@ -25,15 +28,20 @@ def _local(issuer: str | None) -> bool:
     return bool(issuer) and urlsplit(issuer).hostname in ("127.0.0.1", "localhost")
 
 
-def _tell(issuer: str, body: dict) -> None:
+def _tell(issuer: str, body: dict) -> bool:
+    """Add a person at a local provider; False (and a warning) if it is not answering."""
     request = urllib.request.Request(  # noqa: S310 (the local provider, on loopback)
         issuer.rstrip("/") + "/_local/accounts",
         data=json.dumps(body).encode(),
         method="POST",
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=5):  # noqa: S310 # nosec B310 (loopback)
-        pass
+    try:
+        with urllib.request.urlopen(request, timeout=5):  # noqa: S310 # nosec B310 (loopback)
+            return True
+    except OSError as error:
+        logger.warning("The local provider at %s is not answering (%s)", issuer, error)
+        return False
 
 
 def _names(user: User) -> dict:
@@ -77,7 +85,7 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
             people.append((f"council-{la.code}", user, {"roles": ["All-Staff", group]}, []))
     for provider, user, claims, roles in people:
         issuer = dfe["issuer"] if provider == "dfe" else council["issuer"]
-        _tell(
+        told = _tell(
             issuer,
             {
                 "provider": "dfe" if provider == "dfe" else "council",
@@ -87,6 +95,8 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
                 "mfa": True,
             },
         )
+        if not told:
+            continue
         ExternalIdentity.objects.get_or_create(
             provider=provider, subject=user.username, defaults={"user": user}
         )
