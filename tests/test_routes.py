@@ -8,6 +8,10 @@ PUBLIC = {
     "organisations:sign_in",
     "organisations:sign_in_code",
     "organisations:sign_in_setup",
+    # Signing in through an identity provider: off to it, back from it, and signed out of it.
+    "organisations:provider_sign_in",
+    "organisations:provider_callback",
+    "organisations:signed_out",
     "organisations:accessibility",
     "admin_login_redirect",
     # The API's way in (password + TOTP code) and its description (no data).
