@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("rights.urls")),
     path("", include("organisations.urls")),
+    path("", include("organisations.passkey_urls")),
     path("", include("providers.urls")),
     path("", include("cases.urls")),
     path("", include("placements.urls")),

@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from approvision.records import Refused
 from approvision.text import refuse_hidden_controls
@@ -178,9 +179,11 @@ def user_reset_password(*, by: User, user: User) -> str:
 
 @transaction.atomic
 def user_reset_second_factor(*, by: User, user: User) -> None:
-    """For a lost phone: the next sign-in sets up a new authenticator app."""
+    """For a lost phone or laptop: the next sign-in sets up a new authenticator app, and every
+    passkey goes (one may be on the lost device)."""
     _check_administers(by=by, user=user)
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     _access_end(user=user)
 
 

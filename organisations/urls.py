@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisations.views import calendar, identity_sign_in, pages, people, sign_in
+from organisations.views import calendar, identity_sign_in, pages, passkeys, people, sign_in
 
 app_name = "organisations"
 
@@ -21,6 +21,11 @@ urlpatterns = [
         name="provider_callback",
     ),
     path("account/", people.AccountView.as_view(), name="account"),
+    path(
+        "account/passkeys/<int:pk>/remove/",
+        passkeys.PasskeyRemoveView.as_view(),
+        name="passkey_remove",
+    ),
     path("account/tokens/<int:pk>/revoke/", people.TokenRevokeView.as_view(), name="token_revoke"),
     path("schools/", pages.SchoolListView.as_view(), name="school_list"),
     path("schools/import/", pages.SchoolImportView.as_view(), name="school_import"),

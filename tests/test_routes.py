@@ -12,6 +12,10 @@ PUBLIC = {
     "organisations:provider_sign_in",
     "organisations:provider_callback",
     "organisations:signed_out",
+    # Signing in with a passkey (alone, or in place of the code) and the words its script shows.
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "organisations:accessibility",
     "admin_login_redirect",
     # The API's way in (password + TOTP code) and its description (no data).

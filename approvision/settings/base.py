@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "django_celery_beat",
     "django_htmx",
     "crispy_forms",
@@ -312,6 +313,24 @@ COUNCIL_OIDC = {
 
 # Where the service is reached: the links in messages.
 SITE_URL = os.environ.get("APPROVISION_SITE_URL", "http://127.0.0.1:8000")
+# Passkeys (django-otp-webauthn) for local accounts. A passkey belongs to one host name (the
+# relying party): the service's own, from APPROVISION_SITE_URL. Browsers refuse an IP address
+# as one, so a loopback address becomes "localhost" (open http://localhost:8000 to use them).
+_site = urlsplit(SITE_URL)
+_passkey_host = _site.hostname or "localhost"
+if re.fullmatch(r"[\d.]+|.*:.*", _passkey_host):  # IPv4, or IPv6 (urlsplit drops the brackets)
+    _passkey_host = "localhost"
+OTP_WEBAUTHN_RP_ID = _passkey_host
+OTP_WEBAUTHN_RP_NAME = "approvision"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{_site.scheme}://{_passkey_host}" + (f":{_site.port}" if _site.port else "")
+]
+OTP_WEBAUTHN_HELPER_CLASS = "organisations.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "organisations.passkeys"
+# Where `make run` and the tests serve on any loopback port, the passkey's host and origin are
+# the request's own (organisations.passkeys.PasskeyHelper); never in production.
+PASSKEY_HOST_FROM_REQUEST = False
+
 # The page of what the local Notify received (development only).
 NOTIFY_LOCAL_PAGE = False
 

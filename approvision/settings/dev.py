@@ -15,3 +15,5 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # LA administrators see what the local Notify received (`make run` only; not in production).
 NOTIFY_LOCAL_PAGE = True
+# Passkeys work on whichever loopback host and port the service is opened at.
+PASSKEY_HOST_FROM_REQUEST = True

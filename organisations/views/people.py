@@ -18,6 +18,7 @@ from organisations.forms import PasswordChangeForm, UserAddForm
 from organisations.models import (
     User,
 )
+from organisations.passkeys import passkeys_allowed, passkeys_of
 from organisations.services import (
     api_token_revoke,
     user_add,
@@ -52,7 +53,13 @@ class AccountView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["devices"] = TOTPDevice.objects.filter(user=self.request.user, confirmed=True)
+        user = self.request.user
+        context["devices"] = [
+            *TOTPDevice.objects.filter(user=user, confirmed=True),
+            *passkeys_of(user=user),
+        ]
+        context["passkeys_allowed"] = passkeys_allowed(user=user)
+        context["passkeys"] = passkeys_of(user=user)
         context["tokens"] = self.request.user.api_tokens.all()[:50]
         context["token_days"] = settings.APPROVISION_API_TOKEN_DAYS
         context["now"] = timezone.now()
@@ -148,11 +155,12 @@ USER_ACTIONS = {
         "Account enabled",
     ),
     "reset-second-factor": (
-        "Reset their authenticator app",
-        "Use this when they have lost their phone. They will be signed out, and the next time they "
-        "sign in they will set up an authenticator app again.",
+        "Reset their authenticator app and passkeys",
+        "Use this when they have lost their phone or laptop. They will be signed out, their "
+        "passkeys removed, and the next time they sign in they will set up an authenticator app "
+        "again.",
         lambda by, person: user_reset_second_factor(by=by, user=person),
-        "Authenticator app reset",
+        "Authenticator app and passkeys reset",
     ),
     "reset-password": (
         "Give them a new password",

@@ -22,6 +22,7 @@ from organisations.models import (
     LocalAuthority,
     User,
 )
+from organisations.passkeys import passkeys_allowed, passkeys_of
 from organisations.services import (
     totp_device_for_setup,
     totp_verify,
@@ -95,22 +96,48 @@ class SignInView(FormView):
         return redirect("organisations:sign_in_setup")
 
 
+def pending_user(request) -> User | None:
+    """The person whose password this session checked in the last 5 minutes, if any."""
+    session = request.session
+    user_id = session.get(PENDING_USER)
+    since = session.get(PENDING_SINCE, 0)
+    if user_id is None or time.time() - since > PENDING_SECONDS:
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+def sign_in_complete(request, *, user: User, device) -> str:
+    """Sign the person in with the second factor they proved (a code, a passkey); the address to
+    go on to."""
+    next_url = request.session.get(PENDING_NEXT) or reverse(settings.LOGIN_REDIRECT_URL)
+    for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
+        request.session.pop(key, None)
+    # login() gives the session a new key (ASVS 7.2.4).
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    request.session["session_started"] = int(time.time())
+    return next_url
+
+
 class _PendingSignInMixin:
     """Steps that need a password already checked in this session, in the last 5 minutes."""
 
     pending_user: User
 
     def dispatch(self, request, *args, **kwargs):
-        session = request.session
-        user_id = session.get(PENDING_USER)
-        since = session.get(PENDING_SINCE, 0)
-        if user_id is None or time.time() - since > PENDING_SECONDS:
-            return redirect("organisations:sign_in")
-        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        user = pending_user(request)
         if user is None:
             return redirect("organisations:sign_in")
         self.pending_user = user
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["has_passkey"] = (
+            passkeys_allowed(user=self.pending_user)
+            and passkeys_of(user=self.pending_user).exists()
+        )
+        return context
 
     def _check_code(self, form):
         credentials = {"username": self.pending_user.username}
@@ -128,18 +155,7 @@ class _PendingSignInMixin:
                 "code", "The code is not right. Check your app and enter the latest code"
             )
             return self.form_invalid(form)
-        return self._complete(device)
-
-    def _complete(self, device):
-        request = self.request
-        next_url = request.session.get(PENDING_NEXT) or reverse(settings.LOGIN_REDIRECT_URL)
-        for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
-            request.session.pop(key, None)
-        # login() gives the session a new key (ASVS 7.2.4).
-        login(request, self.pending_user, backend="django.contrib.auth.backends.ModelBackend")
-        otp_login(request, device)
-        request.session["session_started"] = int(time.time())
-        return redirect(next_url)
+        return redirect(sign_in_complete(self.request, user=self.pending_user, device=device))
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -18,3 +18,8 @@ document.addEventListener("htmx:afterSettle", () => {
   if (target) target.focus();
   refocus = null;
 });
+
+// A passkey just added (django-otp-webauthn's script says so with an event): show it in the list.
+document.addEventListener("otp_webauthn.register_complete", () => {
+  window.location.reload();
+});
