@@ -16,6 +16,7 @@ An unknown or closed organisation, or no role, is refused in words saying whom t
 membership follows a move or a withdrawn role; a withdrawn role ends every session and token.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ LOCAL_AUTHORITY = "002"
 TRUSTS = {"010", "013"}  # multi-academy and single-academy trusts
 
 oauth = OAuth()
+logger = logging.getLogger(__name__)
 
 
 class SignInRefused(Exception):
@@ -218,8 +220,66 @@ def _identity_user(provider: Provider, claims: dict, role: str, organisation) ->
         if claims.get(claim):
             setattr(user, field, claims[claim])
     user.save(update_fields=["email", "first_name", "last_name"])
-    ExternalIdentity.objects.filter(pk=identity.pk).update(last_signed_in=timezone.now())
+    ExternalIdentity.objects.filter(pk=identity.pk).update(
+        last_signed_in=timezone.now(),
+        last_checked=timezone.now(),
+        organisation_id=(claims.get("organisation") or {}).get("id") or "",
+    )
     return user
+
+
+@dataclass
+class Recheck:
+    asked: int = 0
+    kept: int = 0
+    withdrawn: int = 0
+    unanswered: int = 0
+
+
+def identities_recheck() -> Recheck:
+    """Ask DfE Sign-in's API again for the roles of everyone whose session may still be going (a
+    sign-in in the last 12 hours): someone whose role here was withdrawn, or who left the
+    organisation, loses every session and token now rather than at their next sign-in. An API
+    that does not answer withdraws nobody; they are asked again at the next run."""
+    outcome = Recheck()
+    if not settings.DFE_SIGNIN:
+        return outcome
+    since = timezone.now() - settings.SESSION_ABSOLUTE_TIMEOUT
+    identities = (
+        ExternalIdentity.objects.filter(
+            provider="dfe", last_signed_in__gte=since, user__is_active=True
+        )
+        .exclude(organisation_id="")  # not signed in since the organisation was kept
+        .select_related("user")
+    )
+    for identity in identities:
+        outcome.asked += 1
+        claims = {"sub": identity.subject, "organisation": {"id": identity.organisation_id}}
+        try:
+            roles = dfe_roles(claims)
+        except requests.RequestException:
+            outcome.unanswered += 1
+            continue
+        membership = identity.user.membership_or_none()
+        ours = {settings.DFE_SIGNIN_ROLES.get(code) for code in roles}
+        with transaction.atomic():
+            if membership is None or membership.role not in ours:
+                _access_end(user=identity.user)
+                # Not again until they sign in (and are let in) once more.
+                identity.last_signed_in = None
+                outcome.withdrawn += 1
+            else:
+                outcome.kept += 1
+            identity.last_checked = timezone.now()
+            identity.save(update_fields=["last_signed_in", "last_checked"])
+    if outcome.withdrawn or outcome.unanswered:
+        logger.info(
+            "DfE Sign-in recheck: %s asked, %s withdrawn, %s unanswered",
+            outcome.asked,
+            outcome.withdrawn,
+            outcome.unanswered,
+        )
+    return outcome
 
 
 def provider_mfa_device(user: User, provider: Provider) -> ProviderMfaDevice:

@@ -559,7 +559,11 @@ class ExternalIdentity(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
     provider = models.CharField(max_length=40)  # "dfe", or "council-<LA code>"
     subject = models.CharField(max_length=255)
+    # DfE Sign-in's id for the organisation they last signed in at: their roles there are asked
+    # of its API again while their sessions may last (organisations.identity.identities_recheck).
+    organisation_id = models.CharField(max_length=64, blank=True)
     last_signed_in = models.DateTimeField(null=True, blank=True)
+    last_checked = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organisations.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=1),
     },
+    # DfE Sign-in's roles asked again while a session may last: a withdrawal ends it.
+    "identities-recheck": {
+        "task": "organisations.tasks.identities_recheck",
+        "schedule": timedelta(minutes=15),
+    },
     # Deadlines are recounted when term dates change; nightly as well, to be sure.
     "refresh-deadlines": {
         "task": "cases.tasks.deadlines_refresh",
