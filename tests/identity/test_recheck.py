@@ -26,7 +26,7 @@ def _signed_in(world, roles=("APPROVISION_SCHOOL",)):
 
 
 def test_a_role_withdrawn_at_dfe_sign_in_ends_the_sessions_at_the_next_check(world):
-    kept_sub, _, kept = _signed_in(world)
+    _, _, kept = _signed_in(world)
     sub, claims, withdrawn = _signed_in(world)
     identity = ExternalIdentity.objects.get(subject=sub)
     assert identity.organisation_id == claims["organisation"]["id"]
