@@ -17,6 +17,7 @@ membership follows a move or a withdrawn role; a withdrawn role ends every sessi
 """
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 
@@ -77,7 +78,7 @@ def providers() -> dict[str, Provider]:
 
 def client(provider: Provider):
     """Authlib's client for a provider, registered once per process."""
-    existing = oauth._clients.get(provider.key)
+    existing = oauth.create_client(provider.key)
     if existing is not None:
         return existing
     config = provider.config
@@ -147,12 +148,41 @@ def dfe_membership(claims: dict, roles: list[str]) -> tuple[str, object]:
     return role, place
 
 
-def council_membership(provider: Provider, claims: dict) -> tuple[str, object]:
+GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def council_groups(provider: Provider, claims: dict, access_token: str) -> list[str]:
+    """The person's groups or roles: from the ID token, or, past Entra ID's limit of groups in a
+    token (its "overage": `_claim_names` names `groups` and the token carries none), from
+    Microsoft Graph: which of the groups the LA maps is the person in (`checkMemberGroups`, 20 at
+    a time, with the person's own access token; the delegated permission User.Read allows it)."""
+    given = claims.get("roles") or claims.get("groups")
+    if given or "groups" not in (claims.get("_claim_names") or {}):
+        return list(given or [])
+    la = LocalAuthority.objects.filter(code=provider.la_code).first()
+    # Entra ID names groups by their object id; Graph refuses a whole request with anything else.
+    wanted = [key for key in (la.council_role_map() if la else {}) if GUID.fullmatch(key)]
+    found = []
+    for start in range(0, len(wanted), 20):
+        response = requests.post(
+            f"{provider.config['graph_url'].rstrip('/')}/me/checkMemberGroups",
+            json={"groupIds": wanted[start : start + 20]},
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=10,
+        )
+        response.raise_for_status()
+        found += response.json().get("value", [])
+    return found
+
+
+def council_membership(
+    provider: Provider, claims: dict, groups: list[str] | None = None
+) -> tuple[str, object]:
     la = LocalAuthority.objects.filter(code=provider.la_code).first()
     if la is None:
         raise SignInRefused("This council is not set up in approvision.", ask="Ask support.")
     mapped = la.council_role_map()
-    given = claims.get("roles") or claims.get("groups") or []
+    given = groups if groups is not None else (claims.get("roles") or claims.get("groups") or [])
     roles = [mapped[g] for g in given if g in mapped]
     if not roles:
         raise SignInRefused(
@@ -178,7 +208,7 @@ def identity_sign_in(provider: Provider, claims: dict, roles: list[str] | None =
         if provider.key == "dfe":
             role, organisation = dfe_membership(claims, roles or [])
         else:
-            role, organisation = council_membership(provider, claims)
+            role, organisation = council_membership(provider, claims, roles)
     except SignInRefused:
         with transaction.atomic():
             _withdraw(provider, claims["sub"])

@@ -13,6 +13,10 @@
 // - The sign-in page asks for the person's id (their `sub`): no password, this is a stand-in.
 // - DfE Sign-in's public API, as the service reads roles from it: GET
 //   /services/:service/organisations/:org/users/:user, with a bearer JWT (HS256, the API secret).
+// - Entra ID's groups "overage": a council person marked `overage` gets no groups in the ID token
+//   but `_claim_names`/`_claim_sources` saying where they are, as Entra ID does past 200 groups;
+//   a stand-in for Microsoft Graph's POST /graph/v1.0/me/checkMemberGroups answers with the
+//   bearer access token this provider issued.
 // - For tests only: GET/POST /_local/accounts (read; add or change a person), POST /_local/reset.
 import { createServer } from 'node:http';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -53,7 +57,7 @@ function makeProvider(name, issuer) {
       email: ['email', 'email_verified'],
       profile: ['given_name', 'family_name'],
       organisation: ['organisation'],
-      roles: ['roles'],
+      roles: ['roles', 'groups'],
     },
     // The claims asked for by scope go into the ID token, as DfE Sign-in's and Entra ID's do.
     conformIdTokenClaims: false,
@@ -67,12 +71,19 @@ function makeProvider(name, issuer) {
       return {
         accountId: sub,
         async claims() {
-          return {
+          const claims = {
             sub,
             email_verified: true,
             amr: person.mfa ? ['pwd', 'mfa'] : ['pwd'],
             ...person.claims,
           };
+          if (person.overage) {
+            delete claims.groups;
+            delete claims.roles;
+            claims._claim_names = { groups: 'src1' };
+            claims._claim_sources = { src1: { endpoint: `${issuer}/graph/v1.0/users/${sub}/getMemberObjects` } };
+          }
+          return claims;
         },
       };
     },
@@ -152,7 +163,10 @@ function serve(name, provider) {
       if (url.pathname === '/_local/accounts' && req.method === 'POST') {
         const person = JSON.parse(await readBody(req));
         accounts[person.provider][person.sub] = {
-          claims: person.claims || {}, roles: person.roles || [], mfa: Boolean(person.mfa),
+          claims: person.claims || {},
+          roles: person.roles || [],
+          mfa: Boolean(person.mfa),
+          overage: Boolean(person.overage),
         };
         save();
         return answer(res, 200, { ok: true });
@@ -179,6 +193,16 @@ function serve(name, provider) {
           })),
           identifiers: [],
         });
+      }
+      if (name === 'council' && url.pathname === '/graph/v1.0/me/checkMemberGroups' && req.method === 'POST') {
+        const token = (req.headers.authorization || '').replace(/^Bearer /, '');
+        const access = token && await provider.AccessToken.find(token);
+        if (!access) return answer(res, 401, { error: { code: 'InvalidAuthenticationToken' } });
+        const person = accounts.council[access.accountId];
+        const groupIds = JSON.parse(await readBody(req)).groupIds || [];
+        if (groupIds.length > 20) return answer(res, 400, { error: { code: 'Request_BadRequest' } });
+        const theirs = (person && (person.claims.groups || person.claims.roles)) || [];
+        return answer(res, 200, { value: groupIds.filter((id) => theirs.includes(id)) });
       }
       const interaction = url.pathname.match(/^\/interaction\/([^/]+)(\/login)?$/);
       if (interaction) {

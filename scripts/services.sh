@@ -172,7 +172,7 @@ case "$action" in
     if [ -z "${DFE_SIGNIN_ISSUER:-}" ]; then
       start_oidc
       echo "export DFE_SIGNIN_ISSUER=http://127.0.0.1:$oidc_port DFE_SIGNIN_CLIENT_ID=approvision DFE_SIGNIN_CLIENT_SECRET=$oidc_secret DFE_SIGNIN_API_URL=http://127.0.0.1:$oidc_port DFE_SIGNIN_API_SECRET=$oidc_secret DFE_SIGNIN_SERVICE_ID=approvision"
-      echo "export COUNCIL_OIDC_929_ISSUER=http://127.0.0.1:$((oidc_port + 1)) COUNCIL_OIDC_929_CLIENT_ID=approvision COUNCIL_OIDC_929_CLIENT_SECRET=$oidc_secret"
+      echo "export COUNCIL_OIDC_929_ISSUER=http://127.0.0.1:$((oidc_port + 1)) COUNCIL_OIDC_929_CLIENT_ID=approvision COUNCIL_OIDC_929_CLIENT_SECRET=$oidc_secret COUNCIL_OIDC_929_GRAPH_URL=http://127.0.0.1:$((oidc_port + 1))/graph/v1.0"
     fi
     echo "export APPROVISION_STARTED='${started[*]+${started[*]}}'"
     ;;

@@ -306,6 +306,11 @@ COUNCIL_OIDC = {
         "scopes": os.environ.get(
             f"COUNCIL_OIDC_{name.split('_')[2]}_SCOPES", "openid email profile roles"
         ),
+        # Entra ID: where a person's groups are asked for when the ID token has too many to carry
+        # (its "overage" claim). Only this address is used, never one named in the token.
+        "graph_url": os.environ.get(
+            f"COUNCIL_OIDC_{name.split('_')[2]}_GRAPH_URL", "https://graph.microsoft.com/v1.0"
+        ),
     }
     for name, value in os.environ.items()
     if re.fullmatch(r"COUNCIL_OIDC_\d{3}_ISSUER", name)

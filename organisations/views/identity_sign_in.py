@@ -23,6 +23,7 @@ from requests import RequestException
 from organisations.identity import (
     SignInRefused,
     client,
+    council_groups,
     dfe_roles,
     identity_sign_in,
     provider_mfa_device,
@@ -77,7 +78,10 @@ class ProviderCallbackView(View):
         try:
             token = client(found).authorize_access_token(request)
             claims = token.get("userinfo") or {}
-            roles = dfe_roles(claims) if found.key == "dfe" else None
+            if found.key == "dfe":
+                roles = dfe_roles(claims)
+            else:
+                roles = council_groups(found, claims, token.get("access_token", ""))
         except (AuthlibBaseError, JoseRfcError, KeyError) as error:
             logger.warning("Sign-in through %s refused: %s", found.key, type(error).__name__)
             return _refused(
@@ -87,10 +91,11 @@ class ProviderCallbackView(View):
                 status=400,
             )
         except RequestException:
-            logger.warning("DfE Sign-in's API did not answer")
+            logger.warning("%s's API did not answer", found.key)
             return _refused(
                 request,
-                "DfE Sign-in did not say what you may do in approvision.",
+                f"{'DfE Sign-in' if found.key == 'dfe' else 'Your council'} did not say what you "
+                "may do in approvision.",
                 "Try again in a few minutes.",
                 status=503,
             )

@@ -21,7 +21,15 @@ def provider_url(key: str) -> str:
     return os.environ[f"COUNCIL_OIDC_{key.removeprefix('council-')}_ISSUER"]
 
 
-def person(key: str, *, claims: dict, roles=(), mfa: bool = True, sub: str | None = None) -> str:
+def person(
+    key: str,
+    *,
+    claims: dict,
+    roles=(),
+    mfa: bool = True,
+    sub: str | None = None,
+    overage: bool = False,
+) -> str:
     """Add (or change) a person at a local provider; their sign-in id."""
     sub = sub or f"person-{uuid.uuid4().hex[:12]}"
     body = {
@@ -30,6 +38,7 @@ def person(key: str, *, claims: dict, roles=(), mfa: bool = True, sub: str | Non
         "claims": claims,
         "roles": list(roles),
         "mfa": mfa,
+        "overage": overage,  # Entra ID's: the groups left out of the ID token
     }
     request = urllib.request.Request(  # noqa: S310 (the local provider, on loopback)
         os.environ["DFE_SIGNIN_ISSUER"] + "/_local/accounts",

@@ -209,3 +209,46 @@ def test_the_las_settings_map_the_councils_groups_to_roles_and_refuse_a_bad_line
     good.save()
     la.refresh_from_db()
     assert la.council_role_map() == {"AP-Officers": "la_officer", "AP-Heads": "director"}
+
+
+# Entra ID names groups by object id.
+AP_OFFICERS = "6f1c3a52-8b1e-4d7a-9c1e-2b7f0e9d4a11"
+ALL_STAFF = "0b9d7e21-4c3a-4f5e-8a6b-1d2c3e4f5a6b"
+
+
+@pytest.mark.parametrize(
+    ("groups", "role"), [([ALL_STAFF, AP_OFFICERS], Role.LA_OFFICER), ([ALL_STAFF], None)]
+)
+def test_past_entra_ids_group_limit_the_groups_are_asked_of_graph(world, groups, role):
+    la = world["home"]
+    la.council_roles = f"{AP_OFFICERS} = la_officer\nAP-Admins = la_admin"
+    la.save()
+    # The ID token carries no groups, only where they may be found (Entra ID's "overage").
+    sub = person("council-929", claims={"groups": groups}, overage=True)
+    answer = round_trip(service_client(), "council-929", sub)
+    identity = ExternalIdentity.objects.filter(provider="council-929", subject=sub).first()
+    if role is None:
+        assert answer.status_code == 403 and identity is None
+        assert "You do not have a role in approvision at Northmoor County Council." in (
+            html.unescape(answer.content.decode())
+        )
+    else:
+        assert answer.status_code == 302
+        assert identity.user.membership.role == role and identity.user.membership.la == la
+
+
+def test_past_entra_ids_group_limit_a_graph_that_does_not_answer_is_a_plain_503(world, settings):
+    la = world["home"]
+    la.council_roles = f"{AP_OFFICERS} = la_officer"
+    la.save()
+    settings.COUNCIL_OIDC = {
+        "929": {**settings.COUNCIL_OIDC["929"], "graph_url": "http://127.0.0.1:9/v1.0"}
+    }
+    sub = person("council-929", claims={"groups": [AP_OFFICERS]}, overage=True)
+    answer = round_trip(service_client(), "council-929", sub)
+    # The groups were not in the token: without Graph nothing says what the person may do.
+    assert answer.status_code == 503
+    assert "Your council did not say what you may do in approvision." in (
+        html.unescape(answer.content.decode())
+    )
+    assert not ExternalIdentity.objects.filter(subject=sub).exists()
