@@ -98,5 +98,11 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
         if not told:
             continue
         ExternalIdentity.objects.get_or_create(
-            provider=provider, subject=user.username, defaults={"user": user}
+            provider=provider,
+            subject=user.username,
+            defaults={
+                "user": user,
+                # DfE Sign-in's id for their organisation, as a sign-in would keep it.
+                "organisation_id": (claims.get("organisation") or {}).get("id", ""),
+            },
         )

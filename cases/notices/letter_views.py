@@ -3,6 +3,7 @@ letters, each downloadable as its tagged PDF; an LA administrator rewords each k
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -40,6 +41,9 @@ def _choices(user, pupil) -> tuple[list, dict]:
             choices.append((key, label))
             found[key] = (kind, record)
     return choices, found
+
+
+LETTERS_PER_PAGE = 25
 
 
 class LettersView(PermissionRequiredMixin, FormView):
@@ -123,10 +127,15 @@ class LettersView(PermissionRequiredMixin, FormView):
         audit_pupil_read(
             request=self.request, pupil_ids=[self.pupil.pk], action=PupilRead.Action.VIEW_LETTERS
         )
+        # Newest first, 25 a page.
+        page = Paginator(
+            letters.select_related("created_by", "message"), LETTERS_PER_PAGE
+        ).get_page(self.request.GET.get("page"))
         return {
             **super().get_context_data(**kwargs),
             "pupil": self.pupil,
-            "letters": letters.select_related("created_by", "message"),
+            "letters": page,
+            "page_obj": page,
             "has_choices": bool(self.choices),
         }
 

@@ -3,10 +3,11 @@ tagged PDF kept on the pupil's record and in the subject access export, posted t
 letter API once; the 6th-day letter's statutory content and its notice warning; an LA's own
 wording, checked and previewed before it is saved."""
 
+import html
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -86,6 +87,46 @@ def test_a_decision_letter_is_tagged_has_the_cases_dates_and_is_posted_once(
     (section,) = [s for s in subject_access_records(pupil) if s["model"] == "cases.Letter"]
     assert [row["heading"] for row in section["records"]] == [letter.heading]
     assert [f.name for f in section["files"]] == [letter.pdf.name]
+
+
+def test_the_pupils_letters_come_25_a_page_newest_first(
+    setup,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    sign_in,
+):
+    referral, item = run_meeting(setup)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = approve(setup, item)
+    first = letter_send(
+        kind_key="decision",
+        record=decision,
+        pupil=referral.pupil,
+        by=setup["officer"],
+        recipient="Ms J Okoro",
+        address=ADDRESS,
+        sent_by=Letter.SentBy.HAND,
+    )
+    # 25 more copies, each a day later (copied, not rendered again: the paging is what is tested).
+    Letter.objects.bulk_create(
+        Letter(
+            la=first.la, pupil=first.pupil, kind=first.kind, about_type=first.about_type,
+            about_id=first.about_id, recipient=first.recipient, address=first.address,
+            heading=f"Letter {n}", body=first.body, pdf=first.pdf.name, sent_by=first.sent_by,
+            created_by=first.created_by, created_at=first.created_at + timedelta(days=n),
+        )
+        for n in range(1, 26)
+    )  # fmt: skip
+    client = sign_in(setup["officer"])
+    url = reverse("cases:letters", args=[referral.pupil.pk])
+    page_one = client.get(url)
+    rows = re.findall(r'href="/letters/\d+/pdf/">([^<]+)<', page_one.content.decode())
+    # 26 letters: the newest 25 (Letter 25 down to Letter 1), then the first one alone.
+    assert rows == [f"Letter {n}" for n in range(25, 0, -1)]
+    assert "Page 1 of 2" in page_one.content.decode()
+    page_two = client.get(url, {"page": 2})
+    assert re.findall(r'href="/letters/\d+/pdf/">([^<]+)<', page_two.content.decode()) == [
+        html.escape(first.heading)
+    ]
 
 
 def test_the_sixth_day_letter_gives_the_first_day_and_the_parents_five_days(demo, today):
