@@ -1,7 +1,8 @@
 """Messages and letters in Chromium: an officer previews and sends the panel's decision letter to
 a parent, and the PDF downloaded has the case's dates and is tagged; an LA administrator rewords
 a letter with a preview; a SENCO chooses a daily summary and reads their messages; the LA
-administrator sees what the local Notify received (development only)."""
+administrator sees what the local Notify received (development only); an officer finds the
+messages that did not arrive."""
 
 import re
 import shutil
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.notices.models import Letter, Message, NoticePreference
+from cases.notices.services import messages_check, notice_send
 from organisations.calendar import long_date
 from organisations.models import User
 from panels.models import Decision
@@ -149,3 +151,40 @@ def test_the_la_administrator_sees_what_the_local_notify_received(
     signed_in_home(page, accounts["senco"], assert_accessible)
     response = page.goto("/messages/local-notify/")
     assert response.status == 403
+
+
+def test_an_officer_finds_the_messages_that_did_not_arrive(page, accounts, assert_accessible):
+    officer = User.objects.get(username="officer")
+    panel = User.objects.get(username="panel")
+    # Notify's own test address for an inbox that does not exist, and a good one.
+    panel.email = "perm-fail@simulator.notify"
+    panel.save(update_fields=["email"])
+    director = User.objects.get(username="director")
+    director.email = "director@northmoor.example.org"
+    director.save(update_fields=["email"])
+    for person in (panel, director):
+        notice_send(
+            kind="task_assigned",
+            to=[person],
+            la=officer.membership.la,
+            subject="You have a new task",
+            body="A task was given to you.",
+        )
+    messages_check()
+    failed = Message.objects.get(to_user=panel, subject="You have a new task")
+    assert failed.status == Message.Status.PERMANENT_FAILURE
+
+    signed_in_home(page, accounts["officer"], assert_accessible)
+    page.get_by_role("link", name="Messages").first.click()
+    page.get_by_role("link", name="Everything the service sent").click()
+    page.get_by_role("link", name="Not delivered").click()
+    assert_accessible(page)
+    rows = page.locator("tbody tr")
+    # Only messages that failed: every row says so; the panel member's is there, the
+    # director's (delivered) is not.
+    expect(rows.filter(has_text=panel.display_name)).to_have_count(1)
+    expect(rows.filter(has_text=director.display_name)).to_have_count(0)
+    count = Message.objects.visible_to(officer).filter(status__in=Message.FAILED).count()
+    expect(rows).to_have_count(min(count, 25))
+    for i in range(rows.count()):
+        expect(rows.nth(i)).to_contain_text("Not delivered")
