@@ -318,6 +318,10 @@ COUNCIL_OIDC = {
 
 # Where the service is reached: the links in messages.
 SITE_URL = os.environ.get("APPROVISION_SITE_URL", "http://127.0.0.1:8000")
+# The read-audit log is kept at least this long; older months may be archived whole
+# (`manage.py audit_archive`).
+AUDIT_KEEP_MONTHS = int(os.environ.get("APPROVISION_AUDIT_KEEP_MONTHS", "24"))
+
 # Passkeys (django-otp-webauthn) for local accounts. A passkey belongs to one host name (the
 # relying party): the service's own, from APPROVISION_SITE_URL. Browsers refuse an IP address
 # as one, so a loopback address becomes "localhost" (open http://localhost:8000 to use them).
@@ -344,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "organisations.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=1),
+    },
+    # The read-audit log's monthly partitions, made three months ahead.
+    "audit-partitions": {
+        "task": "audit.tasks.partitions_ensure",
+        "schedule": crontab(hour=0, minute=20),
     },
     # DfE Sign-in's roles asked again while a session may last: a withdrawal ends it.
     "identities-recheck": {
