@@ -48,6 +48,19 @@ def _names(user: User) -> dict:
     return {"email": user.email, "given_name": user.first_name, "family_name": user.last_name}
 
 
+def _dfe_organisation(name: str, category: tuple[str, str], **identifier: str) -> dict:
+    """DfE Sign-in's `organisation` claim for an open school (urn=) or trust (uid=), with a
+    stable id made from the identifier."""
+    ((kind, value),) = identifier.items()
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}:{value}")),
+        "name": name,
+        "category": {"id": category[0], "name": category[1]},
+        kind: value,
+        "status": {"id": 1, "name": "Open"},
+    }
+
+
 def load(context: DemoContext, *, var_dir: Path) -> None:
     la = context.las["929"]
     la.council_roles = COUNCIL_ROLES
@@ -60,24 +73,14 @@ def load(context: DemoContext, *, var_dir: Path) -> None:
     senco = User.objects.filter(username="senco").select_related("membership__school").first()
     if senco is not None:
         school = senco.membership.school
-        organisation = {
-            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:{school.urn}")),
-            "name": school.name,
-            "category": {"id": "001", "name": "Establishment"},
-            "urn": school.urn,
-            "status": {"id": 1, "name": "Open"},
-        }
+        organisation = _dfe_organisation(school.name, ("001", "Establishment"), urn=school.urn)
         people.append(("dfe", senco, {"organisation": organisation}, ["APPROVISION_SCHOOL"]))
     trust_lead = User.objects.filter(username="trust").select_related("membership__trust").first()
     if trust_lead is not None and trust_lead.membership.trust.group_uid:
         trust = trust_lead.membership.trust
-        organisation = {
-            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"uid:{trust.group_uid}")),
-            "name": trust.name,
-            "category": {"id": "010", "name": "Multi-Academy Trust"},
-            "uid": trust.group_uid,
-            "status": {"id": 1, "name": "Open"},
-        }
+        organisation = _dfe_organisation(
+            trust.name, ("010", "Multi-Academy Trust"), uid=trust.group_uid
+        )
         people.append(("dfe", trust_lead, {"organisation": organisation}, ["APPROVISION_TRUST"]))
     for username, group in (("officer", "AP-Officers"), ("admin", "AP-Admins")):
         user = User.objects.filter(username=username).first()

@@ -280,7 +280,7 @@ def identities_recheck() -> Recheck:
             provider="dfe", last_signed_in__gte=since, user__is_active=True
         )
         .exclude(organisation_id="")  # not signed in since the organisation was kept
-        .select_related("user")
+        .select_related("user", "user__membership")
     )
     for identity in identities:
         outcome.asked += 1

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
 from audit.models import PupilRead
 from audit.partitions import audit_partitions_ensure, partitions
@@ -33,20 +32,17 @@ def _partition_of(read: PupilRead) -> str:
         return cursor.fetchone()[0]
 
 
-def test_the_log_is_partitioned_by_month_with_months_made_ahead():
+def test_the_log_is_partitioned_by_month_with_months_made_ahead(today):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT partstrat FROM pg_partitioned_table "
             "WHERE partrelid = 'audit_pupilread'::regclass"
         )
         assert cursor.fetchone() == ("r",)  # by range (of `at`)
-    # The migration made this month and the next three (UTC months), by the real clock.
-    now = timezone.now().astimezone(UTC)
+    # The daily task on the fixture's today (11 January 2027): January to April 2027.
+    audit_partitions_ensure()
     months = {month for _, month in partitions()}
-    this = date(now.year, now.month, 1)
-    index = now.year * 12 + now.month - 1
-    assert {date((index + k) // 12, (index + k) % 12 + 1, 1) for k in range(4)} <= months
-    assert this in months
+    assert {date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1), date(2027, 4, 1)} <= months
 
 
 def test_a_read_lands_in_its_months_partition_and_one_far_off_in_the_default():
@@ -91,7 +87,7 @@ def test_a_search_over_recent_months_reads_only_their_partitions():
     assert "audit_pupilread_y2030m01" not in plan and "audit_pupilread_y2030m02" not in plan
 
 
-def test_old_months_are_archived_whole_to_a_file_and_dropped(tmp_path, settings):
+def test_old_months_are_archived_whole_to_a_file_and_dropped(tmp_path, settings, today):
     settings.AUDIT_KEEP_MONTHS = 24
     audit_partitions_ensure(today=date(2020, 1, 1), ahead=1)
     january = [_read(datetime(2020, 1, day, 9, tzinfo=UTC), pupil_id=day) for day in (3, 4)]
@@ -107,18 +103,16 @@ def test_old_months_are_archived_whole_to_a_file_and_dropped(tmp_path, settings)
     assert list(PupilRead.objects.filter(at__year=2020)) == [february]
 
 
-def test_months_still_kept_are_not_archived(tmp_path, settings):
+def test_months_still_kept_are_not_archived(tmp_path, settings, today):
     settings.AUDIT_KEEP_MONTHS = 24
-    now = timezone.now()
-    with pytest.raises(CommandError, match="kept for 24 months"):
-        call_command(
-            "audit_archive", "--before", f"{now.year}-{now.month:02d}", "--to", str(tmp_path)
-        )
+    # On 11 January 2027 the months from January 2025 are kept: February 2025 is too late.
+    with pytest.raises(CommandError, match="archive months before January 2025 at the latest"):
+        call_command("audit_archive", "--before", "2025-02", "--to", str(tmp_path))
     with pytest.raises(CommandError, match="as a year and month"):
         call_command("audit_archive", "--before", "last spring", "--to", str(tmp_path))
 
 
-def test_the_daily_task_makes_nothing_twice(settings):
+def test_the_daily_task_makes_nothing_twice(settings, today):
     from approvision.celery import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["audit-partitions"]

@@ -54,12 +54,10 @@ class AccountView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["devices"] = [
-            *TOTPDevice.objects.filter(user=user, confirmed=True),
-            *passkeys_of(user=user),
-        ]
+        passkeys = list(passkeys_of(user=user))
+        context["devices"] = [*TOTPDevice.objects.filter(user=user, confirmed=True), *passkeys]
         context["passkeys_allowed"] = passkeys_allowed(user=user)
-        context["passkeys"] = passkeys_of(user=user)
+        context["passkeys"] = passkeys
         context["tokens"] = self.request.user.api_tokens.all()[:50]
         context["token_days"] = settings.APPROVISION_API_TOKEN_DAYS
         context["now"] = timezone.now()

@@ -20,7 +20,7 @@ from organisations.models import User
 from rights.subject_access import subject_access_records
 from tests.cases.test_statutory_clocks import record
 from tests.notify.local import received
-from tests.panels.test_panels import approve, run_meeting, setup  # noqa: F401 - the fixture
+from tests.panels.test_panels import approve, run_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def pdf_info(path) -> str:
 
 
 def test_a_decision_letter_is_tagged_has_the_cases_dates_and_is_posted_once(
-    setup,  # noqa: F811
+    setup,
     django_capture_on_commit_callbacks,
 ):
     referral, item = run_meeting(setup)
@@ -90,7 +90,7 @@ def test_a_decision_letter_is_tagged_has_the_cases_dates_and_is_posted_once(
 
 
 def test_the_pupils_letters_come_25_a_page_newest_first(
-    setup,  # noqa: F811
+    setup,
     django_capture_on_commit_callbacks,
     sign_in,
 ):
@@ -155,7 +155,7 @@ def test_the_sixth_day_letter_gives_the_first_day_and_the_parents_five_days(demo
 
 
 def test_an_la_administrator_rewords_a_letter_checked_and_previewed_first(
-    setup,  # noqa: F811
+    setup,
     client,
     sign_in,
     django_capture_on_commit_callbacks,
@@ -198,7 +198,7 @@ def test_an_la_administrator_rewords_a_letter_checked_and_previewed_first(
 
 
 def test_letters_are_the_las_a_school_cannot_read_or_write_them(
-    setup,  # noqa: F811
+    setup,
     client,
     sign_in,
     django_capture_on_commit_callbacks,

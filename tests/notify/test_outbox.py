@@ -19,12 +19,12 @@ from organisations.models import User
 from tests.cases.test_referrals import complete
 from tests.factories import PupilFactory, enrol
 from tests.notify.local import fail_next, received
-from tests.panels.test_panels import approve, run_meeting, setup  # noqa: F401 - the fixture
+from tests.panels.test_panels import approve, run_meeting
 
 pytestmark = pytest.mark.django_db
 
 
-def _decide(setup, capture, senco_email):  # noqa: F811
+def _decide(setup, capture, senco_email):
     referral, item = run_meeting(setup)
     setup["senco"].email = senco_email
     setup["senco"].save(update_fields=["email"])
@@ -34,7 +34,7 @@ def _decide(setup, capture, senco_email):  # noqa: F811
 
 
 def test_a_decision_sends_exactly_one_message_however_often_its_task_runs(
-    setup,  # noqa: F811
+    setup,
     django_capture_on_commit_callbacks,
 ):
     referral, message = _decide(setup, django_capture_on_commit_callbacks, "senco@example.org")
@@ -51,7 +51,7 @@ def test_a_decision_sends_exactly_one_message_however_often_its_task_runs(
 
 
 def test_a_worker_killed_after_notify_took_the_message_does_not_send_it_again(
-    setup,  # noqa: F811
+    setup,
     django_capture_on_commit_callbacks,
     monkeypatch,
 ):
@@ -79,7 +79,7 @@ def test_a_worker_killed_after_notify_took_the_message_does_not_send_it_again(
 
 
 def test_a_notify_5xx_is_tried_again_further_apart_each_time_and_sent_once(
-    setup,  # noqa: F811
+    setup,
     django_capture_on_commit_callbacks,
     time_machine,
 ):
@@ -113,7 +113,7 @@ def test_a_notify_5xx_is_tried_again_further_apart_each_time_and_sent_once(
 
 
 def test_a_permanent_failure_shows_on_the_record_and_gives_the_lead_officer_a_task(
-    setup,  # noqa: F811
+    setup,
     django_capture_on_commit_callbacks,
     client,
     sign_in,
@@ -184,7 +184,7 @@ def test_nothing_is_sent_from_a_transaction_rolled_back(
 
 
 def test_without_a_notify_key_messages_wait_and_say_why(
-    setup,  # noqa: F811
+    setup,
     django_capture_on_commit_callbacks,
     settings,
 ):
