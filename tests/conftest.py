@@ -13,6 +13,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from notifications_python_client import authentication as notify_authentication
+from playwright.sync_api import Error as PlaywrightError
 from rest_framework.test import APIClient
 
 from demo.organisations import DemoContext, load
@@ -152,9 +153,20 @@ def axe_violations(page) -> list[dict]:
     """Every axe rule, not only the WCAG-tagged ones (best practice too: every part of the page
     inside a landmark, one main, headings in order). Loaded by evaluation, so it runs under the
     page's real CSP as well as with the CSP bypassed."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_JS.read_text())
-    result = page.evaluate("async () => await axe.run(document)")
+    # A click that navigates returns once the navigation has started, not when the new page has
+    # loaded: wait for it, and run again if the document was swapped while axe was reading it.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("typeof window.axe !== 'undefined'"):
+                page.evaluate(AXE_JS.read_text())
+            result = page.evaluate("async () => await axe.run(document)")
+            break
+        except PlaywrightError as error:
+            swapped = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not swapped or attempt == 2:
+                raise
+            page.wait_for_timeout(250)
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]

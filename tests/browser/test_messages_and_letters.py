@@ -33,6 +33,7 @@ def test_an_officer_previews_and_sends_a_decision_letter_tagged_with_the_right_d
         )
         .exclude(item__referral__pupil__letters__isnull=False)  # one the demo wrote to
         .select_related("item__meeting", "item__referral__pupil", "provider")
+        .order_by("pk")  # the same decision every run
         .first()
     )
     pupil = decision.item.referral.pupil
