@@ -33,7 +33,10 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.APPROVISION_MAX_REQUEST_BYTES:
+        limit = settings.APPROVISION_MAX_REQUEST_BYTES
+        if request.path.endswith("/import/"):
+            limit = settings.APPROVISION_MAX_IMPORT_BYTES
+        if length > limit:
             from organisations.views.pages import error_page
 
             return error_page(request, "413.html", 413)

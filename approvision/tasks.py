@@ -6,6 +6,8 @@ nightly run picks it up once Redis is back (security bar G19).
 """
 
 import logging
+import os
+import socket
 
 from celery import current_app
 from kombu.exceptions import OperationalError as BrokerUnreachable
@@ -23,3 +25,8 @@ def queue(task_name: str, *args, **kwargs) -> bool:
         )
         return False
     return True
+
+
+def worker_name() -> str:
+    """This worker, as written on the work it claims: host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"

@@ -24,3 +24,6 @@ class CasesConfig(AppConfig):
         from cases.fair_access.letters import register as register_letters
 
         register_letters()
+        from cases.pupils.imports import register as register_imports
+
+        register_imports()

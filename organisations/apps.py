@@ -7,7 +7,11 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self):
+        from organisations import tasks  # noqa: F401
+        from organisations.import_kinds import register
         from organisations.roles import roles_sync_after_migrate
+
+        register()
 
         # The same hook Django uses to create permissions: every migrate leaves each role's group
         # holding exactly the permissions organisations/roles.py gives it.

@@ -32,7 +32,9 @@ class ImportResult:
         self.errors.append((row, message))
 
 
-def read_rows(content: bytes, required: list[str], result: ImportResult) -> list[tuple[int, dict]]:
+def read_rows(
+    content: bytes, required: list[str], result: ImportResult, *, max_rows: int = MAX_ROWS
+) -> list[tuple[int, dict]]:
     """The file's rows as (row number, {column: text}); problems with the file itself go in
     `result.errors` under row 0 (the file) or 1 (the header)."""
     try:
@@ -57,8 +59,8 @@ def read_rows(content: bytes, required: list[str], result: ImportResult) -> list
     rows = []
     try:
         for number, row in enumerate(reader, start=2):
-            if number - 1 > MAX_ROWS:
-                result.error(number, f"A file may have at most {MAX_ROWS:,} rows: split it")
+            if number - 1 > max_rows:
+                result.error(number, f"A file may have at most {max_rows:,} rows: split it")
                 return []
             rows.append((number, {k: (v or "").strip() for k, v in row.items() if k}))
     except csv.Error as error:

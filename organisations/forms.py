@@ -243,25 +243,6 @@ class NonSchoolDayForm(forms.Form):
         return day
 
 
-class CalendarImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        error_messages={"required": "Choose a CSV file", "empty": "The file is empty"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field("file"), Submit("submit", "Check and import"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 1_000_000:
-            raise forms.ValidationError("The file must be smaller than 1 MB")
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The file must be a CSV")
-        return upload
-
-
 DISTRICT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
 
 

@@ -1,18 +1,17 @@
-"""One way through every CSV import: upload, check (a report by row), then import what was
-checked. The checked file waits in private storage, named by a random token, until imported."""
-
-import secrets
+"""One way through every CSV import: upload, then a page that follows the Celery worker's check
+(with progress), shows a report by row, and imports what was checked once the person confirms
+(organisations/import_jobs.py)."""
 
 from crispy_forms_gds.layout import Field, Submit
 from django import forms
-from django.conf import settings
-from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.shortcuts import redirect
-from django.views.generic import FormView
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView
 
 from approvision.forms import gds_helper
+from approvision.records import Refused
+from organisations.import_jobs import KINDS, import_job_apply, import_job_start
+from organisations.models import ImportJob, LocalAuthority
 
 MAX_IMPORT_BYTES = 15 * 1024 * 1024
 
@@ -23,85 +22,98 @@ class ImportForm(forms.Form):
         error_messages={"required": "Choose a CSV file", "empty": "The file is empty"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self, *args, max_bytes: int = MAX_IMPORT_BYTES, button: str = "Check the file", **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field("file"), Submit("check", "Check the file"))
+        self.max_bytes = max_bytes
+        self.helper = gds_helper(Field("file"), Submit("check", button))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
+        if upload.size > self.max_bytes:
             raise forms.ValidationError(
                 f"The file is {upload.size / 1048576:.0f} MB: split it into files of at most "
-                f"{MAX_IMPORT_BYTES // 1048576} MB"
+                f"{self.max_bytes // 1048576} MB"
             )
         return upload
 
 
 class CsvImportView(FormView):
-    """Subclasses say what they import: `kind`, `check(content, **extras)`,
-    `apply(content, **extras)`, `done_url`; `extras` names the form's optional further files."""
+    """Subclasses say which import they start (`kind`, registered in organisations.import_jobs);
+    the kind's `extras` name the form's optional further files."""
 
     form_class = ImportForm
     kind = ""
-    extras: tuple[str, ...] = ()
 
-    def _session_key(self):
-        return f"import:{self.kind}"
+    def get_form_kwargs(self):
+        kind = KINDS[self.kind]
+        return {**super().get_form_kwargs(), "max_bytes": kind.max_bytes, "button": kind.button}
 
     def form_valid(self, form):
-        content = form.cleaned_data["file"].read()
-        extras = {
-            name: form.cleaned_data[name].read() if form.cleaned_data.get(name) else b""
-            for name in self.extras
-        }
-        checked = self.check(content, **extras)
-        token = ""
-        if checked.ok and (checked.added or checked.changed):
-            token = secrets.token_hex(16)
-            default_storage.save(f"imports/{token}.csv", ContentFile(content))
-            for name, extra in extras.items():
-                default_storage.save(f"imports/{token}-{name}.csv", ContentFile(extra))
-            self.request.session[self._session_key()] = token
-        return self.render_to_response(
-            self.get_context_data(form=form, checked=checked, token=token)
+        kind = KINDS[self.kind]
+        upload = form.cleaned_data["file"]
+        files = {"": upload.read()}
+        for name in kind.extras:
+            extra = form.cleaned_data.get(name)
+            files[name] = extra.read() if extra else b""
+        la_id = self.request.user.membership.la_ids()[0]
+        job = import_job_start(
+            kind=self.kind,
+            by=self.request.user,
+            la=LocalAuthority.objects.get(pk=la_id),
+            file_name=upload.name or "",
+            files=files,
         )
-
-    def post(self, request, *args, **kwargs):
-        if "apply" not in request.POST:
-            return super().post(request, *args, **kwargs)
-        token = request.POST.get("token", "")
-        if not token or request.session.get(self._session_key()) != token:
-            messages.error(request, "Check the file again before importing it")
-            return redirect(request.path)
-        name = f"imports/{token}.csv"
-        names = {"": name, **{extra: f"imports/{token}-{extra}.csv" for extra in self.extras}}
-        try:
-            contents = {}
-            for key, stored_name in names.items():
-                with default_storage.open(stored_name, "rb") as stored:
-                    contents[key] = stored.read()
-        except FileNotFoundError:
-            messages.error(request, "Check the file again before importing it")
-            return redirect(request.path)
-        result = self.apply(contents.pop(""), **contents)
-        if not result.ok:
-            # The records changed since the check: show what is wrong now; nothing was kept.
-            return self.render_to_response(self.get_context_data(checked=result))
-        for stored_name in names.values():
-            default_storage.delete(stored_name)
-        del request.session[self._session_key()]
-        messages.success(
-            request,
-            f"Imported: {result.added} added, {result.changed} changed, "
-            f"{result.unchanged} already up to date",
-        )
-        return redirect(self.done_url())
+        return redirect("organisations:import_job", pk=job.pk)
 
     def get_context_data(self, **kwargs):
+        recent = ImportJob.objects.visible_to(self.request.user).filter(kind=self.kind)[:5]
         return {
             **super().get_context_data(**kwargs),
-            "max_mb": min(MAX_IMPORT_BYTES, settings.APPROVISION_MAX_REQUEST_BYTES) // 1048576,
+            "max_mb": KINDS[self.kind].max_bytes // 1048576,
+            "recent": recent,
         }
+
+
+class ImportJobView(TemplateView):
+    """An import's page: its progress while a worker reads it (updating by itself), then the
+    report by row, and the button that imports it; the person who uploaded it only."""
+
+    template_name = "organisations/import_job.html"
+
+    def job(self) -> ImportJob:
+        return get_object_or_404(
+            ImportJob.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["organisations/_import_job_progress.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        job = self.job()
+        kind = KINDS.get(job.kind)
+        return {
+            **super().get_context_data(**kwargs),
+            "job": job,
+            "kind": kind,
+            "start_url": reverse(kind.start_url) if kind else "",
+            "done_url": reverse(kind.done_url) if kind else "",
+            "checked": job.result or None,
+            "applied": job.status == ImportJob.Status.DONE,
+        }
+
+    def post(self, request, *args, **kwargs):
+        job = self.job()
+        try:
+            import_job_apply(job=job, by=request.user)
+        except Refused as refused:
+            context = self.get_context_data(**kwargs)
+            context["refused"] = str(refused)
+            return self.render_to_response(context, status=400)
+        return redirect("organisations:import_job", pk=job.pk)
 
 
 class SchoolImportForm(ImportForm):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django_otp.models import Device
 from simple_history.models import HistoricalRecords
 
+from approvision.records import Stateful
 from organisations.la_codes import LaCode as LaCode  # the DfE register's LA codes, kept apart
 from organisations.roles import LA_ROLES, ROLE_ORGANISATION_FIELD, Role
 from organisations.scoping import ScopedQuerySet
@@ -583,3 +584,80 @@ class ProviderMfaDevice(Device):
 
     def verify_token(self, token):
         return False
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import's file holds pupils' details: only the person who uploaded it sees it."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class ImportJob(Stateful, models.Model):
+    """A CSV file uploaded to be imported, and the Celery worker's run over it: checked row by
+    row (with progress), shown to the person who uploaded it, then imported all-or-nothing once
+    they confirm (organisations/import_jobs.py). The file waits in private storage, named by the
+    job's token, until it is imported or the check expires."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Being checked"
+        CHECKED = "checked", "Checked"
+        APPLYING = "applying", "Being imported"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    STATE_FIELD = "status"
+    # A worker claims a checking or applying job (again, if its worker died); a check waits for
+    # the person to confirm it, or expires; an import that finds new problems goes back to checked.
+    MOVES = {
+        Status.CHECKING: (Status.CHECKING, Status.CHECKED, Status.DONE, Status.FAILED),
+        Status.CHECKED: (Status.APPLYING, Status.EXPIRED),
+        Status.APPLYING: (Status.APPLYING, Status.DONE, Status.CHECKED, Status.FAILED),
+        Status.DONE: (),
+        Status.FAILED: (),
+        Status.EXPIRED: (),
+    }
+
+    kind = models.CharField(max_length=30)
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField()
+    file_name = models.CharField(max_length=200, blank=True)
+    token = models.CharField(max_length=32, unique=True, help_text="Names the stored files")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"]),
+            models.Index(fields=["requested_by", "kind", "-requested_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")),
+                name="import_rows_done_within_total",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} import {self.pk} ({self.status})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -150,12 +150,16 @@ def _trust_of(row: dict, groups: dict, number: int, result: SchoolsChecked) -> s
     return uid
 
 
+# The whole register (every establishment in England, open and closed) is about 50,000 rows.
+MAX_ROWS = 100_000
+
+
 def school_import_check(
-    *, la: LocalAuthority, content: bytes, groups: bytes | None = None
+    *, la: LocalAuthority, content: bytes, groups: bytes | None = None, progress=None
 ) -> SchoolsChecked:
     result = SchoolsChecked()
     result.groups = _groups(groups, result)
-    rows = read_rows(_decode(content), COLUMNS, result)
+    rows = read_rows(_decode(content), COLUMNS, result, max_rows=MAX_ROWS)
     existing = {
         s.urn: s
         for s in School.objects.select_related("trust").filter(urn__in=[r["URN"] for _, r in rows])
@@ -163,7 +167,9 @@ def school_import_check(
     laestabs = dict(School.objects.filter(is_open=True).values_list("laestab", "urn"))
     seen: dict[str, int] = {}
     codes = {}
-    for number, row in rows:
+    for done, (number, row) in enumerate(rows):
+        if progress is not None:
+            progress(done, len(rows))
         codes.setdefault(row["LA (code)"], row["LA (name)"])
         if row["LA (code)"] != la.code:
             result.skipped += 1

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from organisations.import_views import ImportJobView
 from organisations.views import calendar, identity_sign_in, pages, passkeys, people, sign_in
 
 app_name = "organisations"
@@ -40,6 +41,7 @@ urlpatterns = [
         name="user_password_shown",
     ),
     path("users/<int:pk>/<slug:action>/", people.UserActionView.as_view(), name="user_action"),
+    path("imports/<int:pk>/", ImportJobView.as_view(), name="import_job"),
     path("term-dates/", calendar.CalendarView.as_view(), name="calendar"),
     path("term-dates/import/", calendar.CalendarImportView.as_view(), name="calendar_import"),
     path("term-dates/terms/<int:pk>/", calendar.TermEditView.as_view(), name="term_edit"),

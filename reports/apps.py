@@ -7,3 +7,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import tasks  # noqa: F401
+        from reports.roll_import import register
+
+        register()

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
 
@@ -20,8 +19,6 @@ from reports.models import RollCount
 from reports.roll_import import (
     COLUMNS,
     looked_after_record,
-    roll_counts_apply,
-    roll_counts_check,
     roll_counts_record,
 )
 
@@ -184,25 +181,12 @@ class BasesView(PermissionRequiredMixin, FormView):
 
 
 class BasesImportView(PermissionRequiredMixin, CsvImportView):
-    """An LA officer or administrator loads the census counts of the LA's schools."""
+    """An LA officer or administrator loads the census counts of the LA's schools: checked and
+    imported by a worker (reports/roll_import.py)."""
 
     permission_required = "reports.add_rollcount"
     template_name = "reports/bases_import.html"
     kind = "roll_counts"
-
-    def check(self, content):
-        return roll_counts_check(
-            la=_la(self.request.user), content=content, today=timezone.localdate()
-        )
-
-    def apply(self, content):
-        checked = self.check(content)
-        if checked.ok:
-            roll_counts_apply(la=_la(self.request.user), checked=checked)
-        return checked
-
-    def done_url(self):
-        return reverse("reports:bases")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "columns": COLUMNS}

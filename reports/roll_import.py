@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from organisations.csv_import import ImportResult, parse_date, read_rows
+from organisations.import_jobs import ImportKind, import_kind_register
 from organisations.models import School
 from reports.census import school_census_day
 from reports.models import RollCount
@@ -168,3 +170,33 @@ def looked_after_record(*, la, census_date: date, pupils: int, by) -> RollCount:
         defaults={"pupils": pupils, "source": f"Entered by {by.display_name}"},
     )
     return count
+
+
+def _check(*, job, files, progress) -> RollCountsChecked:
+    progress(0, 1)
+    checked = roll_counts_check(la=job.la, content=files[""], today=timezone.localdate())
+    progress(1, 1)
+    return checked
+
+
+def _apply(*, job, files, progress) -> RollCountsChecked:
+    checked = _check(job=job, files=files, progress=progress)
+    if checked.ok:
+        roll_counts_apply(la=job.la, checked=checked)
+    return checked
+
+
+ROLL_COUNTS = ImportKind(
+    name="roll_counts",
+    title="Import census counts",
+    start_url="reports:bases_import",
+    done_url="reports:bases",
+    done_label="Go to the counts",
+    permissions=("reports.add_rollcount",),
+    check=_check,
+    apply=_apply,
+)
+
+
+def register() -> None:
+    import_kind_register(ROLL_COUNTS)

@@ -9,7 +9,6 @@ it done and does nothing.
 """
 
 import os
-import socket
 import time
 from datetime import date, timedelta
 
@@ -20,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from approvision.records import transition
-from approvision.tasks import queue
+from approvision.tasks import queue, worker_name
 from cases.exclusions.models import Deadline
 from organisations.models import LocalAuthority, User
 from panels.models import PanelMeeting
@@ -34,11 +33,6 @@ from reports.models import LA_REPORT_ROLES, Report
 from reports.presentation import figures_context
 
 STALE_AFTER = timedelta(seconds=getattr(settings, "REPORT_STALE_SECONDS", 120))
-
-
-def worker_name() -> str:
-    """This worker, as written on the reports it claims: host and process."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def report_request(

@@ -190,6 +190,10 @@ STORAGES = {
 
 # Evidence uploads: a request body over this is refused with a 413 before Django reads it.
 APPROVISION_MAX_REQUEST_BYTES = 20 * 1024 * 1024
+# An import's upload page takes a whole LA's export (200,000 pupils) or the DfE register.
+APPROVISION_MAX_IMPORT_BYTES = 80 * 1024 * 1024
+# An import's worker writes its progress every second; one silent this long is taken as dead.
+IMPORT_STALE_SECONDS = 300
 APPROVISION_VIRUS_SCANNER = os.environ.get(
     "APPROVISION_VIRUS_SCANNER", "cases.referrals.uploads.ClamdScanner"
 )
@@ -353,6 +357,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-partitions": {
         "task": "audit.tasks.partitions_ensure",
         "schedule": crontab(hour=0, minute=20),
+    },
+    # Imports whose worker died queued again; checks no one confirmed expire after a day.
+    "imports-sweep": {
+        "task": "organisations.tasks.imports_sweep",
+        "schedule": timedelta(minutes=1),
     },
     # DfE Sign-in's roles asked again while a session may last: a withdrawal ends it.
     "identities-recheck": {

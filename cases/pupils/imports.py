@@ -23,6 +23,7 @@ from cases.pupils.identifiers import upn_normalise, upn_validator
 from cases.pupils.models import Pupil
 from cases.pupils.services import current_school, pupil_create, pupil_update
 from organisations.csv_import import ImportResult, parse_date, read_rows
+from organisations.import_jobs import ImportKind, import_kind_register
 from organisations.models import School
 
 COLUMNS = [
@@ -109,7 +110,39 @@ def _exclusion(row: dict) -> dict | None:
     }
 
 
-def _one_row(number, row, *, user, schools, result, pupils_seen, rows_seen):
+class _Known:
+    """The file's pupils already held and their exclusions, read in a few queries up front
+    rather than one a row; pupils added by earlier rows join as they are made."""
+
+    CHUNK = 5000
+
+    def __init__(self, rows, schools):
+        las = {school.la_id for school in schools.values()}
+        upns = sorted({upn_normalise(row.get("UPN", "")) for _, row in rows})
+        self.pupils: dict[tuple[int, str], Pupil] = {}
+        for at in range(0, len(upns), self.CHUNK):
+            for pupil in Pupil.objects.filter(la_id__in=las, upn__in=upns[at : at + self.CHUNK]):
+                self.pupils[(pupil.la_id, pupil.upn)] = pupil
+        ids = [pupil.pk for pupil in self.pupils.values()]
+        self.exclusions: set[tuple] = set()
+        for at in range(0, len(ids), self.CHUNK):
+            self.exclusions.update(
+                Exclusion.objects.filter(pupil_id__in=ids[at : at + self.CHUNK]).values_list(
+                    "pupil_id", "school_id", "kind", "start_date"
+                )
+            )
+        self.new: set[int] = set()
+        self.made: Pupil | None = None
+
+    def keep(self) -> None:
+        """The row went in: the pupil it made is there for the rows after it."""
+        if self.made is not None:
+            self.pupils[(self.made.la_id, self.made.upn)] = self.made
+            self.new.add(self.made.pk)
+            self.made = None
+
+
+def _one_row(number, row, *, user, schools, result, pupils_seen, rows_seen, known):
     upn = upn_normalise(row["UPN"])
     try:
         upn_validator(upn)
@@ -124,19 +157,19 @@ def _one_row(number, row, *, user, schools, result, pupils_seen, rows_seen):
     if key in rows_seen:
         raise RowProblem(f"This row repeats row {rows_seen[key]}")
     rows_seen[key] = number
+    pupil = known.pupils.get((school.la_id, upn))
     if upn in pupils_seen:
         earlier_number, earlier = pupils_seen[upn]
         if earlier != details:
             raise RowProblem(f"The pupil's details differ from row {earlier_number}")
-        pupil = Pupil.objects.get(la_id=school.la_id, upn=upn)
     else:
         try:
             joined_on = parse_date(row["Admission Date"])
         except ValueError as error:
             raise RowProblem(f"Admission Date: {error}") from error
-        pupil = Pupil.objects.filter(la_id=school.la_id, upn=upn).first()
         if pupil is None:
             pupil = pupil_create(by=user, school=school, joined_on=joined_on, upn=upn, **details)
+            known.made = pupil  # kept once the whole row has gone in
             result.added += 1
         else:
             at = current_school(pupil)
@@ -148,15 +181,9 @@ def _one_row(number, row, *, user, schools, result, pupils_seen, rows_seen):
                 result.changed += 1
             else:
                 result.unchanged += 1
-        pupils_seen[upn] = (number, details)
     if exclusion is not None:
-        exists = Exclusion.objects.filter(
-            pupil=pupil,
-            school=school,
-            kind=exclusion["kind"],
-            start_date=exclusion["start_date"],
-        ).exists()
-        if exists:
+        held = (pupil.pk, school.pk, exclusion["kind"], exclusion["start_date"])
+        if pupil.pk not in known.new and held in known.exclusions:
             result.unchanged += 1
         else:
             exclusion_record(
@@ -169,21 +196,29 @@ def _one_row(number, row, *, user, schools, result, pupils_seen, rows_seen):
                 **exclusion,
             )
             result.added += 1
+    pupils_seen.setdefault(upn, (number, details))
 
 
-def pupil_import(*, user, content: bytes, apply: bool) -> ImportResult:
+MAX_ROWS = 300_000
+
+
+def pupil_import(*, user, content: bytes, apply: bool, progress=None) -> ImportResult:
     """Check (apply=False) or apply a file. Either way every row goes through the services; only
-    an apply with no problems is committed."""
+    an apply with no problems is committed. `progress(done, total)` hears how far it has got."""
     result = ImportResult()
-    rows = read_rows(content, COLUMNS, result)
+    rows = read_rows(content, COLUMNS, result, max_rows=MAX_ROWS)
     if not result.ok:
         return result
     schools = {s.urn: s for s in School.objects.visible_to(user).filter(is_open=True)}
     pupils_seen: dict[str, tuple[int, dict]] = {}
     rows_seen: dict[tuple, int] = {}
+    known = _Known(rows, schools)
+    total = len(rows)
     try:
         with transaction.atomic():
-            for number, row in rows:
+            for done, (number, row) in enumerate(rows):
+                if progress is not None:
+                    progress(done, total)
                 try:
                     with transaction.atomic():
                         _one_row(
@@ -194,11 +229,42 @@ def pupil_import(*, user, content: bytes, apply: bool) -> ImportResult:
                             result=result,
                             pupils_seen=pupils_seen,
                             rows_seen=rows_seen,
+                            known=known,
                         )
+                    known.keep()
                 except (RowProblem, Refused) as problem:
+                    known.made = None  # rolled back with its row
                     result.error(number, str(problem))
+            if progress is not None:
+                progress(total, total)
             if not apply or not result.ok:
                 raise _Rollback
     except _Rollback:
         pass
     return result
+
+
+def _check(*, job, files, progress) -> ImportResult:
+    return pupil_import(user=job.requested_by, content=files[""], apply=False, progress=progress)
+
+
+def _apply(*, job, files, progress) -> ImportResult:
+    return pupil_import(user=job.requested_by, content=files[""], apply=True, progress=progress)
+
+
+PUPILS = ImportKind(
+    name="pupils",
+    title="Import pupils and exclusions",
+    start_url="cases:pupil_import",
+    done_url="cases:pupil_list",
+    done_label="Go to pupils",
+    permissions=("cases.add_pupil", "cases.add_exclusion"),
+    check=_check,
+    apply=_apply,
+    # A whole LA's export: 200,000 pupils and their exclusions is about 40 MB.
+    max_bytes=60 * 1024 * 1024,
+)
+
+
+def register() -> None:
+    import_kind_register(PUPILS)

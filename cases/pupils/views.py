@@ -18,7 +18,6 @@ from cases.fair_access.models import FairAccessCase
 from cases.pupils.access import pupil_the_user_may_change, works_with_school
 from cases.pupils.forms import LeaveSchoolForm, PupilEditForm, PupilForm, UnplacedPupilForm
 from cases.pupils.history import history_entries
-from cases.pupils.imports import pupil_import
 from cases.pupils.models import NAME_ORDER, Pupil
 from cases.pupils.services import (
     PUPIL_EDITABLE_FIELDS,
@@ -275,17 +274,9 @@ class PupilLeaveView(PermissionRequiredMixin, FormView):
 
 
 class PupilImportView(PermissionRequiredMixin, CsvImportView):
-    """A school (or the LA) loads pupils and exclusions from its information system's export."""
+    """A school (or the LA) loads pupils and exclusions from its information system's export:
+    checked and imported by a worker (cases/pupils/imports.py)."""
 
     permission_required = ("cases.add_pupil", "cases.add_exclusion")
     template_name = "cases/pupil_import.html"
     kind = "pupils"
-
-    def check(self, content):
-        return pupil_import(user=self.request.user, content=content, apply=False)
-
-    def apply(self, content):
-        return pupil_import(user=self.request.user, content=content, apply=True)
-
-    def done_url(self):
-        return reverse("cases:pupil_list")

@@ -10,13 +10,12 @@ from django.views.generic import FormView, TemplateView
 
 from approvision.records import Refused
 from organisations.calendar import school_year_of
-from organisations.calendar_import import calendar_import_apply, calendar_import_check
 from organisations.forms import (
-    CalendarImportForm,
     LocalAuthoritySettingsForm,
     NonSchoolDayForm,
     TermForm,
 )
+from organisations.import_views import CsvImportView
 from organisations.models import (
     LocalAuthority,
     NonSchoolDay,
@@ -134,27 +133,13 @@ class NonSchoolDayDeleteView(_CalendarMixin, View):
         return redirect(f"{reverse('organisations:calendar')}?year={year}")
 
 
-class CalendarImportView(_CalendarMixin, FormView):
+class CalendarImportView(_CalendarMixin, CsvImportView):
+    """Term dates from a CSV file: checked by a worker, and imported straight away if the file
+    has no problems (organisations/import_kinds.py)."""
+
     permission_required = "organisations.add_term"
     template_name = "organisations/calendar_import.html"
-    form_class = CalendarImportForm
-
-    def form_valid(self, form):
-        checked = calendar_import_check(la=self.la, content=form.cleaned_data["file"].read())
-        if not checked.ok:
-            form.add_error(
-                "file", "The file has problems: nothing was imported. See the list below."
-            )
-            return self.render_to_response(
-                self.get_context_data(form=form, problems=checked.errors)
-            )
-        calendar_import_apply(la=self.la, checked=checked)
-        messages.success(
-            self.request,
-            f"Imported {len(checked.terms)} term{'s' if len(checked.terms) != 1 else ''} and "
-            f"{len(checked.days)} non-school day{'s' if len(checked.days) != 1 else ''}",
-        )
-        return redirect("organisations:calendar")
+    kind = "term_dates"
 
 
 class LocalAuthoritySettingsView(PermissionRequiredMixin, FormView):

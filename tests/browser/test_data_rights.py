@@ -7,9 +7,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from cases.pupils.models import Pupil
+from organisations.models import ImportJob, School, User
 from rights.models import LegalHold
 from tests.browser.test_exclusions import signed_in_home
 from tests.conftest import totp_code
@@ -107,6 +110,7 @@ def test_admin_imports_schools_and_senco_imports_pupils(page, accounts, assert_a
     page.get_by_role("button", name="Check the file").click()
     assert "must be 6 digits" in page.get_by_role("table").inner_text()
     assert_accessible(page)
+    page.get_by_role("link", name="Check another file").click()
     good = header + "199901," + row
     page.get_by_label("Establishments file").set_input_files(
         {"name": "schools.csv", "mimeType": "text/csv", "buffer": good.encode()}
@@ -116,6 +120,10 @@ def test_admin_imports_schools_and_senco_imports_pupils(page, accounts, assert_a
     assert_accessible(page)
     page.get_by_role("button", name="Import 1 change").click()
     assert "Imported: 1 added" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Go to schools").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schools")
+    assert School.objects.filter(urn="199901", name="Meadow Park").exists()
 
     signed_in_home(page, accounts["senco"], assert_accessible)
     page.goto("/pupils/")
@@ -140,3 +148,39 @@ def test_admin_imports_schools_and_senco_imports_pupils(page, accounts, assert_a
     page.get_by_role("button", name="Import 1 change").click()
     assert "Imported: 1 added" in page.locator("main").inner_text()
     assert Pupil.objects.filter(upn=upn).exists()
+
+
+def test_an_import_shows_its_progress_then_its_result_without_a_reload(
+    page, accounts, assert_accessible
+):
+    senco = User.objects.get(username=accounts["senco"]["username"])
+    job = ImportJob.objects.create(
+        kind="pupils",
+        la_id=senco.membership.la_ids()[0],
+        requested_by=senco,
+        requested_at=timezone.now(),
+        file_name="whole-school.csv",
+        token="c" * 32,
+        claimed_by="worker:1",
+        heartbeat_at=timezone.now(),
+        rows_done=300,
+        rows_total=1_200,
+    )
+    signed_in_home(page, accounts["senco"], assert_accessible)
+    page.goto(f"/imports/{job.pk}/")
+    # 300 of 1,200 rows: a quarter of the way.
+    expect(page.locator("main")).to_contain_text("300 of 1,200 rows")
+    expect(page.get_by_label("Progress")).to_have_attribute("value", "25")
+    assert_accessible(page)
+    # The worker finishes its check; the page, asking every 2 seconds, shows the result.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.CHECKED,
+        rows_done=1_200,
+        finished_at=timezone.now(),
+        result={"ok": True, "errors": [], "error_count": 0, "added": 1_150, "changed": 20,
+                "unchanged": 30, "skipped": 0, "not_held": {}, "new": [], "new_count": 0,
+                "changes": [], "summary": ""},
+    )  # fmt: skip
+    expect(page.locator("main")).to_contain_text("The file has no problems", timeout=8_000)
+    expect(page.get_by_role("button", name="Import 1,170 changes")).to_be_visible()
+    assert_accessible(page)

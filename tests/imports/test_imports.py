@@ -10,7 +10,7 @@ import pytest
 from cases.exclusions.models import Exclusion
 from cases.pupils.imports import pupil_import
 from cases.pupils.models import Pupil
-from organisations.models import School, Trust
+from organisations.models import ImportJob, School, Trust
 from organisations.school_import import school_import_apply, school_import_check
 from tests.factories import make_upn
 
@@ -220,33 +220,53 @@ def test_broken_pupil_files_report_every_row_and_apply_nothing(world, today):
     assert not Pupil.objects.filter(upn=good).exists()  # the good row was not applied either
 
 
-def test_a_50_mb_file_is_refused_with_a_clear_page_and_nothing_imported(world, sign_in, client):
+def test_a_file_over_the_limits_is_refused_with_a_clear_page_and_nothing_imported(
+    world, sign_in, client
+):
     sign_in(world["users"]["school_staff"])
     row = ",".join(pupil_row(make_upn("929", 7201), world["academy"].urn)) + "\n"
-    big = (",".join(MIS) + "\n" + row * (50 * 1024 * 1024 // len(row) + 1)).encode()
-    assert len(big) >= 50 * 1024 * 1024
+    header = ",".join(MIS) + "\n"
+    # Over the 80 MB an import's page takes: refused before anything reads it.
+    big = (header + row * (81 * 1024 * 1024 // len(row) + 1)).encode()
     response = client.post("/pupils/import/", {"file": io.BytesIO(big)}, format="multipart")
     assert response.status_code == 413
-    assert "files to import smaller than 15 MB" in response.content.decode()
+    assert "files to import smaller than 60 MB" in response.content.decode()
+    # Over the pupils import's own 60 MB: the field says so, and nothing is kept or queued.
+    del big
+    over = io.BytesIO((header + row * (61 * 1024 * 1024 // len(row) + 1)).encode())
+    over.name = "export.csv"
+    response = client.post("/pupils/import/", {"file": over})
+    assert response.status_code == 200
+    assert "split it into files of at most 60 MB" in response.content.decode()
     assert not Pupil.objects.filter(upn=make_upn("929", 7201)).exists()
+    assert not ImportJob.objects.exists()
 
 
-def test_import_pages_check_then_import(world, sign_in, client):
+def test_import_pages_check_then_import(world, sign_in, client, django_capture_on_commit_callbacks):
     sign_in(world["users"]["school_staff"])
     upn = make_upn("929", 7301)
     content = as_csv(MIS, [pupil_row(upn, world["academy"].urn)])
     upload = io.BytesIO(content)
     upload.name = "export.csv"
-    checked = client.post("/pupils/import/", {"file": upload})
-    page = checked.content.decode()
-    assert checked.status_code == 200 and "The file has no problems" in page
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's check (eager)
+        uploaded = client.post("/pupils/import/", {"file": upload})
+    job = ImportJob.objects.get()
+    assert uploaded.status_code == 302 and uploaded.url == f"/imports/{job.pk}/"
+    page = client.get(uploaded.url).content.decode()
+    assert "The file has no problems" in page and "Import 1 change" in page
     assert not Pupil.objects.filter(upn=upn).exists()
-    token = checked.context["token"]
-    done = client.post("/pupils/import/", {"apply": "1", "token": token})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's import
+        done = client.post(uploaded.url)
     assert done.status_code == 302
     assert Pupil.objects.filter(upn=upn).exists()
-    # The token is spent: a second confirm imports nothing.
-    assert client.post("/pupils/import/", {"apply": "1", "token": token}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.result["added"] == 1
+    assert "Imported" in client.get(uploaded.url).content.decode()
+    # Done: a second confirm imports nothing and says why.
+    again = client.post(uploaded.url)
+    assert again.status_code == 400
+    assert "cannot be imported now" in again.content.decode()
+    assert Pupil.objects.filter(upn=upn).count() == 1
 
 
 GROUPS = ["Group UID", "Group ID", "Group Name", "Companies House Number", "Group Type"]
