@@ -30,6 +30,10 @@ $py manage.py load_demo --quiet-accounts
 # The largest English LA's size, for the report timings (kept between runs: made once).
 $py manage.py generate_la --pupils "${BENCH_PUPILS:-200000}" --schools 600 --years 5 --seed 1
 
+# `scripts/bench.sh --jobs-only` times the long work alone (bench/jobs.py): the 200,000-pupil
+# import and the nightly jobs (BENCH_IMPORT_ROWS=5000 for a shorter import).
+case " $* " in *" --jobs-only "*) $py bench/jobs.py; exit 0 ;; esac
+
 .venv/bin/gunicorn approvision.wsgi:application --bind "127.0.0.1:$port" --workers 4 \
   --log-level warning &
 gunicorn_pid=$!
@@ -42,6 +46,7 @@ done
 $py bench/run.py --port "$port" "$@"
 # `scripts/bench.sh --reports-only` times the reports alone, without the backup and restore.
 case " $* " in *" --reports-only "*) exit 0 ;; esac
+$py bench/jobs.py
 
 # The restore time (RTO) at this size: back the bench database up, restore it beside itself,
 # compare every table, and add the times to the results.
