@@ -209,7 +209,7 @@ def query_counts(accounts: dict[str, dict]) -> dict[str, dict]:
         client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
         if username:
             user = accounts[username]["user"]
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="organisations.backends.MemberBackend")
             session = client.session
             session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
             session.save()

@@ -101,7 +101,7 @@ def sign_in(client):
 
     def _sign_in(user, test_client=None):
         test_client = test_client or client
-        test_client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        test_client.force_login(user, backend="organisations.backends.MemberBackend")
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         session = test_client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

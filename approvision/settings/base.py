@@ -130,7 +130,7 @@ AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username+IP before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "organisations.backends.MemberBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "organisations:sign_in"

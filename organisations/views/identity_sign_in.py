@@ -105,7 +105,7 @@ class ProviderCallbackView(View):
             return _refused(request, refused.words, refused.ask)
         next_url = request.session.pop(PENDING_NEXT, None) or reverse(settings.LOGIN_REDIRECT_URL)
         if used_mfa(claims):
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="organisations.backends.MemberBackend")
             otp_login(request, provider_mfa_device(user, found))
             request.session["session_started"] = int(time.time())
             request.session[PROVIDER_KEY] = found.key

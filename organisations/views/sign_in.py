@@ -113,7 +113,7 @@ def sign_in_complete(request, *, user: User, device) -> str:
     for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
         request.session.pop(key, None)
     # login() gives the session a new key (ASVS 7.2.4).
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="organisations.backends.MemberBackend")
     otp_login(request, device)
     request.session["session_started"] = int(time.time())
     return next_url

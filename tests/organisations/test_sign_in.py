@@ -151,7 +151,7 @@ def test_first_sign_in_sets_up_an_authenticator_from_a_qr_code(client, world):
 
 def test_a_session_signed_in_without_a_second_factor_is_refused(client, officer):
     # However someone became authenticated, without a verified device they are signed out.
-    client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(officer, backend="organisations.backends.MemberBackend")
     response = client.get(HOME)
     assert response.status_code == 302
     assert response.url == SIGN_IN
