@@ -83,3 +83,23 @@ def test_every_home_and_list_runs_the_same_queries_for_more_rows(world, today, s
     many = _queries(client, url)
     assert many <= few, f"{url} as {role}: {few} queries with 2 pupils, {many} with 10"
     assert few <= 20, f"{url} as {role}: {few} queries"
+
+
+def test_a_homes_counts_are_a_minute_old_at_most_and_its_newest_list_is_live(
+    world, today, sign_in, time_machine
+):
+    """The officer's home counts submitted referrals for everyone in the LA at most once a
+    minute (one cache read instead of a dozen counts); the newest exclusions are never cached."""
+    _grow(world, range(2))
+    officer = world["users"]["la_officer"]
+    client = sign_in(officer)
+    first = client.get("/").context
+    assert first["recent_count"] == 2  # the two exclusions _grow recorded today
+    _grow(world, range(2, 3))
+    again = client.get("/").context
+    assert again["recent_count"] == 2  # counted a moment ago: kept
+    assert len(again["recent_exclusions"]) == 3  # the list is live
+    assert "as of 10am" in client.get("/").content.decode()
+    time_machine.shift(61)
+    later = client.get("/").context
+    assert later["recent_count"] == 3
