@@ -354,7 +354,6 @@ def _tasks(user, membership, today) -> dict:
 # be a minute old; the rest (lists of the newest records, the person's own tasks) are live.
 COUNTED_PANELS = {
     _la_summary,
-    _term_dates_needed,
     _trust_schools,
     _recent_count,
     _triage,

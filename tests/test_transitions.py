@@ -24,6 +24,7 @@ EXPECTED = {
     "panels.PanelMeeting",
     "panels.AgendaItem",
     "reports.Report",
+    "organisations.ImportJob",
 }
 
 
