@@ -40,7 +40,7 @@ def figures_context(scope, period, *, recent: bool = True) -> dict:
     else:
         figures = la_figures(scope.la, period, schools=scope.schools, full=scope.whole_la)
     shown = published(figures, own=scope.own)
-    compared, caveat, short = comparisons(scope, period, shown)
+    compared, caveat, short = comparisons(scope, period, shown, recent=recent)
     tables = [(name, shown[name]) for name in TABLES if name in shown and name != "by_month"]
     if not scope.whole_la:
         # A school's or trust's schools, in full, beside the LA and England.

@@ -2,7 +2,13 @@
 England, where England's figure is for a like period; else the plain caveat printed instead."""
 
 from organisations.models import School
-from reports.figures.counts import NATIONAL, headline, la_figures_recent, published
+from reports.figures.counts import (
+    NATIONAL,
+    headline,
+    headline_recent,
+    la_figures_recent,
+    published,
+)
 from reports.figures.suppression import SUPPRESSED, Table, suppress_count
 
 
@@ -10,13 +16,20 @@ def _rate(count, rate, own):
     return rate if own or count not in (1, 2) else SUPPRESSED
 
 
-def comparisons(scope, period, shown: dict) -> tuple[Table, str, list[str]]:
+def comparisons(
+    scope, period, shown: dict, *, recent: bool = False
+) -> tuple[Table, str, list[str]]:
     """This period beside the same days a year earlier, the LA (for a school or trust) and
-    England where England's figure is for a like period; else the caveat to print instead."""
-    schools = list(
-        scope.schools if scope.schools is not None else School.objects.filter(la=scope.la)
-    )
-    before = headline(scope.la, schools, period.year_before())
+    England where England's figure is for a like period; else the caveat to print instead.
+    `recent`: the year earlier's counts may be 5 minutes old (a page; a report counts afresh)."""
+    earlier = period.year_before()
+    if recent:
+        before = headline_recent(scope.la, scope.schools, earlier, scope=scope.key)
+    else:
+        schools = list(
+            scope.schools if scope.schools is not None else School.objects.filter(la=scope.la)
+        )
+        before = headline(scope.la, schools, earlier)
     top = shown["headline"]
 
     def row(label, h, own):

@@ -67,6 +67,18 @@ def headline(la, schools: list, period: Period, base: Base | None = None) -> dic
     }
 
 
+def headline_recent(la, schools, period: Period, *, scope: str) -> dict:
+    """`headline` counted at most 5 minutes ago (the dashboards' "same days a year earlier");
+    `schools` None for all the LA's."""
+
+    def count():
+        chosen = schools if schools is not None else School.objects.filter(la=la)
+        return headline(la, list(chosen), period)
+
+    key = f"figures:{scope}:{la.pk}:headline:{period.first}:{period.last}"
+    return cache.get_or_set(key, count, FIGURES_CACHE_SECONDS)
+
+
 def la_figures_recent(la, period: Period, *, scope: str = "la", schools=None, full=True) -> dict:
     """`la_figures` as the dashboards show them: counted at most 5 minutes ago (each page says
     when: `counted_at`). `scope` names whose figures these are in the cache's key."""
