@@ -14,6 +14,8 @@ and commits only when no row has a problem. Pupils are matched by UPN, exclusion
 school, category and start date: a second import of the same file changes nothing.
 """
 
+from contextlib import nullcontext
+
 from django.db import transaction
 
 from approvision.records import Refused
@@ -220,7 +222,13 @@ def pupil_import(*, user, content: bytes, apply: bool, progress=None) -> ImportR
                 if progress is not None:
                     progress(done, total)
                 try:
-                    with transaction.atomic():
+                    # A row with an exclusion writes twice (the pupil, then the exclusion): it
+                    # needs a savepoint of its own. A pupil alone is written by one service,
+                    # which has its own.
+                    whole_row = (
+                        transaction.atomic() if row.get("Exclusion Category") else nullcontext()
+                    )
+                    with whole_row:
                         _one_row(
                             number,
                             row,
