@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.views.generic import FormView, ListView, TemplateView
 
 from approvision.forms import show_refusal
+from approvision.paging import CappedPaginator
 from approvision.records import Refused
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
@@ -38,6 +39,7 @@ from organisations.views.pages import SearchMixin
 class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
     permission_required = "cases.view_pupil"
     paginate_by = 25
+    paginator_class = CappedPaginator  # a whole LA's pupils: "more than 10,000"
     template_name = "cases/pupil_list.html"
 
     def get_queryset(self):
