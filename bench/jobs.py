@@ -14,7 +14,6 @@ jobs.json.
 """
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -61,11 +60,12 @@ def export(la, pupils: int) -> bytes:
     5000 and up, which the generator never uses), at the LA's open schools in turn."""
     from stdnum.gb import upn
 
+    from approvision.spreadsheets import csv_writer
     from cases.pupils.models import Pupil
 
     schools = list(la.schools.filter(is_open=True).order_by("urn").values_list("urn", flat=True))
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         ["UPN", "Legal Surname", "Legal Forename", "DOB", "Gender", "Ethnicity", "SEN Status",
          "FSM Eligible", "School URN", "Admission Date"]
