@@ -62,6 +62,20 @@ class ImportKind:
 KINDS: dict[str, ImportKind] = {}
 
 
+def written_after_check(check: Callable[..., ImportResult], write: Callable[..., None]):
+    """An import's apply for a kind whose check plans the writes: check the file again (the
+    records may have changed since the person saw the check) and write what it planned, if it
+    found no problem. `write(*, job, checked)` runs in its own transaction."""
+
+    def apply(*, job, files, progress) -> ImportResult:
+        checked = check(job=job, files=files, progress=progress)
+        if checked.ok:
+            write(job=job, checked=checked)
+        return checked
+
+    return apply
+
+
 def import_kind_register(kind: ImportKind) -> ImportKind:
     KINDS[kind.name] = kind
     return kind

@@ -3,7 +3,7 @@ term dates."""
 
 from organisations.calendar_import import calendar_import_apply, calendar_import_check
 from organisations.csv_import import ImportResult
-from organisations.import_jobs import ImportKind, import_kind_register
+from organisations.import_jobs import ImportKind, import_kind_register, written_after_check
 from organisations.school_import import school_import_apply, school_import_check
 
 
@@ -13,37 +13,19 @@ def _schools_check(*, job, files, progress):
     )
 
 
-def _schools_apply(*, job, files, progress):
-    checked = _schools_check(job=job, files=files, progress=progress)
-    if checked.ok:
-        school_import_apply(la=job.la, checked=checked)
-    return checked
-
-
 class CalendarChecked(ImportResult):
     """A term-dates check as every import reports it: its terms and days to add."""
 
     checked = None
 
 
-def _calendar(job, files, progress) -> CalendarChecked:
+def _calendar_check(*, job, files, progress) -> CalendarChecked:
     progress(0, 1)
     checked = calendar_import_check(la=job.la, content=files[""])
     result = CalendarChecked(errors=list(checked.errors))
     result.checked = checked
     result.added = len(checked.terms) + len(checked.days)
     progress(1, 1)
-    return result
-
-
-def _calendar_check(*, job, files, progress):
-    return _calendar(job, files, progress)
-
-
-def _calendar_apply(*, job, files, progress):
-    result = _calendar(job, files, progress)
-    if result.ok:
-        calendar_import_apply(la=job.la, checked=result.checked)
     return result
 
 
@@ -63,7 +45,9 @@ SCHOOLS = ImportKind(
     done_label="Go to schools",
     permissions=("organisations.add_school",),
     check=_schools_check,
-    apply=_schools_apply,
+    apply=written_after_check(
+        _schools_check, lambda *, job, checked: school_import_apply(la=job.la, checked=checked)
+    ),
     extras=("groups",),
     # The register's whole establishments file is about 60 MB.
     max_bytes=80 * 1024 * 1024,
@@ -77,7 +61,10 @@ TERM_DATES = ImportKind(
     done_label="Go to term dates",
     permissions=("organisations.add_term",),
     check=_calendar_check,
-    apply=_calendar_apply,
+    apply=written_after_check(
+        _calendar_check,
+        lambda *, job, checked: calendar_import_apply(la=job.la, checked=checked.checked),
+    ),
     max_bytes=1_000_000,
     confirm=False,
     summary=_calendar_summary,

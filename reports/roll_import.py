@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisations.csv_import import ImportResult, parse_date, read_rows
-from organisations.import_jobs import ImportKind, import_kind_register
+from organisations.import_jobs import ImportKind, import_kind_register, written_after_check
 from organisations.models import School
 from reports.census import school_census_day
 from reports.models import RollCount
@@ -179,13 +179,6 @@ def _check(*, job, files, progress) -> RollCountsChecked:
     return checked
 
 
-def _apply(*, job, files, progress) -> RollCountsChecked:
-    checked = _check(job=job, files=files, progress=progress)
-    if checked.ok:
-        roll_counts_apply(la=job.la, checked=checked)
-    return checked
-
-
 ROLL_COUNTS = ImportKind(
     name="roll_counts",
     title="Import census counts",
@@ -194,7 +187,9 @@ ROLL_COUNTS = ImportKind(
     done_label="Go to the counts",
     permissions=("reports.add_rollcount",),
     check=_check,
-    apply=_apply,
+    apply=written_after_check(
+        _check, lambda *, job, checked: roll_counts_apply(la=job.la, checked=checked)
+    ),
 )
 
 

@@ -151,7 +151,7 @@ def test_admin_imports_schools_and_senco_imports_pupils(page, accounts, assert_a
 
 
 def test_an_import_shows_its_progress_then_its_result_without_a_reload(
-    page, accounts, assert_accessible
+    page, today, accounts, assert_accessible
 ):
     senco = User.objects.get(username=accounts["senco"]["username"])
     job = ImportJob.objects.create(

@@ -21,6 +21,10 @@ from organisations.models import ImportJob, NonSchoolDay, Term
 from tests.factories import make_upn
 from tests.imports.test_imports import MIS, as_csv, pupil_row
 
+# Every time here is from the one frozen "today" (ticking from 10:00 on 11 January 2027): a
+# heartbeat's age and a check's expiry are counted from it, whatever day the suite runs.
+pytestmark = pytest.mark.usefixtures("today")
+
 
 def start(world, user, content, kind="pupils", capture=None):
     with capture(execute=True):
