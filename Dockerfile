@@ -14,8 +14,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --uid 1000 approvision
 WORKDIR /app
-COPY requirements.txt ./
-RUN pip install --no-cache-dir --require-hashes -r requirements.txt
+COPY requirements-pip.txt requirements.txt ./
+RUN pip install --no-cache-dir --require-hashes -r requirements-pip.txt \
+    && pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY --chown=approvision . .
 COPY --from=frontend --chown=approvision /build/static/dist static/dist
 ENV DJANGO_SETTINGS_MODULE=approvision.settings.production \

@@ -40,10 +40,11 @@ python=${PYTHON:-python3}
 }
 
 # Python dependencies, pinned with hashes; reinstalled only when the lock files change.
-stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)"
+stamp=".venv/.installed-$(cat requirements-pip.txt requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || "$python" -m venv .venv
   echo "Installing Python dependencies into .venv"
+  .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements-pip.txt
   .venv/bin/pip install -q --disable-pip-version-check --require-hashes \
     -r requirements.txt -r requirements-dev.txt
   rm -f .venv/.installed-*
@@ -51,10 +52,11 @@ if [ ! -f "$stamp" ]; then
 fi
 # semgrep, for the project's own rules (security bar G26), in an environment of its own: its
 # dependencies clash with the app's.
-lint_stamp=".venv-lint/.installed-$(sha256sum requirements-lint.txt | cut -c1-16)"
+lint_stamp=".venv-lint/.installed-$(cat requirements-pip.txt requirements-lint.txt | sha256sum | cut -c1-16)"
 if [ "$want_test" = 1 ] && [ ! -f "$lint_stamp" ]; then
   [ -x .venv-lint/bin/python ] || "$python" -m venv .venv-lint
   echo "Installing semgrep into .venv-lint"
+  .venv-lint/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements-pip.txt
   .venv-lint/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements-lint.txt
   rm -f .venv-lint/.installed-*
   touch "$lint_stamp"
