@@ -50,7 +50,7 @@ class ExclusionQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in LA_PUPIL_ROLES:
             return self.filter(
-                Q(pupil__la_id=membership.la_id) | Q(pupil__home_la_id=membership.la_id)
+                Q(pupil_la_id=membership.la_id) | Q(pupil_home_la_id=membership.la_id)
             )
         if membership.role == Role.PROVIDER_STAFF:
             # The educational history of a pupil placed with them.
@@ -117,6 +117,20 @@ class Exclusion(Stateful, models.Model):
     }
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="exclusions")
+    # The pupil's LA and home LA, copied here by the database (cases 0015's trigger, on every
+    # insert and whenever the pupil's change) so an LA's lists read this table alone, not a join
+    # to every pupil of every LA in the deployment. Code reads pupil.la; these are for the scope.
+    pupil_la = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    pupil_home_la = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="exclusions")
     kind = models.CharField(max_length=4, choices=Kind.choices)
     start_date = models.DateField()
@@ -164,7 +178,7 @@ class Exclusion(Stateful, models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ExclusionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["pupil_la", "pupil_home_la"])
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -186,6 +200,14 @@ class Exclusion(Stateful, models.Model):
             models.Index(fields=["-start_date", "-id"], name="exclusion_newest_first"),
             # The LA's "new this fortnight" reads the newest exclusions across its schools.
             models.Index(fields=["-recorded_at"], name="exclusion_recorded_at"),
+            # An LA's own, newest first; and those of pupils who live in it and go to school in
+            # another LA (few).
+            models.Index(fields=["pupil_la", "-start_date", "-id"], name="exclusion_la_newest"),
+            models.Index(
+                fields=["pupil_home_la"],
+                name="exclusion_home_la",
+                condition=Q(pupil_home_la__isnull=False),
+            ),
         ]
 
     def __str__(self):

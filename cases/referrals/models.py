@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from approvision.records import Stateful
-from organisations.models import School
+from organisations.models import LocalAuthority, School
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
 
@@ -28,7 +28,7 @@ class ReferralQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in (Role.LA_OFFICER, Role.PANEL_MEMBER):
             return self.filter(
-                Q(pupil__la_id=membership.la_id) | Q(pupil__home_la_id=membership.la_id)
+                Q(pupil_la_id=membership.la_id) | Q(pupil_home_la_id=membership.la_id)
             )
         if membership.role == Role.SCHOOL_STAFF:
             return self.filter(school_id=membership.school_id)
@@ -85,6 +85,18 @@ class Referral(Stateful, models.Model):
     EDITABLE_STATES = frozenset({State.DRAFT, State.MORE_INFO})
 
     pupil = models.ForeignKey("cases.Pupil", on_delete=models.CASCADE, related_name="referrals")
+    # The pupil's LA and home LA, copied by the database for the LA's lists (as on Exclusion).
+    pupil_la = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    pupil_home_la = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="referrals")
     referrer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
@@ -123,10 +135,18 @@ class Referral(Stateful, models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ReferralQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["pupil_la", "pupil_home_la"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["pupil_la", "state"], name="referral_la_state"),
+            models.Index(
+                fields=["pupil_home_la"],
+                name="referral_home_la",
+                condition=Q(pupil_home_la__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state="draft") | Q(state="withdrawn") | Q(consent_given=True),
