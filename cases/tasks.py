@@ -2,12 +2,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from cases.casework.chasers import deadline_chasers
-from cases.exclusions.models import Exclusion
-from cases.exclusions.services import exclusion_deadlines_refresh
+from cases.exclusions.services import deadlines_recount
 from cases.exclusions.term_dates import term_dates_remind
 from cases.notices import reminders
 from cases.notices import services as notices
-from organisations.calendar import SchoolCalendar
 
 
 @shared_task(name="cases.tasks.term_dates_remind")
@@ -22,25 +20,7 @@ def deadlines_refresh(la_id: int | None = None) -> int:
 
     Runs after term dates change and nightly; safe to run any number of times.
     """
-    exclusions = (
-        Exclusion.objects.filter(deadlines__met_on__isnull=True)
-        .select_related("pupil", "school__la")
-        .distinct()
-        .order_by("school_id")
-    )
-    if la_id is not None:
-        exclusions = exclusions.filter(deadlines__la_id=la_id)
-    calendars: dict[int, SchoolCalendar] = {}
-    count = 0
-    for exclusion in exclusions.iterator(chunk_size=500):
-        calendar = calendars.get(exclusion.school_id)
-        if calendar is None:
-            calendar = calendars[exclusion.school_id] = SchoolCalendar.for_school(exclusion.school)
-        # Each is counted from its own record and the exclusions before it (clocks.py), so a
-        # recount gives what the day of recording gave, with today's calendar.
-        exclusion_deadlines_refresh(exclusion=exclusion, calendar=calendar)
-        count += 1
-    return count
+    return deadlines_recount(la_id=la_id)
 
 
 @shared_task(name="cases.tasks.deadline_chasers")

@@ -49,31 +49,111 @@ def _history(exclusion: Exclusion) -> list[Exclusion]:
     )
 
 
-def exclusion_deadlines_refresh(
-    *, exclusion: Exclusion, calendar: SchoolCalendar | None = None, history=None
-):
-    """Make the stored deadlines match the clocks the exclusion's record now runs.
+DEADLINE_COUNTED = ["la_id", "school_id", "due_on", "estimated", "provisional", "rule", "met_on"]
+
+
+def _deadline_changes(
+    exclusion: Exclusion, calendar: SchoolCalendar, history, existing: dict[str, Deadline]
+) -> tuple[list[Deadline], list[Deadline]]:
+    """The stored deadlines to write (new, or counted differently now) and to delete (clocks
+    that no longer run and were not met), for the clocks the exclusion's record now runs.
 
     A deadline marked met by hand (provision arranged) keeps its date.
     """
+    existing = dict(existing)
+    changed = []
+    la_id = exclusion.pupil.home_la_id or exclusion.pupil.la_id
+    for clock in exclusion_clocks(exclusion, calendar, history):
+        deadline = existing.pop(clock.kind, None) or Deadline(exclusion=exclusion, kind=clock.kind)
+        counted = {
+            "la_id": la_id,
+            "school_id": exclusion.school_id,
+            "due_on": clock.due.date,
+            "estimated": clock.estimated,
+            "provisional": clock.provisional,
+            "rule": RULES[clock.kind],
+            "met_on": clock.met_on or deadline.met_on,
+        }
+        if deadline.pk is None or any(getattr(deadline, k) != v for k, v in counted.items()):
+            for name, value in counted.items():
+                setattr(deadline, name, value)
+            changed.append(deadline)
+    # Clocks that no longer run: gone, unless already met (that stays part of the record).
+    gone = [deadline for deadline in existing.values() if deadline.met_on is None]
+    return changed, gone
+
+
+def exclusion_deadlines_refresh(
+    *, exclusion: Exclusion, calendar: SchoolCalendar | None = None, history=None
+):
+    """Make the stored deadlines match the clocks the exclusion's record now runs."""
     calendar = calendar or SchoolCalendar.for_school(exclusion.school)
     history = _history(exclusion) if history is None else history
-    clocks = exclusion_clocks(exclusion, calendar, history)
     existing = {d.kind: d for d in exclusion.deadlines.all()}
-    for clock in clocks:
-        deadline = existing.pop(clock.kind, None) or Deadline(exclusion=exclusion, kind=clock.kind)
-        deadline.la_id = exclusion.pupil.home_la_id or exclusion.pupil.la_id
-        deadline.school_id = exclusion.school_id
-        deadline.due_on = clock.due.date
-        deadline.estimated = clock.estimated
-        deadline.provisional = clock.provisional
-        deadline.rule = RULES[clock.kind]
-        deadline.met_on = clock.met_on or deadline.met_on
+    changed, gone = _deadline_changes(exclusion, calendar, history, existing)
+    for deadline in changed:
         deadline.save()
-    # Clocks that no longer run: gone, unless already met (that stays part of the record).
-    for deadline in existing.values():
-        if deadline.met_on is None:
-            deadline.delete()
+    for deadline in gone:
+        deadline.delete()
+
+
+RECOUNT_BATCH = 500
+
+
+def deadlines_recount(*, la_id: int | None = None) -> int:
+    """Recount the open deadlines (of one LA, or all) from the current calendars, a batch of
+    exclusions at a time: their histories and deadlines read together, and only the deadlines
+    counted differently now written (most nights, none). Returns how many exclusions were
+    counted. Safe to run any number of times."""
+    open_deadlines = Deadline.objects.filter(met_on__isnull=True)
+    if la_id is not None:
+        open_deadlines = open_deadlines.filter(la_id=la_id)
+    exclusions = (
+        Exclusion.objects.filter(pk__in=open_deadlines.values("exclusion_id"))
+        .select_related("pupil", "school__la")
+        .order_by("school_id", "pupil_id", "pk")
+    )
+    calendars: dict[int, SchoolCalendar] = {}
+    count = 0
+    batch: list[Exclusion] = []
+    for exclusion in exclusions.iterator(chunk_size=RECOUNT_BATCH):
+        batch.append(exclusion)
+        if len(batch) == RECOUNT_BATCH:
+            count += _recount_batch(batch, calendars)
+            batch = []
+    if batch:
+        count += _recount_batch(batch, calendars)
+    return count
+
+
+@transaction.atomic
+def _recount_batch(batch: list[Exclusion], calendars: dict[int, SchoolCalendar]) -> int:
+    # Each is counted from its own record and the pupil's exclusions at the school (clocks.py),
+    # so a recount gives what the day of recording gave, with today's calendar.
+    pairs = {(e.pupil_id, e.school_id) for e in batch}
+    histories: dict[tuple[int, int], list[Exclusion]] = {pair: [] for pair in pairs}
+    for other in Exclusion.objects.filter(
+        pupil_id__in={p for p, _ in pairs}, school_id__in={s for _, s in pairs}
+    ).select_related("pupil"):
+        if (other.pupil_id, other.school_id) in histories:
+            histories[(other.pupil_id, other.school_id)].append(other)
+    stored: dict[int, dict[str, Deadline]] = {e.pk: {} for e in batch}
+    for deadline in Deadline.objects.filter(exclusion_id__in=stored):
+        stored[deadline.exclusion_id][deadline.kind] = deadline
+    to_write: list[Deadline] = []
+    to_delete: list[int] = []
+    for exclusion in batch:
+        calendar = calendars.get(exclusion.school_id)
+        if calendar is None:
+            calendar = calendars[exclusion.school_id] = SchoolCalendar.for_school(exclusion.school)
+        history = histories[(exclusion.pupil_id, exclusion.school_id)]
+        changed, gone = _deadline_changes(exclusion, calendar, history, stored[exclusion.pk])
+        to_write += changed
+        to_delete += [deadline.pk for deadline in gone]
+    Deadline.objects.bulk_create([d for d in to_write if d.pk is None])
+    Deadline.objects.bulk_update([d for d in to_write if d.pk is not None], DEADLINE_COUNTED)
+    Deadline.objects.filter(pk__in=to_delete).delete()
+    return len(batch)
 
 
 def _refresh_from(exclusion: Exclusion, calendar: SchoolCalendar) -> None:
