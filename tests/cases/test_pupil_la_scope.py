@@ -28,7 +28,7 @@ def columns(record):
 
 
 def test_a_service_written_record_carries_its_pupils_las(world, excluded):
-    pupil, exclusion, referral = excluded
+    _, exclusion, referral = excluded
     assert columns(exclusion) == (world["home"].pk, None)
     assert columns(referral) == (world["home"].pk, None)
 
