@@ -1,7 +1,7 @@
 """A referral as open work on an officer's caseload: triage, the school's answer, or the panel
 meeting it is on."""
 
-from django.db.models import Case, DateField, Min, OuterRef, Q, Subquery, When
+from django.db.models import Case, DateField, Exists, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
@@ -82,8 +82,13 @@ def decisions(user, pupil):
         | Q(placement__in=Placement.objects.filter(pupil=pupil).values("pk"))
         | Q(fair_access__in=FairAccessCase.objects.filter(pupil=pupil).values("pk"))
     ).values("pk")
-    all_rows = Decision.objects.filter(item__in=items)
-    rows = all_rows.filter(item__meeting__in=PanelMeeting.objects.visible_to(user))
+    # One query: each decision marked by whether the user may see its meeting.
+    seen_meeting = PanelMeeting.objects.visible_to(user).filter(pk=OuterRef("item__meeting_id"))
+    rows = list(
+        Decision.objects.filter(item__in=items)
+        .select_related("item__meeting")
+        .annotate(_seen=Exists(seen_meeting))
+    )
     events = [
         Event(
             d.decided_at,
@@ -91,7 +96,7 @@ def decisions(user, pupil):
             f"Panel decision ({d.item.meeting.date:%-d %B %Y}): {d.get_outcome_display().lower()}",
             reverse("panels:meeting", args=[d.item.meeting_id]),
         )
-        for d in rows.select_related("item__meeting")
+        for d in rows
+        if d._seen
     ]
-    hidden = all_rows.count() > len(events)
-    return events, hidden
+    return events, any(not d._seen for d in rows)

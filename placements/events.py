@@ -10,11 +10,11 @@ from cases.casework.registry import (
     register_events,
     register_history,
 )
-from cases.casework.timeline import hidden_from
+from cases.casework.timeline import seen_and_hidden, steps_of, with_steps
 from placements.commissioning.models import Placement
 from placements.moves.models import PupilMove
 from placements.registers.models import ProviderReturn
-from placements.reintegration.models import FollowUp, ReintegrationPlan
+from placements.reintegration.models import ReintegrationPlan
 from placements.reviews.models import Review
 
 
@@ -23,9 +23,11 @@ def _href(placement_id):
 
 
 def placements(user, pupil):
-    mine = Placement.objects.visible_to(user).filter(pupil=pupil).select_related("provider")
+    seen, hidden = seen_and_hidden(
+        user, Placement.objects.filter(pupil=pupil).select_related("provider")
+    )
     events = []
-    for placement in mine:
+    for placement in seen:
         where = placement.provider.name
         events.append(
             Event(
@@ -45,7 +47,7 @@ def placements(user, pupil):
                     _href(placement.pk),
                 )
             )
-    return events, hidden_from(user, Placement.objects.filter(pupil=pupil))
+    return events, hidden
 
 
 def returns(user, pupil):
@@ -77,9 +79,15 @@ def reviews(user, pupil):
 
 
 def reintegration(user, pupil):
-    plans = ReintegrationPlan.objects.visible_to(user).filter(placement__pupil=pupil)
+    fields = ["weeks", "held", "recorded_on"]
+    plans = with_steps(
+        ReintegrationPlan.objects.visible_to(user).filter(placement__pupil=pupil),
+        "follow_ups",
+        fields,
+        order=["recorded_on", "pk"],
+    ).select_related("school")
     events = []
-    for plan in plans.select_related("school"):
+    for plan in plans:
         href = _href(plan.placement_id)
         events.append(
             Event(
@@ -93,30 +101,32 @@ def reintegration(user, pupil):
             events.append(
                 Event(plan.returned_on, "reintegration", f"Returned to {plan.school.name}", href)
             )
-    for follow_up in FollowUp.objects.filter(plan__in=plans).select_related("plan"):
-        held = "held" if follow_up.held else "did not hold"
-        events.append(
-            Event(
-                follow_up.recorded_on,
-                "reintegration",
-                f"{follow_up.weeks}-week follow-up: the return {held}",
-                _href(follow_up.plan.placement_id),
+        for follow_up in steps_of(plan, fields):
+            held = "held" if follow_up["held"] else "did not hold"
+            events.append(
+                Event(
+                    follow_up["recorded_on"],
+                    "reintegration",
+                    f"{follow_up['weeks']}-week follow-up: the return {held}",
+                    href,
+                )
             )
-        )
     return events, False
 
 
 def moves(user, pupil):
-    mine = PupilMove.objects.visible_to(user).filter(pupil=pupil)
+    seen, hidden = seen_and_hidden(
+        user, PupilMove.objects.filter(pupil=pupil).select_related("from_school")
+    )
     events = []
-    for move in mine.select_related("from_school"):
+    for move in seen:
         href = reverse("placements:move_detail", args=[move.pk])
         kind = move.get_kind_display()
         events.append(Event(move.start_date, "move", f"{kind} from {move.from_school.name}", href))
         if move.outcome_on:
             outcome = move.get_outcome_display().lower()
             events.append(Event(move.outcome_on, "move", f"{kind}: {outcome}", href))
-    return events, hidden_from(user, PupilMove.objects.filter(pupil=pupil))
+    return events, hidden
 
 
 def placement_history(user, pupil_ids):

@@ -223,3 +223,66 @@ def test_demo_referrals_and_exclusions_name_a_school_the_pupil_was_on_the_roll_o
     # Every referral the demo SENCO can open is of a pupil they can see.
     visible = set(Pupil.objects.visible_to(senco).values_list("pk", flat=True))
     assert set(Referral.objects.visible_to(senco).values_list("pupil_id", flat=True)) <= visible
+
+
+def test_the_timelines_steps_gathered_in_one_query_are_each_records_own(db):
+    """Exclusion and referral steps, Fair Access answers and reintegration follow-ups come with
+    their record in one query (array_agg): for every demo pupil and two roles, the same events
+    and hidden flags as reading each relation straight."""
+    from cases.casework import events as case_events
+    from cases.casework.timeline import hidden_from
+    from cases.exclusions.models import ExclusionEvent
+    from cases.fair_access.models import FairAccessAllocation, FairAccessCase
+    from cases.referrals.models import Referral, ReferralEvent
+    from placements import events as placement_events
+    from placements.reintegration.models import FollowUp, ReintegrationPlan
+
+    def straight(user, pupil):
+        exclusions = Exclusion.objects.visible_to(user).filter(pupil=pupil)
+        referrals = Referral.objects.visible_to(user).filter(pupil=pupil)
+        cases = FairAccessCase.objects.visible_to(user).filter(pupil=pupil)
+        expect = {
+            (s.happened_on, f"{s.exclusion.get_kind_display()}: {s.get_to_state_display()}")
+            for s in ExclusionEvent.objects.filter(exclusion__in=exclusions).exclude(from_state="")
+        }
+        expect |= {
+            (s.at, f"Referral from {s.referral.school.name}: {s.get_to_state_display()}")
+            for s in ReferralEvent.objects.filter(referral__in=referrals)
+        }
+        for a in FairAccessAllocation.objects.filter(case__in=cases):
+            expect.add((a.allocated_on, f"Fair Access: {a.school.name} asked"))
+            if a.answered_on:
+                answer = a.get_answer_display().lower()
+                expect.add((a.answered_on, f"Fair Access: {a.school.name} {answer}"))
+        for f in FollowUp.objects.filter(plan__placement__pupil=pupil):
+            if ReintegrationPlan.objects.visible_to(user).filter(pk=f.plan_id).exists():
+                held = "held" if f.held else "did not hold"
+                expect.add((f.recorded_on, f"{f.weeks}-week follow-up: the return {held}"))
+        hidden = [
+            hidden_from(user, Exclusion.objects.filter(pupil=pupil)),
+            hidden_from(user, Referral.objects.filter(pupil=pupil)),
+            hidden_from(user, FairAccessCase.objects.filter(pupil=pupil)),
+        ]
+        return expect, hidden
+
+    call_command("load_demo", *SMALL)
+    officer = User.objects.get(username="officer")
+    senco = User.objects.get(username="senco")
+    compared = set()
+    for pupil in Pupil.objects.all():
+        for user in (officer, senco):
+            got, hidden = set(), []
+            for source in (case_events.exclusions, case_events.referrals, case_events.fair_access):
+                events, some_hidden = source(user, pupil)
+                got |= {(e.when, e.text) for e in events}
+                hidden.append(some_hidden)
+            got |= {(e.when, e.text) for e in placement_events.reintegration(user, pupil)[0]}
+            expect, expect_hidden = straight(user, pupil)
+            # The records' own events (an exclusion's first day, a case opened, a plan made)
+            # are there besides their steps.
+            assert expect <= got, (pupil, user)
+            assert hidden == expect_hidden, (pupil, user)
+            compared |= {text for _, text in expect}
+    # The demo has steps of every kind to compare.
+    for kind in ("Suspension: ", "Referral from ", "Fair Access: ", "-week follow-up"):
+        assert any(kind in text for text in compared), kind

@@ -1,16 +1,17 @@
 """The cases app's events on the timeline: the roll, exclusions and their steps, referrals and
 their steps, Fair Access cases and allocations, case notes and lead officers."""
 
+from django.db.models import Q
 from django.urls import reverse
 
 from cases.casework.models import CaseNote, LeadChange
 from cases.casework.registry import Event, EventSource, register_events
-from cases.casework.timeline import hidden_from
-from cases.exclusions.models import Exclusion, ExclusionEvent
+from cases.casework.timeline import seen_and_hidden, steps_of, with_steps
+from cases.exclusions.models import Exclusion
 from cases.fair_access.models import FairAccessAllocation, FairAccessCase
 from cases.notices.models import Letter
 from cases.pupils.models import Enrolment
-from cases.referrals.models import Referral, ReferralEvent
+from cases.referrals.models import Referral
 
 
 def roll(user, pupil):
@@ -26,64 +27,85 @@ def roll(user, pupil):
 
 
 def exclusions(user, pupil):
-    mine = Exclusion.objects.visible_to(user).filter(pupil=pupil)
+    rows = with_steps(
+        Exclusion.objects.filter(pupil=pupil).select_related("school"),
+        "events",
+        ["to_state", "happened_on"],
+        exclude=Q(events__from_state=""),
+        order=["at", "pk"],
+    )
+    seen, hidden = seen_and_hidden(user, rows)
     events = []
-    for exclusion in mine.select_related("school"):
+    states = dict(Exclusion.State.choices)
+    for exclusion in seen:
         href = reverse("cases:exclusion_detail", args=[exclusion.pk])
         kind = exclusion.get_kind_display()
         events.append(
             Event(exclusion.start_date, "exclusion", f"{kind} at {exclusion.school.name}", href)
         )
-    steps = ExclusionEvent.objects.filter(exclusion__in=mine).select_related("exclusion")
-    for step in steps.exclude(from_state=""):
-        href = reverse("cases:exclusion_detail", args=[step.exclusion_id])
-        text = f"{step.exclusion.get_kind_display()}: {step.get_to_state_display()}"
-        events.append(Event(step.happened_on, "exclusion", text, href))
-    return events, hidden_from(user, Exclusion.objects.filter(pupil=pupil))
+        for step in steps_of(exclusion, ["to_state", "happened_on"]):
+            text = f"{kind}: {states.get(step['to_state'], step['to_state'])}"
+            events.append(Event(step["happened_on"], "exclusion", text, href))
+    return events, hidden
 
 
 def referrals(user, pupil):
-    mine = Referral.objects.visible_to(user).filter(pupil=pupil)
+    rows = with_steps(
+        Referral.objects.filter(pupil=pupil).select_related("school"),
+        "events",
+        ["to_state", "at"],
+        order=["at", "pk"],
+    )
+    seen, hidden = seen_and_hidden(user, rows)
     events = []
-    steps = ReferralEvent.objects.filter(referral__in=mine).select_related("referral__school")
-    for step in steps:
-        href = reverse("cases:referral_detail", args=[step.referral_id])
-        school = step.referral.school.name
-        events.append(
-            Event(
-                step.at, "referral", f"Referral from {school}: {step.get_to_state_display()}", href
-            )
-        )
-    return events, hidden_from(user, Referral.objects.filter(pupil=pupil))
+    states = dict(Referral.State.choices)
+    for referral in seen:
+        href = reverse("cases:referral_detail", args=[referral.pk])
+        school = referral.school.name
+        for step in steps_of(referral, ["to_state", "at"]):
+            state = states.get(step["to_state"], step["to_state"])
+            events.append(Event(step["at"], "referral", f"Referral from {school}: {state}", href))
+    return events, hidden
 
 
 def fair_access(user, pupil):
-    mine = FairAccessCase.objects.visible_to(user).filter(pupil=pupil)
+    fields = ["school__name", "allocated_on", "answer", "answered_on"]
+    rows = with_steps(
+        FairAccessCase.objects.filter(pupil=pupil), "allocations", fields, order=["pk"]
+    )
+    seen, hidden = seen_and_hidden(user, rows)
     events = []
-    for case in mine:
+    answers = dict(FairAccessAllocation.Answer.choices)
+    for case in seen:
         href = reverse("cases:fair_access_detail", args=[case.pk])
         events.append(Event(case.referred_on, "fair_access", "Fair Access case opened", href))
-    allocations = FairAccessAllocation.objects.filter(case__in=mine).select_related("school")
-    for allocation in allocations:
-        href = reverse("cases:fair_access_detail", args=[allocation.case_id])
-        school = allocation.school.name
-        events.append(
-            Event(allocation.allocated_on, "fair_access", f"Fair Access: {school} asked", href)
-        )
-        if allocation.answered_on:
-            answer = allocation.get_answer_display().lower()
+        for allocation in steps_of(case, fields):
+            school = allocation["school__name"]
             events.append(
                 Event(
-                    allocation.answered_on, "fair_access", f"Fair Access: {school} {answer}", href
+                    allocation["allocated_on"], "fair_access", f"Fair Access: {school} asked", href
                 )
             )
-    return events, hidden_from(user, FairAccessCase.objects.filter(pupil=pupil))
+            if allocation["answered_on"]:
+                answer = answers.get(allocation["answer"], allocation["answer"]).lower()
+                events.append(
+                    Event(
+                        allocation["answered_on"],
+                        "fair_access",
+                        f"Fair Access: {school} {answer}",
+                        href,
+                    )
+                )
+    return events, hidden
 
 
 def notes(user, pupil):
     if not user.has_perm("cases.view_casenote"):
         return [], CaseNote.objects.filter(pupil=pupil).exists()
     href = reverse("cases:notes", args=[pupil.pk])
+    seen, hidden = seen_and_hidden(
+        user, CaseNote.objects.filter(pupil=pupil).select_related("author")
+    )
     events = [
         Event(
             note.happened_on,
@@ -92,9 +114,9 @@ def notes(user, pupil):
             + (" (restricted)" if note.restricted else ""),
             f"{href}#note-{note.pk}",
         )
-        for note in CaseNote.objects.visible_to(user).filter(pupil=pupil).select_related("author")
+        for note in seen
     ]
-    return events, hidden_from(user, CaseNote.objects.filter(pupil=pupil))
+    return events, hidden
 
 
 def leads(user, pupil):
@@ -112,9 +134,11 @@ def leads(user, pupil):
 
 def letters(user, pupil):
     """Letters to the parents (the LA's): each with its PDF; and how a posted one fared."""
-    mine = Letter.objects.visible_to(user).filter(pupil=pupil).select_related("message")
+    seen, hidden = seen_and_hidden(
+        user, Letter.objects.filter(pupil=pupil).select_related("message")
+    )
     events = []
-    for letter in mine:
+    for letter in seen:
         href = reverse("cases:letter_pdf", args=[letter.pk])
         how = (
             letter.message.get_status_display().lower()
@@ -129,7 +153,7 @@ def letters(user, pupil):
                 href,
             )
         )
-    return events, hidden_from(user, Letter.objects.filter(pupil=pupil))
+    return events, hidden
 
 
 def register() -> None:

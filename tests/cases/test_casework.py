@@ -196,6 +196,9 @@ def test_the_timeline_is_flat_in_queries_and_hides_what_the_role_may_not_see(
 
     client.get(url)  # the first request of a session reads more (its session, the caches)
     few = count()
+    # Every source one query (two where its steps are another model's rows gathered apart),
+    # plus the page's own: within the 20 every page keeps to.
+    assert few <= 20
     for n in range(6):
         note_add(pupil=pupil, by=officer, kind="visit", happened_on=today, text=f"Visit {n}")
     assert count() == few
