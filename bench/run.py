@@ -406,7 +406,16 @@ def main():
     parser.add_argument(
         "--reports-only", action="store_true", help="time the reports only: var/bench/reports.md"
     )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="only the pages whose labels contain one of these (comma-separated), without the "
+        "reports: var/bench/results-pages.md",
+    )
     args = parser.parse_args()
+    if args.pages:
+        wanted = [w.strip() for w in args.pages.split(",") if w.strip()]
+        PAGES[:] = [page for page in PAGES if any(w in page[0] for w in wanted)]
     if args.reports_only:
         seconds = report_times()
         OUT.mkdir(parents=True, exist_ok=True)
@@ -438,7 +447,7 @@ def main():
         rows.append(row)
         print(f"  {label}: {row[f'users_{levels[-1]}']['p95_ms']} ms p95 at {levels[-1]} users")
 
-    report_seconds = report_times()
+    report_seconds = {} if args.pages else report_times()
     for row in rows:
         row["targets"] = targets(row)
 
@@ -453,7 +462,8 @@ def main():
         "reports_seconds": report_seconds,
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = "results-pages" if args.pages else "results"
+    (OUT / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     header = "| page | queries | bare SQL ms | " + " | ".join(
         f"{u} user{'s' * (u > 1)}: median / p95 ms, req/s" for u in levels
     )
@@ -499,7 +509,7 @@ def main():
         "|---|---|",
         *(f"| {name} | {seconds} |" for name, seconds in report_seconds.items()),
     ]
-    (OUT / "results.md").write_text("\n".join(lines) + "\n")
+    (OUT / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

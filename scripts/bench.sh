@@ -50,8 +50,9 @@ for _ in $(seq 50); do
 done
 
 $py bench/run.py --port "$port" "$@"
-# `scripts/bench.sh --reports-only` times the reports alone, without the backup and restore.
-case " $* " in *" --reports-only "*) exit 0 ;; esac
+# `scripts/bench.sh --reports-only` times the reports alone, without the backup and restore;
+# `--pages "Referrals,API: exclusions"` only those pages (var/bench/results-pages.md).
+case " $* " in *" --reports-only "* | *" --pages "*) exit 0 ;; esac
 $py bench/jobs.py
 
 # The restore time (RTO) at this size: back the bench database up, restore it beside itself,

@@ -12,7 +12,7 @@ from approvision.records import Stateful
 from cases.pupils.models import LA_PUPIL_ROLES, Enrolment, Pupil, _school_ids, caseload_pupils
 from organisations.models import LocalAuthority, School
 from organisations.roles import Role
-from organisations.scoping import ScopedQuerySet
+from organisations.scoping import InArrayOf, ScopedQuerySet
 
 
 class ExclusionReason(models.TextChoices):
@@ -60,18 +60,9 @@ class ExclusionQuerySet(ScopedQuerySet):
             return self.none()
         # Its own records, and every exclusion of pupils on its roll now (their history).
         on_roll = Enrolment.objects.filter(school_id__in=schools, left_on__isnull=True)
-        # (Unordered: the model's default order would sort each half of the union for nothing.)
-        ids = (
-            Exclusion.objects.filter(school_id__in=schools)
-            .order_by()
-            .values("pk")
-            .union(
-                Exclusion.objects.filter(pupil_id__in=on_roll.values("pupil_id"))
-                .order_by()
-                .values("pk")
-            )
+        return self.filter(
+            Q(school_id__in=schools) | InArrayOf("pupil_id", on_roll.values("pupil_id"))
         )
-        return self.filter(pk__in=ids)
 
     def for_list(self):
         return self.select_related("pupil", "school")
