@@ -48,8 +48,11 @@ start_pg() {
     as_pg "$pg_bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
   fi
   if ! as_pg "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    local extra=""
-    [ "$profile" = test ] && extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    # The data sits in memory or on SSD: a random read costs little more than a sequential one.
+    # At the default (4) the planner reads all 400,000 pupils to find a school's 1,000 by their
+    # ids (60 ms); at 1.1 it takes the index (3 ms). Production sets the same (docs/capacity.md).
+    local extra="-c random_page_cost=1.1"
+    [ "$profile" = test ] && extra="$extra -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     as_pg "$pg_bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=/tmp -c max_connections=200 $extra" \
       start >/dev/null
