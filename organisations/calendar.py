@@ -87,14 +87,35 @@ class SchoolCalendar:
     @classmethod
     def for_school(cls, school: School) -> "SchoolCalendar":
         """The school's calendar: its own terms where it has them for a year, else its LA's."""
-        terms = list(Term.objects.filter(la_id=school.la_id, school__isnull=True))
-        own = list(Term.objects.filter(school=school))
-        own_years = {t.school_year for t in own}
-        chosen = [t for t in terms if t.school_year not in own_years] + own
-        days = list(NonSchoolDay.objects.filter(la_id=school.la_id, school__isnull=True)) + list(
-            NonSchoolDay.objects.filter(school=school)
-        )
-        return cls._build(chosen, days, inset_counts=school.la.inset_days_are_school_days)
+        return cls.for_schools([school])[school.pk]
+
+    @classmethod
+    def for_schools(cls, schools) -> dict[int, "SchoolCalendar"]:
+        """Each school's calendar by its id, read in four queries however many schools (their
+        LAs loaded with them: select_related("la"))."""
+        schools = list(schools)
+        la_ids = {school.la_id for school in schools}
+        la_terms, own_terms, la_days, own_days = {}, {}, {}, {}
+        for term in Term.objects.filter(la_id__in=la_ids, school__isnull=True):
+            la_terms.setdefault(term.la_id, []).append(term)
+        for term in Term.objects.filter(school__in=schools):
+            own_terms.setdefault(term.school_id, []).append(term)
+        for day in NonSchoolDay.objects.filter(la_id__in=la_ids, school__isnull=True):
+            la_days.setdefault(day.la_id, []).append(day)
+        for day in NonSchoolDay.objects.filter(school__in=schools):
+            own_days.setdefault(day.school_id, []).append(day)
+        calendars = {}
+        for school in schools:
+            own = own_terms.get(school.pk, [])
+            own_years = {t.school_year for t in own}
+            chosen = [
+                t for t in la_terms.get(school.la_id, []) if t.school_year not in own_years
+            ] + own
+            days = la_days.get(school.la_id, []) + own_days.get(school.pk, [])
+            calendars[school.pk] = cls._build(
+                chosen, days, inset_counts=school.la.inset_days_are_school_days
+            )
+        return calendars
 
     @classmethod
     def for_la(cls, la, *, inset_counts: bool | None = None) -> "SchoolCalendar":

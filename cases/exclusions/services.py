@@ -140,12 +140,12 @@ def _recount_batch(batch: list[Exclusion], calendars: dict[int, SchoolCalendar])
     stored: dict[int, dict[str, Deadline]] = {e.pk: {} for e in batch}
     for deadline in Deadline.objects.filter(exclusion_id__in=stored):
         stored[deadline.exclusion_id][deadline.kind] = deadline
+    new_schools = {e.school_id: e.school for e in batch if e.school_id not in calendars}
+    calendars.update(SchoolCalendar.for_schools(new_schools.values()))
     to_write: list[Deadline] = []
     to_delete: list[int] = []
     for exclusion in batch:
-        calendar = calendars.get(exclusion.school_id)
-        if calendar is None:
-            calendar = calendars[exclusion.school_id] = SchoolCalendar.for_school(exclusion.school)
+        calendar = calendars[exclusion.school_id]
         history = histories[(exclusion.pupil_id, exclusion.school_id)]
         changed, gone = _deadline_changes(exclusion, calendar, history, stored[exclusion.pk])
         to_write += changed

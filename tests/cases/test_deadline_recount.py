@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.exclusions import services
 from cases.exclusions.models import Deadline, Exclusion
 from cases.tasks import deadlines_refresh
-from organisations.models import Term
+from organisations.models import School, Term
 from tests.factories import LocalAuthorityFactory, PupilFactory, enrol, record_exclusion
 
 K = Deadline.Kind
@@ -64,16 +64,23 @@ def test_the_recount_asks_the_same_queries_for_two_exclusions_as_for_six(demo, m
     # One batch holds them all (a batch of 500 costs the same few queries as a batch of 2).
     monkeypatch.setattr(services, "RECOUNT_BATCH", 10_000)
 
-    def exclude_more(n, first):
-        for _ in range(n):
-            pupil = PupilFactory(la=demo["school"].la)
-            enrol(pupil, demo["school"])
-            permanent(demo, pupil, first)
+    # The more at schools the fewer were not at: their calendars are read with the batch's.
+    others = School.objects.filter(la=demo["school"].la).exclude(pk=demo["school"].pk)[:4]
+    assert len(others) == 4
 
-    exclude_more(2, date(2026, 12, 16))
+    def exclude_more(schools, first):
+        for school in schools:
+            pupil = PupilFactory(la=school.la)
+            enrol(pupil, school)
+            record_exclusion(
+                by=demo["senco"], pupil=pupil, school=school, kind=Exclusion.Kind.PERMANENT,
+                start_date=first, end_date=None,
+            )  # fmt: skip
+
+    exclude_more([demo["school"]] * 2, date(2026, 12, 16))
     deadlines_refresh()
     fewer = _recount_queries()
-    exclude_more(4, date(2026, 12, 16))
+    exclude_more(others, date(2026, 12, 16))
     deadlines_refresh()
     more = _recount_queries()
     assert len(more) == len(fewer)
