@@ -13,8 +13,6 @@ generator's bulk insert, a test's create) can leave them wrong:
 import django.db.models.deletion
 from django.db import migrations, models
 
-TABLES = ["cases_exclusion", "cases_referral"]
-
 FORWARD = """
 CREATE FUNCTION cases_copy_pupil_la() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -36,24 +34,27 @@ CREATE TRIGGER cases_pupil_la_changed AFTER UPDATE OF la_id, home_la_id ON cases
     FOR EACH ROW
     WHEN (OLD.la_id IS DISTINCT FROM NEW.la_id OR OLD.home_la_id IS DISTINCT FROM NEW.home_la_id)
     EXECUTE FUNCTION cases_pupil_la_changed();
-""" + "".join(
-    f"""
-UPDATE {table} AS t SET pupil_la_id = p.la_id, pupil_home_la_id = p.home_la_id
-  FROM cases_pupil AS p WHERE p.id = t.pupil_id;
-CREATE TRIGGER {table}_pupil_la BEFORE INSERT OR UPDATE OF pupil_id, pupil_la_id, pupil_home_la_id
-    ON {table} FOR EACH ROW EXECUTE FUNCTION cases_copy_pupil_la();
-"""
-    for table in TABLES
-)
 
-BACKWARD = (
-    "".join(f"DROP TRIGGER {table}_pupil_la ON {table};" for table in TABLES)
-    + """
+UPDATE cases_exclusion AS t SET pupil_la_id = p.la_id, pupil_home_la_id = p.home_la_id
+  FROM cases_pupil AS p WHERE p.id = t.pupil_id;
+CREATE TRIGGER cases_exclusion_pupil_la
+    BEFORE INSERT OR UPDATE OF pupil_id, pupil_la_id, pupil_home_la_id ON cases_exclusion
+    FOR EACH ROW EXECUTE FUNCTION cases_copy_pupil_la();
+
+UPDATE cases_referral AS t SET pupil_la_id = p.la_id, pupil_home_la_id = p.home_la_id
+  FROM cases_pupil AS p WHERE p.id = t.pupil_id;
+CREATE TRIGGER cases_referral_pupil_la
+    BEFORE INSERT OR UPDATE OF pupil_id, pupil_la_id, pupil_home_la_id ON cases_referral
+    FOR EACH ROW EXECUTE FUNCTION cases_copy_pupil_la();
+"""
+
+BACKWARD = """
+DROP TRIGGER cases_exclusion_pupil_la ON cases_exclusion;
+DROP TRIGGER cases_referral_pupil_la ON cases_referral;
 DROP TRIGGER cases_pupil_la_changed ON cases_pupil;
 DROP FUNCTION cases_pupil_la_changed();
 DROP FUNCTION cases_copy_pupil_la();
 """
-)
 
 
 def la_field(*, null):
