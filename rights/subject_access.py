@@ -15,7 +15,9 @@ from audit.models import PupilRead
 from rights.records import NOT_PERSONAL_DATA, history_model, label, pupil_models, records_of
 
 # Never exported: secrets and the machinery of other records, not data about the child.
-HIDDEN_FIELDS = {"password", "key_hash", "history_user"}
+# Secrets; and the copies of the pupil's LA and home LA that exclusions and referrals keep for
+# their scope (the pupil's own record gives them).
+HIDDEN_FIELDS = {"password", "key_hash", "history_user", "pupil_la", "pupil_home_la"}
 
 
 def _value(record, field):

@@ -119,6 +119,8 @@ def test_subject_access_export_holds_records_history_documents_and_reads(
     records = data["records"]
     assert records["cases.Pupil"][0]["legal_first_name"] == "Kept"
     assert len(records["cases.Exclusion"]) == 1
+    # The scope's copies of the pupil's LA are not personal data of their own.
+    assert "pupil_la" not in records["cases.Exclusion"][0]
     assert len(records["placements.Placement"]) == 1
     assert len(records["cases.EvidenceDocument"]) == 1
     # Every earlier version of the pupil's record: created, then changed.
