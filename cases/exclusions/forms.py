@@ -221,7 +221,10 @@ class DeadlineFilterForm(forms.Form):
     ]
     when = forms.ChoiceField(choices=WHEN, required=False, label="Due")
     school = ModelChoiceField(
-        queryset=School.objects.none(), required=False, empty_label="All schools"
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="All schools",
+        label_field="name",
     )
     kind = forms.ChoiceField(
         choices=[("", "All types"), *Deadline.Kind.choices], required=False, label="Type"

@@ -61,6 +61,7 @@ class FairAccessAgreeForm(forms.Form):
 
 class FairAccessAllocateForm(forms.Form):
     school = ModelChoiceField(
+        label_field="name",
         label="School asked to admit the child",
         queryset=School.objects.none(),
         empty_label="Select a school",

@@ -89,6 +89,7 @@ class PupilForm(forms.Form):
     looked_after = forms.BooleanField(required=False, label="Looked after by a local authority")
     youth_justice = forms.BooleanField(required=False, label="Involved with youth justice services")
     home_la = ModelChoiceField(
+        label_field="name",
         queryset=LocalAuthority.objects.order_by("name"),
         required=False,
         label="Home local authority (optional)",
@@ -96,6 +97,7 @@ class PupilForm(forms.Form):
         empty_label="The same as the school's",
     )
     school = ModelChoiceField(
+        label_field="name",
         queryset=School.objects.none(),
         label="School",
         error_messages={"required": "Select the school whose roll they are on"},
@@ -190,6 +192,7 @@ class UnplacedPupilForm(PupilForm):
         hint="Leave blank if they have lived here and left a school. For example, 2 11 2026",
     )
     last_school = ModelChoiceField(
+        label_field="name",
         queryset=School.objects.order_by("name"),
         required=False,
         label="Their last school, if it is on this list (optional)",
@@ -250,6 +253,7 @@ class LeaveSchoolForm(forms.Form):
         error_messages={"required": "Select why they left"},
     )
     to_school = ModelChoiceField(
+        label_field="name",
         queryset=School.objects.none(),
         required=False,
         label="The school they moved to (optional)",

@@ -16,12 +16,14 @@ class MoveForm(forms.Form):
     )
     start_date = date_field("Start date")
     to_school = ModelChoiceField(
+        label_field="name",
         label="School (a managed move, or an off-site direction to a school)",
         queryset=School.objects.none(),
         required=False,
         empty_label="Select a school",
     )
     to_provider = ModelChoiceField(
+        label_field="name",
         label="Provider (an off-site direction)",
         queryset=ProviderOrganisation.objects.none(),
         required=False,
