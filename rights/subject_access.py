@@ -12,12 +12,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.models import PupilRead
+from cases.pupils.models import PUPIL_LA_COPIES
 from rights.records import NOT_PERSONAL_DATA, history_model, label, pupil_models, records_of
 
 # Never exported: secrets and the machinery of other records, not data about the child.
 # Secrets; and the copies of the pupil's LA and home LA that exclusions and referrals keep for
 # their scope (the pupil's own record gives them).
-HIDDEN_FIELDS = {"password", "key_hash", "history_user", "pupil_la", "pupil_home_la"}
+HIDDEN_FIELDS = {"password", "key_hash", "history_user", *PUPIL_LA_COPIES}
 
 
 def _value(record, field):

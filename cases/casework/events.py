@@ -27,10 +27,11 @@ def roll(user, pupil):
 
 
 def exclusions(user, pupil):
+    fields = ["to_state", "happened_on"]
     rows = with_steps(
         Exclusion.objects.filter(pupil=pupil).select_related("school"),
         "events",
-        ["to_state", "happened_on"],
+        fields,
         exclude=Q(events__from_state=""),
         order=["at", "pk"],
     )
@@ -43,17 +44,18 @@ def exclusions(user, pupil):
         events.append(
             Event(exclusion.start_date, "exclusion", f"{kind} at {exclusion.school.name}", href)
         )
-        for step in steps_of(exclusion, ["to_state", "happened_on"]):
+        for step in steps_of(exclusion, fields):
             text = f"{kind}: {states.get(step['to_state'], step['to_state'])}"
             events.append(Event(step["happened_on"], "exclusion", text, href))
     return events, hidden
 
 
 def referrals(user, pupil):
+    fields = ["to_state", "at"]
     rows = with_steps(
         Referral.objects.filter(pupil=pupil).select_related("school"),
         "events",
-        ["to_state", "at"],
+        fields,
         order=["at", "pk"],
     )
     seen, hidden = seen_and_hidden(user, rows)
@@ -62,7 +64,7 @@ def referrals(user, pupil):
     for referral in seen:
         href = reverse("cases:referral_detail", args=[referral.pk])
         school = referral.school.name
-        for step in steps_of(referral, ["to_state", "at"]):
+        for step in steps_of(referral, fields):
             state = states.get(step["to_state"], step["to_state"])
             events.append(Event(step["at"], "referral", f"Referral from {school}: {state}", href))
     return events, hidden

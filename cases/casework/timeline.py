@@ -24,18 +24,11 @@ def timeline(user, pupil, kinds: set[str] | None = None):
     return events, hidden
 
 
-def hidden_from(user, rows) -> bool:
-    """Whether any of a pupil's `rows` (an unscoped queryset of a scoped model) are outside
-    what `user` may see. NOT EXISTS (an anti-join on the primary key), not NOT IN: on a large LA
-    a NOT IN over every record the user may see is read in full."""
-    visible = rows.model.objects.visible_to(user).filter(pk=OuterRef("pk"))
-    return rows.filter(~Exists(visible)).exists()
-
-
 def seen_and_hidden(user, rows) -> tuple[list, bool]:
     """The pupil's `rows` (an unscoped queryset of a scoped model) that `user` may see, and
     whether any are hidden from them, in one query: each row marked by an EXISTS on the user's
-    scope by primary key (as hidden_from). The hidden rows are read only to be counted."""
+    scope by primary key (not NOT IN: on a large LA a NOT IN over every record the user may see
+    is read in full). The hidden rows are read only to be counted."""
     visible = rows.model.objects.visible_to(user).filter(pk=OuterRef("pk"))
     marked = list(rows.annotate(_seen=Exists(visible)))
     return [row for row in marked if row._seen], any(not row._seen for row in marked)

@@ -9,7 +9,15 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from approvision.records import Stateful
-from cases.pupils.models import LA_PUPIL_ROLES, Enrolment, Pupil, _school_ids, caseload_pupils
+from cases.pupils.models import (
+    LA_PUPIL_ROLES,
+    PUPIL_LA_COPIES,
+    Enrolment,
+    Pupil,
+    PupilLaCopies,
+    _school_ids,
+    caseload_pupils,
+)
 from organisations.models import LocalAuthority, School
 from organisations.roles import Role
 from organisations.scoping import InArrayOf, ScopedQuerySet
@@ -49,9 +57,7 @@ ALL_REASONS = {**dict(ExclusionReason.choices), **LEGACY_REASONS}
 class ExclusionQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in LA_PUPIL_ROLES:
-            return self.filter(
-                Q(pupil_la_id=membership.la_id) | Q(pupil_home_la_id=membership.la_id)
-            )
+            return self.filter(Exclusion.in_la(membership.la_id))
         if membership.role == Role.PROVIDER_STAFF:
             # The educational history of a pupil placed with them.
             return self.filter(pupil_id__in=caseload_pupils(membership))
@@ -71,7 +77,7 @@ class ExclusionQuerySet(ScopedQuerySet):
         return self.exclude(kind=Exclusion.Kind.PERMANENT).exclude(state=Exclusion.State.CANCELLED)
 
 
-class Exclusion(Stateful, models.Model):
+class Exclusion(Stateful, PupilLaCopies):
     class Kind(models.TextChoices):
         SUSPENSION = "FIXD", "Suspension"
         PERMANENT = "PERM", "Permanent exclusion"
@@ -108,20 +114,6 @@ class Exclusion(Stateful, models.Model):
     }
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="exclusions")
-    # The pupil's LA and home LA, copied here by the database (cases 0015's trigger, on every
-    # insert and whenever the pupil's change) so an LA's lists read this table alone, not a join
-    # to every pupil of every LA in the deployment. Code reads pupil.la; these are for the scope.
-    pupil_la = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
-    )
-    pupil_home_la = models.ForeignKey(
-        LocalAuthority,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="exclusions")
     kind = models.CharField(max_length=4, choices=Kind.choices)
     start_date = models.DateField()
@@ -169,7 +161,7 @@ class Exclusion(Stateful, models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ExclusionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["pupil_la", "pupil_home_la"])
+    history = HistoricalRecords(excluded_fields=PUPIL_LA_COPIES)
 
     class Meta:
         ordering = ["-start_date", "-pk"]

@@ -284,6 +284,38 @@ class PupilGroupObjectPermission(GroupObjectPermissionBase):
         unique_together = ["group", "permission", "content_object"]
 
 
+# The two columns below, by name: left out of history tables and the subject access export.
+PUPIL_LA_COPIES = ["pupil_la", "pupil_home_la"]
+
+
+class PupilLaCopies(models.Model):
+    """A pupil's record (an exclusion, a referral) that keeps the pupil's LA and home LA on its own
+    row, copied by the database (cases 0015's triggers: on every insert, and whenever the
+    pupil's change), so an LA's lists read that table alone, not a join to every pupil of every
+    LA in the deployment. Code reads pupil.la; these are for the scope (`in_la`). They are left
+    out of the history tables and the subject access export."""
+
+    pupil_la = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    pupil_home_la = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def in_la(la_id) -> Q:
+        """Of a pupil whose record the LA keeps, or who lives in it."""
+        return Q(pupil_la_id=la_id) | Q(pupil_home_la_id=la_id)
+
+
 class Enrolment(models.Model):
     """A pupil on a school's roll, from a date; leaving records why (off-rolling is watched for)."""
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from approvision.records import Stateful
-from organisations.models import LocalAuthority, School
+from cases.pupils.models import PUPIL_LA_COPIES, PupilLaCopies
+from organisations.models import School
 from organisations.roles import Role
 from organisations.scoping import ScopedQuerySet
 
@@ -27,9 +28,7 @@ class Tier(models.TextChoices):
 class ReferralQuerySet(ScopedQuerySet):
     def for_member(self, user, membership):
         if membership.role in (Role.LA_OFFICER, Role.PANEL_MEMBER):
-            return self.filter(
-                Q(pupil_la_id=membership.la_id) | Q(pupil_home_la_id=membership.la_id)
-            )
+            return self.filter(Referral.in_la(membership.la_id))
         if membership.role == Role.SCHOOL_STAFF:
             return self.filter(school_id=membership.school_id)
         if membership.role == Role.TRUST_LEAD:
@@ -45,7 +44,7 @@ class ReferralQuerySet(ScopedQuerySet):
         return self.select_related("pupil", "school", "referrer")
 
 
-class Referral(Stateful, models.Model):
+class Referral(Stateful, PupilLaCopies):
     class Reason(models.TextChoices):
         EXCLUSION = "exclusion", "Exclusion"
         HEALTH = "health", "Health needs"
@@ -85,18 +84,6 @@ class Referral(Stateful, models.Model):
     EDITABLE_STATES = frozenset({State.DRAFT, State.MORE_INFO})
 
     pupil = models.ForeignKey("cases.Pupil", on_delete=models.CASCADE, related_name="referrals")
-    # The pupil's LA and home LA, copied by the database for the LA's lists (as on Exclusion).
-    pupil_la = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
-    )
-    pupil_home_la = models.ForeignKey(
-        LocalAuthority,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="referrals")
     referrer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
@@ -135,7 +122,7 @@ class Referral(Stateful, models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ReferralQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["pupil_la", "pupil_home_la"])
+    history = HistoricalRecords(excluded_fields=PUPIL_LA_COPIES)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
