@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
+from django_htmx.http import HttpResponseClientRedirect
 
 from approvision.forms import show_refusal
 from approvision.records import Refused
@@ -62,7 +63,7 @@ def _item(user, pk) -> AgendaItem:
 
 
 def _audit_items(request, items) -> None:
-    pupils = [item.pupil.pk for item in items if item.pupil is not None]
+    pupils = [item.pupil_id for item in items if item.pupil_id is not None]
     if pupils:
         audit_pupil_read(request=request, pupil_ids=pupils, action=PupilRead.Action.LIST)
 
@@ -96,7 +97,7 @@ class MeetingDetailView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         meeting = _meeting(self.request.user, kwargs["pk"])
-        items = list(meeting.items.for_agenda())
+        items = list(meeting.items.for_agenda_rows())
         _audit_items(self.request, items)
         item_form = kwargs.get("item_form") or ItemForm()
         item_form.helper.form_action = reverse("panels:item_add", args=[meeting.pk])
@@ -104,6 +105,7 @@ class MeetingDetailView(PermissionRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "meeting": meeting,
             "items": items,
+            "agenda_url": reverse("panels:agenda_change", args=[meeting.pk]),
             "members": meeting.members.select_related("user"),
             "is_officer": is_meetings_officer(self.request.user, meeting),
             "runs_meeting": runs_meeting(self.request.user, meeting),
@@ -276,22 +278,40 @@ class ItemAddView(PermissionRequiredMixin, View):
         return _rerender(MeetingDetailView, request, pk=pk, item_form=form)
 
 
-class ItemEditView(PermissionRequiredMixin, View):
-    permission_required = "panels.change_panelmeeting"
+class AgendaChangeView(PermissionRequiredMixin, View):
+    """Move an agenda item up or down, or take it off. One form a row: the button pressed says
+    which ("change") and a hidden field which item."""
 
-    def post(self, request, pk, change):
-        item = _item(request.user, pk)
+    permission_required = "panels.change_panelmeeting"
+    CHANGES = ("up", "down", "remove")
+
+    def post(self, request, pk):
+        change = request.POST.get("change")
+        item_id = request.POST.get("item", "")
+        if change not in self.CHANGES or not item_id.isdigit():
+            raise Http404
+        item = get_object_or_404(
+            AgendaItem.objects.filter(
+                meeting__in=PanelMeeting.objects.visible_to(request.user)
+            ).select_related("meeting"),
+            pk=item_id,
+            meeting_id=pk,
+        )
+        said = True
         try:
-            if change in ("up", "down"):
-                agenda_item_move(item=item, up=change == "up")
-            elif change == "remove":
+            if change == "remove":
                 agenda_item_remove(item=item)
                 messages.success(request, f"Removed: {item.title}")
             else:
-                raise Http404
+                agenda_item_move(item=item, up=change == "up")
+                said = False
         except Refused as error:
             messages.error(request, str(error))
-        return redirect("panels:meeting", pk=item.meeting_id)
+        if request.htmx and said:
+            # A move swaps the agenda in place (htmx); a change with something to say loads the
+            # whole page, where its message is shown.
+            return HttpResponseClientRedirect(reverse("panels:meeting", args=[pk]))
+        return redirect("panels:meeting", pk=pk)
 
 
 class PackDownloadView(PermissionRequiredMixin, View):
@@ -320,7 +340,7 @@ class LiveView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         meeting = _meeting(user, kwargs["pk"])
-        items = list(meeting.items.for_agenda())
+        items = list(meeting.items.for_agenda_rows())
         _audit_items(self.request, items)
         current = None
         wanted = self.request.GET.get("item") or kwargs.get("item_id")

@@ -264,7 +264,7 @@ def report_pupil_ids(report: Report) -> list[int]:
         return []
     meeting = _pack_meeting(report)
     items = meeting.items.for_agenda() if meeting else []
-    return [item.pupil.pk for item in items if item.pupil is not None]
+    return [item.pupil_id for item in items if item.pupil_id is not None]
 
 
 def _panel_pack(report: Report) -> bytes:

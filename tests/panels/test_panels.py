@@ -25,7 +25,7 @@ from cases.referrals.services import (
     referral_update,
 )
 from demo.organisations import DemoContext, load
-from organisations.models import ProviderOrganisation, User
+from organisations.models import LocalAuthority, ProviderOrganisation, User
 from organisations.roles import Role
 from panels.models import AgendaItem, Decision, PanelMeeting, PanelMember, PanelSeries
 from panels.services.agenda import agenda_build, agenda_item_move, pack_issue
@@ -95,6 +95,21 @@ def accepted_referral(setup, n=0):
     return referral_accept(referral=referral, by=setup["officer"], version=referral.version)
 
 
+def excluded_permanently(setup, **pupil):
+    """A pupil of the school permanently excluded three days ago (its 6th-day check is due)."""
+    excluded = PupilFactory(la=setup["la"], **pupil)
+    enrol(excluded, setup["school"])
+    return exclusion_record(
+        by=setup["senco"],
+        pupil=excluded,
+        school=setup["school"],
+        kind=Exclusion.Kind.PERMANENT,
+        start_date=timezone.localdate() - timedelta(days=3),
+        reasons=["PA"],
+        decided_by="Head",
+    )
+
+
 def test_meetings_follow_the_term_time_calendar(setup):
     made = panel_meetings_schedule(
         series=setup["series"], first=date(2026, 10, 1), last=date(2026, 11, 30)
@@ -116,17 +131,7 @@ def test_meetings_follow_the_term_time_calendar(setup):
 
 def test_the_agenda_builds_itself_and_only_once(setup):
     referral = accepted_referral(setup)
-    excluded = PupilFactory(la=setup["la"])
-    enrol(excluded, setup["school"])
-    pex = exclusion_record(
-        by=setup["senco"],
-        pupil=excluded,
-        school=setup["school"],
-        kind=Exclusion.Kind.PERMANENT,
-        start_date=timezone.localdate() - timedelta(days=3),
-        reasons=["PA"],
-        decided_by="Head",
-    )
+    pex = excluded_permanently(setup)
     added = agenda_build(meeting=setup["meeting"])
     kinds = {(i.kind, i.referral_id) for i in added}
     assert (AgendaItem.Kind.REFERRAL, referral.pk) in kinds
@@ -368,6 +373,122 @@ def test_agenda_and_live_pages_run_the_same_queries_for_5_and_40_items(setup, si
     assert count() == few
 
 
+def test_the_agenda_page_holds_the_same_queries_for_5_and_40_items_of_every_kind(setup, sign_in):
+    """The page an officer reorders (agenda open, one form a row) reads the rows narrowly
+    (for_agenda_rows): nothing it shows may come from a column it did not load."""
+    meeting = setup["meeting"]
+    client = sign_in(setup["officer"])
+    url = reverse("panels:meeting", args=[meeting.pk])
+
+    def add(n):
+        position = meeting.items.count()
+        for i in range(n):
+            pex = excluded_permanently(setup, legal_first_name=f"Excluded{position + i}")
+            AgendaItem.objects.create(
+                meeting=meeting,
+                kind="pex_check",
+                exclusion=pex,
+                title=f"Permanent exclusion {position + i}",
+                position=position + i + 1,
+            )
+            referral = accepted_referral(setup, 200 + position + i)
+            AgendaItem.objects.create(
+                meeting=meeting,
+                kind="referral",
+                referral=referral,
+                title=f"Referral {position + i}",
+                position=position + i + 1,
+            )
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured), response.text
+
+    add(3)
+    client.get(url)
+    few, text = count()
+    # Each row's statutory date and its referral's reason are drawn from what was loaded.
+    assert "Full-time provision from the 6th day due by" in text
+    assert f": {Referral.Reason(ANSWERS['reason']).label}" in text
+    add(17)
+    assert meeting.items.count() == 40
+    many, text = count()
+    assert many == few
+    assert text.count('name="item"') == 40  # one form a row
+
+
+def test_the_officer_moves_and_removes_agenda_items_one_form_a_row(setup, sign_in):
+    meeting = setup["meeting"]
+    referrals = [accepted_referral(setup, n) for n in range(3)]
+    agenda_build(meeting=meeting)
+    first, second, third = (AgendaItem.objects.get(referral=r) for r in referrals)
+    client = sign_in(setup["officer"])
+    url = reverse("panels:agenda_change", args=[meeting.pk])
+    page = reverse("panels:meeting", args=[meeting.pk])
+
+    def order():
+        return list(meeting.items.order_by("position", "pk").values_list("pk", flat=True))
+
+    assert order() == [first.pk, second.pk, third.pk]
+    # A plain form (no script): the button pressed says which change; back to the page.
+    moved = client.post(url, {"item": third.pk, "change": "up"})
+    assert moved.status_code == 302 and moved.url == page
+    assert order() == [first.pk, third.pk, second.pk]
+    client.post(url, {"item": first.pk, "change": "down"})
+    assert order() == [third.pk, first.pk, second.pk]
+    # The first cannot go higher: nothing changes.
+    client.post(url, {"item": third.pk, "change": "up"})
+    assert order() == [third.pk, first.pk, second.pk]
+    # Through htmx a move is followed in place (the redirect); a removal reloads the whole page,
+    # where its message shows.
+    assert (
+        client.post(url, {"item": first.pk, "change": "up"}, HTTP_HX_REQUEST="true").status_code
+        == 302
+    )
+    assert order() == [first.pk, third.pk, second.pk]
+    removed = client.post(url, {"item": second.pk, "change": "remove"}, HTTP_HX_REQUEST="true")
+    assert removed.status_code == 200 and removed["HX-Redirect"] == page
+    assert order() == [first.pk, third.pk]
+    assert f"Removed: {second.title}" in client.get(page).text
+    # Anything else is not found, not a 500: another change, an item that is no number, an item
+    # of another meeting.
+    for bad in (
+        {"item": first.pk, "change": "sideways"},
+        {"item": "1 OR 1=1", "change": "up"},
+        {"item": "", "change": "up"},
+        {"change": "up"},
+        {"item": first.pk},
+    ):
+        assert client.post(url, bad).status_code == 404, bad
+    other = PanelMeeting.objects.create(
+        la=setup["la"],
+        date=meeting.date + timedelta(days=7),
+        start_time=time(13),
+        cutoff=meeting.cutoff + timedelta(days=7),
+    )
+    assert (
+        client.post(
+            reverse("panels:agenda_change", args=[other.pk]), {"item": first.pk, "change": "up"}
+        ).status_code
+        == 404
+    )
+    # Who may not: a school's staff (no permission), another LA's officer (not found).
+    assert sign_in(setup["senco"]).post(url, {"item": first.pk, "change": "up"}).status_code == 403
+    stranger = make_member(
+        Role.LA_OFFICER, LocalAuthority.objects.exclude(pk=setup["la"].pk)[0], username="elsewhere"
+    )
+    assert sign_in(stranger).post(url, {"item": first.pk, "change": "up"}).status_code == 404
+    # Once the pack is issued the order is fixed: said on the page, nothing moved.
+    pack_issue(meeting=meeting, by=setup["officer"])
+    client = sign_in(setup["officer"])
+    refused = client.post(url, {"item": third.pk, "change": "up"}, HTTP_HX_REQUEST="true")
+    assert refused["HX-Redirect"] == page
+    assert "the agenda can no longer change" in client.get(page).text
+    assert order() == [first.pk, third.pk]
+
+
 def test_officers_add_a_one_off_meeting_and_its_members(setup, sign_in):
     client = sign_in(setup["officer"])
     day = timezone.localdate() + timedelta(days=10)
@@ -458,12 +579,7 @@ def test_the_pack_shows_each_pupils_history_and_flags_a_statutory_date_before_th
     assert "Suspension from Harbridge Academy, 1 school day:" in shown
     assert "No other referrals" in shown and "No placements" in shown
 
-    excluded = PupilFactory(la=setup["la"], legal_first_name="Sky")
-    enrol(excluded, school)
-    pex = exclusion_record(
-        by=senco, pupil=excluded, school=school, kind=Exclusion.Kind.PERMANENT,
-        start_date=today - timedelta(days=3), reasons=["PA"], decided_by="Head",
-    )  # fmt: skip
+    pex = excluded_permanently(setup, legal_first_name="Sky")
     sixth_day = pex.deadlines.get(kind="la_provision").due_on
     meeting = setup["meeting"]
     # The meeting falls the day after the 6th-day provision was due: the check comes too late.
