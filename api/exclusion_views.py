@@ -24,6 +24,7 @@ from api.views import (
 from cases.exclusions.access import recording_school
 from cases.exclusions.models import Exclusion
 from cases.exclusions.services import exclusion_record, exclusion_transition
+from cases.pupils.counts import LaCount
 
 
 class ExclusionFilter(filters.FilterSet):
@@ -48,6 +49,7 @@ class ExclusionViewSet(ApiViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     pupil_of = attrgetter("pupil_id")
+    kept_count_subject = LaCount.Subject.EXCLUSIONS
 
     def get_serializer_class(self):
         return s.ExclusionDetailSerializer if self.action == "retrieve" else s.ExclusionSerializer

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -11,6 +12,14 @@ class Paging(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100  # security bar G24
+    # The list's count where the database keeps it (the view sets it), rather than a COUNT(*).
+    known_count: int | None = None
+
+    def django_paginator_class(self, object_list, per_page):
+        paginator = Paginator(object_list, per_page)
+        if self.known_count is not None:
+            paginator.count = self.known_count
+        return paginator
 
     def get_page_size(self, request):
         given = request.query_params.get(self.page_size_query_param)

@@ -29,6 +29,7 @@ from audit.models import PupilRead
 from audit.services import audit_pupil_read
 from cases.fair_access.models import FairAccessCase
 from cases.pupils.access import pupil_the_user_may_change
+from cases.pupils.counts import LaCount, scope_kept_count
 from cases.pupils.identifiers import upn_normalise
 from cases.pupils.models import NAME_ORDER, Pupil
 from cases.pupils.services import (
@@ -119,6 +120,8 @@ class ApiViewSet(viewsets.GenericViewSet):
     pupil_of = None
     # Where a page needs another permission than the model's own for an action, the same here.
     permissions: dict[str, str] = {}
+    # The LaCount subject the database keeps this list's count under, if it does.
+    kept_count_subject: str | None = None
 
     def get_queryset(self):
         return self.queryset.model.objects.visible_to(self.request.user).select_related(
@@ -137,9 +140,21 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
+        self.paginator.known_count = self.kept_count(request)
         page = self.paginate_queryset(queryset)
         self.audit(page, PupilRead.Action.API_LIST)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    # Query parameters that leave a list's rows as they are: any other (a filter, a search, or
+    # one the filters ignore) and the list is counted.
+    UNFILTERED = frozenset({"page", "page_size", "ordering"})
+
+    def kept_count(self, request) -> int | None:
+        """The whole list's count from the counts the database keeps (LaCount), when the list is
+        not filtered and the user's scope is one it keeps; None: the paginator counts."""
+        if self.kept_count_subject is None or set(request.query_params) - self.UNFILTERED:
+            return None
+        return scope_kept_count(request.user, self.kept_count_subject)
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
@@ -227,6 +242,7 @@ class PupilViewSet(ApiViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     pupil_of = attrgetter("pk")
+    kept_count_subject = LaCount.Subject.PUPILS
 
     @property
     def ordering(self):

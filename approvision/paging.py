@@ -9,10 +9,16 @@ CAP = 10_000
 
 
 class CappedPaginator(Paginator):
+    # The whole list's count where the database keeps it (the view sets it): then nothing is
+    # counted, and the page can say how many there are past the cap.
+    known_total: int | None = None
+
     @cached_property
     def counted(self) -> int:
         """The rows, counted no further than one past the cap (the list's order does not
         matter to how many there are)."""
+        if self.known_total is not None:
+            return self.known_total
         return self.object_list.order_by().values("pk")[: CAP + 1].count()
 
     @cached_property

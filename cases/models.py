@@ -14,5 +14,6 @@ from cases.notices.models import (  # noqa: F401
     NoticeChannel,
     NoticePreference,
 )
+from cases.pupils.counts import LaCount  # noqa: F401
 from cases.pupils.models import Enrolment, Pupil, PupilGroupObjectPermission  # noqa: F401
 from cases.referrals.models import EvidenceDocument, Referral, ReferralEvent  # noqa: F401

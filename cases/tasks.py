@@ -6,6 +6,7 @@ from cases.exclusions.services import deadlines_recount
 from cases.exclusions.term_dates import term_dates_remind
 from cases.notices import reminders
 from cases.notices import services as notices
+from cases.pupils.counts import la_counts_compact
 
 
 @shared_task(name="cases.tasks.term_dates_remind")
@@ -58,3 +59,9 @@ def reminders_send() -> dict:
     """The day's reminders: placements ending soon, returns and reviews overdue, Fair Access
     answers due, tasks overdue (each registered by its app)."""
     return reminders.reminders_send(timezone.localdate())
+
+
+@shared_task(name="cases.tasks.la_counts_compact")
+def la_counts_compact_task() -> int:
+    """Fold the day's kept-count rows into one an LA and subject (nightly; safe to run twice)."""
+    return la_counts_compact()

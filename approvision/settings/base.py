@@ -373,6 +373,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.deadlines_refresh",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The pupils and exclusions kept counted per LA: the day's rows folded into one an LA.
+    "la-counts-compact": {
+        "task": "cases.tasks.la_counts_compact",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # A task for whoever's duty a statutory deadline is, a week before it falls.
     "deadline-chasers": {
         "task": "cases.tasks.deadline_chasers",

@@ -17,6 +17,7 @@ from cases.exclusions.models import Deadline, Exclusion, ExclusionEvent
 from cases.exclusions.services import school_year_suspension_totals
 from cases.fair_access.models import FairAccessCase
 from cases.pupils.access import pupil_the_user_may_change, works_with_school
+from cases.pupils.counts import LaCount, scope_kept_count
 from cases.pupils.forms import LeaveSchoolForm, PupilEditForm, PupilForm, UnplacedPupilForm
 from cases.pupils.history import history_entries
 from cases.pupils.models import NAME_ORDER, Pupil
@@ -48,6 +49,13 @@ class PupilListView(PermissionRequiredMixin, SearchMixin, ListView):
 
     def filter_by(self, queryset, q):
         return queryset.search(q)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if not self.search.is_valid() or not self.search.cleaned_data["q"].strip():
+            # The whole list: an LA's count is kept by the database, not counted.
+            paginator.known_total = scope_kept_count(self.request.user, LaCount.Subject.PUPILS)
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
