@@ -1,5 +1,7 @@
 """Fair Access pages: the cases, one case with its recommendation, each step, and oversight."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -255,6 +257,21 @@ class FairAccessStepView(FairAccessDetailView):
             fair_access_start(case=case, by=by, version=version, **data)
 
 
+def _tables_key(phases, trusts) -> str:
+    """What the shares' tables show, as a digest: the key of their drawn HTML in the cache. The
+    tables (600 schools' rows on a large LA) are drawn again only when something in them
+    changed, and never shown stale: a different figure is a different key."""
+    shown = [
+        (
+            phase["label"],
+            [(r["school"].name, r["taken"], r["share"], r["refused"]) for r in phase["rows"]],
+        )
+        for phase in phases
+    ]
+    shown.append([(t["name"], t["taken"], t["share"], t["refused"]) for t in trusts])
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
 class FairAccessOversightView(PermissionRequiredMixin, TemplateView):
     """Every school's share against its fair share this year, by phase and by trust; and the
     cases past or near their 20 school days."""
@@ -285,12 +302,14 @@ class FairAccessOversightView(PermissionRequiredMixin, TemplateView):
         for entry in trusts.values():
             entry["share"] = round(entry["share"], 1)
             entry["difference"] = round(entry["taken"] - entry["share"], 1)
+        trusts = sorted(trusts.values(), key=lambda t: t["name"])
         cases = FairAccessCase.objects.visible_to(user).for_list()
         return {
             **super().get_context_data(**kwargs),
             "la": la,
             "phases": phases,
-            "trusts": sorted(trusts.values(), key=lambda t: t["name"]),
+            "trusts": trusts,
+            "tables_key": _tables_key(phases, trusts),
             "due": near_deadline(cases),
             "today": timezone.localdate(),
             "counts": cases.aggregate(

@@ -94,3 +94,32 @@ def test_every_fair_access_page_answers_each_role_without_a_server_error(fa, sig
                 reverse("cases:fair_access_step", args=[case.pk, step]), {"version": "x"}
             ).status_code
             assert status < 500, (role, step, status)
+
+
+def test_the_shares_page_draws_its_tables_again_when_an_admission_changes_them(fa, sign_in):
+    """The tables are kept drawn in the cache under a digest of what they show: an admission
+    changes the figures, so the page shows them at once, never the drawing from before."""
+    from cases.fair_access.services import fair_access_answer
+
+    client = sign_in(fa["users"]["la_officer"])
+    url = reverse("cases:fair_access_oversight")
+
+    def harbridge_row():
+        page = client.get(url).content.decode()
+        row = page[page.index('<td class="govuk-table__cell">Harbridge Academy</td>') :]
+        return [cell.split("<")[0] for cell in row.split('numeric">')[1:5]]
+
+    # No admission yet: admitted 0, share 0.0, difference 0.0, refused 0.
+    assert harbridge_row() == ["0", "0.0", "0.0", "0"]
+    assert harbridge_row() == ["0", "0.0", "0.0", "0"]  # drawn from the cache
+    case = _allocated(fa)
+    fair_access_answer(
+        case=case,
+        by=fa["users"]["school_staff"],
+        version=case.version,
+        accept=True,
+        start_date=timezone.localdate() + timedelta(days=7),
+    )
+    # One admission in the LA's secondary schools of 1,100 + 900 + 1,000 pupils: Harbridge's
+    # fair share is 900 / 3,000 = 0.3 of it, so it took 0.7 more than its share.
+    assert harbridge_row() == ["1", "0.3", "0.7", "0"]
