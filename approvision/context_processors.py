@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -70,10 +72,18 @@ def service(request):
         return context
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
-    context["navigation"] = [
-        {"text": label, "href": reverse(name), "current": current.startswith(prefixes)}
-        for label, name, permission, prefixes in NAVIGATION
-        if permission is None or user.has_perm(permission)
-    ]
+    # What the navigation shows depends on the permissions and the page alone: drawn once a
+    # pair (a handful of roles times the pages), not 19 permission checks and reversals a page.
+    permissions = frozenset(user.get_all_permissions()) if user.is_active else frozenset()
+    context["navigation"] = _navigation(permissions, current)
     context["membership"] = user.membership_or_none()
     return context
+
+
+@lru_cache(maxsize=4096)
+def _navigation(permissions: frozenset, current: str) -> tuple:
+    return tuple(
+        {"text": label, "href": reverse(name), "current": current.startswith(prefixes)}
+        for label, name, permission, prefixes in NAVIGATION
+        if permission is None or permission in permissions
+    )
