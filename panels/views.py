@@ -349,6 +349,9 @@ class LiveView(PermissionRequiredMixin, TemplateView):
                 current = item
         if current is None:
             current = next((i for i in items if i.status == AgendaItem.Status.PENDING), None)
+        if current is not None:
+            # The agenda is listed from its rows alone; the item being decided is shown whole.
+            current = meeting.items.for_agenda().get(pk=current.pk)
         members = list(meeting.members.select_related("user__membership"))
         runs = runs_meeting(user, meeting)
         context = {
