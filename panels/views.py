@@ -351,7 +351,7 @@ class LiveView(PermissionRequiredMixin, TemplateView):
             current = next((i for i in items if i.status == AgendaItem.Status.PENDING), None)
         if current is not None:
             # The agenda is listed from its rows alone; the item being decided is shown whole.
-            current = meeting.items.for_agenda().get(pk=current.pk)
+            current = meeting.items.for_agenda_item(current)
         members = list(meeting.members.select_related("user__membership"))
         runs = runs_meeting(user, meeting)
         context = {
