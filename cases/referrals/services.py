@@ -8,11 +8,13 @@ from django.utils import timezone
 
 from approvision.records import (
     Refused,
+    StorageUnavailable,
     check_move,
     lock_current,
     save_versioned,
     transition,
 )
+from approvision.storage import is_storage_outage
 from cases.casework.services import lead_first
 from cases.notices import events as notices
 from cases.pupils.models import Pupil
@@ -178,7 +180,13 @@ def evidence_add(*, referral: Referral, by: User, name: str, content: bytes) -> 
         uploaded_by=by,
         scanner=scanned.scanner,
     )
-    document.file.save("evidence", ContentFile(content), save=False)
+    try:
+        document.file.save("evidence", ContentFile(content), save=False)
+    except Exception as error:
+        if is_storage_outage(error):
+            # Nothing kept: the record is made only once its file is stored.
+            raise StorageUnavailable(field="file") from error
+        raise
     document.save()
     return document
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from approvision.records import Refused
+from approvision.records import Refused, StorageUnavailable
 from audit.limits import export_limited
 from audit.models import PupilRead
 from audit.services import audit_pupil_read
@@ -227,13 +227,21 @@ class ReferralEditView(PermissionRequiredMixin, FormView):
                 )
             except (UploadRefused, Refused) as error:
                 evidence_form.add_error("file", str(error))
+                unavailable = isinstance(error, StorageUnavailable)
             else:
                 messages.success(
                     self.request, f"Your answers were saved, and {document.name} uploaded"
                 )
                 return redirect("cases:referral_edit", pk=self.referral.pk)
+        else:
+            unavailable = False
         messages.info(self.request, "Your answers were saved; the document was not uploaded")
-        return self._saved_page(evidence_form)
+        response = self._saved_page(evidence_form)
+        if unavailable:
+            # The page again, answers kept and the file's error on it; a 503 says why to tools.
+            response.status_code = 503
+            response["Retry-After"] = "60"
+        return response
 
     def _remove(self, document_id):
         document = self.referral.documents.filter(pk=document_id if document_id.isdigit() else 0)
@@ -272,7 +280,11 @@ class EvidenceUploadView(ReferralEditView):
             )
         except (UploadRefused, Refused) as error:
             form.add_error("file", str(error))
-            return self.form_invalid(form)
+            response = self.form_invalid(form)
+            if isinstance(error, StorageUnavailable):
+                response.status_code = 503
+                response["Retry-After"] = "60"
+            return response
         messages.success(self.request, f"{document.name} uploaded")
         return redirect("cases:referral_edit", pk=self.referral.pk)
 

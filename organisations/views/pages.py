@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
+from approvision.storage import is_storage_outage
 from organisations.forms import SearchForm
 from organisations.import_views import CsvImportView, SchoolImportForm
 from organisations.models import (
@@ -72,12 +73,15 @@ API_ERRORS = {
     500: "Something went wrong on our side",
     503: "The service is unavailable. Try again shortly.",
 }
+STORAGE_ERROR = (
+    "The document store is unavailable: no document was stored or read. Try again shortly."
+)
 
 
-def error_page(request, template: str, status: int) -> HttpResponse:
+def error_page(request, template: str, status: int, detail: str = "") -> HttpResponse:
     # The API answers in JSON, even for a URL no route matches.
     if request.path.startswith("/api/v1/") and not request.path.startswith("/api/v1/docs/"):
-        return JsonResponse({"detail": API_ERRORS[status]}, status=status)
+        return JsonResponse({"detail": detail or API_ERRORS[status]}, status=status)
     # Rendered without the request or context processors: an error page must not need the database.
     body = loader.get_template(template).render({"service_name": settings.SERVICE_NAME})
     return HttpResponse(body, status=status)
@@ -97,8 +101,14 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # A database that cannot be reached is an outage, not a bug: say so, with a 503.
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
         return error_page(request, "503.html", 503)
+    # So is an object store that does not answer (a download, or a file a page writes).
+    if is_storage_outage(error):
+        response = error_page(request, "503-storage.html", 503, STORAGE_ERROR)
+        response["Retry-After"] = "60"
+        return response
     return error_page(request, "500.html", 500)
 
 
