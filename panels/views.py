@@ -288,7 +288,9 @@ class AgendaChangeView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         change = request.POST.get("change")
         item_id = request.POST.get("item", "")
-        if change not in self.CHANGES or not item_id.isdigit():
+        if change not in self.CHANGES or not (
+            item_id.isascii() and item_id.isdigit() and len(item_id) <= 18
+        ):
             raise Http404
         item = get_object_or_404(
             AgendaItem.objects.filter(

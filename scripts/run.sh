@@ -34,7 +34,9 @@ $py manage.py load_demo --quiet-accounts
 .venv/bin/gunicorn approvision.wsgi:application --bind "127.0.0.1:$port" --workers 3 \
   --access-logfile - --log-level warning &
 children+=($!)
-# Celery logs to files, so the terminal keeps the URL, the accounts and gunicorn's requests.
+# Celery logs to files, so the terminal keeps the URL, the accounts and gunicorn's requests. One
+# worker takes every queue here (reports, notifications, housekeeping); several hosts start a
+# worker a queue with -Q.
 .venv/bin/celery -A approvision worker --loglevel=info --concurrency=2 \
   --logfile=var/run/celery-worker.log >/dev/null 2>&1 &
 children+=($!)

@@ -183,6 +183,7 @@ JSON
       -master.port="$s3_base" -volume.port=$((s3_base + 1)) -filer -filer.port=$((s3_base + 2)) \
       -filer.localSocket="$home/filer.sock" -s3 -s3.port="$s3_port" -s3.config="$home/s3.json" \
       -s3.port.iceberg=0 -s3.port.lance=0 -volume.max=8 -master.volumeSizeLimitMB=64 \
+      -volume.preStopSeconds=1 \
       >"$home/weed.log" 2>&1 &
     echo $! >"$home/weed.pid"
     for _ in $(seq 300); do s3_ping && break; sleep 0.1; done

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Queue
 
 from approvision.storage import s3_storage
 
@@ -275,6 +276,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task, or Redis redelivers a task still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Named queues, so a burst of one kind of work does not hold up another: "reports" for the long
+# work (reports and their PDFs, imports), "notifications" for messages
+# to people, and the default queue ("celery") for housekeeping (recounts, chasers, sweeps,
+# retention). A worker started without -Q takes all three (`make run`); several hosts start a
+# worker a queue (`celery -A approvision worker -Q reports`). Every task is safe to run twice.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("notifications"), Queue("reports"))
+CELERY_TASK_ROUTES = {
+    "reports.tasks.produce": {"queue": "reports"},
+    "reports.tasks.scheduled": {"queue": "reports"},
+    "organisations.tasks.import_run": {"queue": "reports"},
+    "cases.tasks.message_send": {"queue": "notifications"},
+    "cases.tasks.messages_retry": {"queue": "notifications"},
+    "cases.tasks.messages_check": {"queue": "notifications"},
+    "cases.tasks.summaries_send": {"queue": "notifications"},
+    "cases.tasks.reminders_send": {"queue": "notifications"},
+}
 # GOV.UK Notify: the key and address (`make run` and `make test` start a local Notify and set
 # both); the templates by id. Each kind of message may have its own template
 # (NOTIFY_TEMPLATE_<KIND>,
@@ -357,7 +375,8 @@ PASSKEY_HOST_FROM_REQUEST = False
 # The page of what the local Notify received (development only).
 NOTIFY_LOCAL_PAGE = False
 
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's scheduler, run by one beat at a time (approvision/beat.py).
+CELERY_BEAT_SCHEDULER = "approvision.beat:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "organisations.tasks.clear_expired_sessions",

@@ -457,6 +457,8 @@ def test_the_officer_moves_and_removes_agenda_items_one_form_a_row(setup, sign_i
     for bad in (
         {"item": first.pk, "change": "sideways"},
         {"item": "1 OR 1=1", "change": "up"},
+        {"item": "²", "change": "up"},
+        {"item": "9" * 40, "change": "up"},
         {"item": "", "change": "up"},
         {"change": "up"},
         {"item": first.pk},
