@@ -8,7 +8,6 @@ Every task is safe to run twice in any case, so a lost lock costs a duplicate, n
 """
 
 import logging
-import time
 
 import psycopg2
 from django.conf import settings
@@ -62,28 +61,32 @@ class BeatLock:
 
 
 class SingleBeatScheduler(DatabaseScheduler):
-    """django-celery-beat's scheduler once this beat holds the beat lock (CELERY_BEAT_SCHEDULER)."""
+    """django-celery-beat's scheduler, sending nothing until this beat holds the beat lock
+    (CELERY_BEAT_SCHEDULER). A standby's ticks only try the lock, every few seconds, so it stops
+    on a signal like any beat; the scheduler beat makes for its start-up banner never ticks, so
+    it never holds the lock."""
 
     poll_seconds = 5
 
     def __init__(self, *args, **kwargs):
         self.lock = BeatLock()
-        waiting = False
-        while True:
-            try:
-                if self.lock.try_acquire():
-                    break
-            except psycopg2.OperationalError as error:
-                logger.warning("Beat cannot reach the database for its lock: %s", error)
-            if not waiting:
-                logger.info("Another beat is running the schedule: this one waits to take over")
-                waiting = True
-            time.sleep(self.poll_seconds)
-        logger.info("This beat runs the schedule")
+        self.running = False
+        self._said_waiting = False
         super().__init__(*args, **kwargs)
 
     def tick(self, *args, **kwargs):
-        if not self.lock.held():
+        if not self.running:
+            try:
+                self.running = self.lock.try_acquire()
+            except psycopg2.OperationalError as error:
+                logger.warning("Beat cannot reach the database for its lock: %s", error)
+            if not self.running:
+                if not self._said_waiting:
+                    logger.info("Another beat runs the schedule: this one waits to take over")
+                    self._said_waiting = True
+                return self.poll_seconds
+            logger.info("This beat runs the schedule")
+        elif not self.lock.held():
             # The database went away and the lock with it: another beat may have taken over. Stop
             # here; the process manager starts this one again, and it waits its turn.
             raise SystemExit("The beat lock was lost: stopping so only one beat runs")
