@@ -20,7 +20,9 @@ BEAT_LOCK = 0x6170_7062_6561_74
 
 
 class BeatLock:
-    """A session-level advisory lock on a connection that only this holds."""
+    """A session-level advisory lock on a connection that only this holds. It must reach
+    PostgreSQL itself: a pooler in transaction mode (PgBouncer) would hand the session, and the
+    lock, to whoever came next."""
 
     def __init__(self, key: int = BEAT_LOCK):
         self.key = key
