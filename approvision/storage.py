@@ -39,6 +39,24 @@ def s3_storage(*, bucket: str, endpoint: str = "", key: str = "", secret: str = 
     }
 
 
+def bucket_ensure(*, bucket: str, endpoint: str, key: str, secret: str):
+    """The bucket on an S3-compatible store, made if it is not there (the tests' and drills'
+    local store; a real deployment's bucket is made with the rest of its infrastructure).
+    Gives the boto3 client."""
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        region_name="eu-west-2",
+    )
+    if bucket not in [b["Name"] for b in client.list_buckets().get("Buckets", [])]:
+        client.create_bucket(Bucket=bucket)
+    return client
+
+
 def is_storage_outage(error: BaseException | None) -> bool:
     """The object store could not be reached, timed out, or failed on its side (5xx)."""
     if isinstance(error, (StoreConnectionError, HTTPClientError)):

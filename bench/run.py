@@ -72,15 +72,19 @@ class Session:
         self.host, self.port = host, port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: dict | None = None):
+    def request(
+        self, method: str, path: str, body: dict | None = None, *, raw: tuple | None = None
+    ):
+        """`body`: a form's fields; `raw`: (content type, bytes) as they are."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
         if body is not None:
-            data = urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            raw = ("application/x-www-form-urlencoded", urlencode(body))
+        if raw is not None:
+            headers["Content-Type"], data = raw
             headers["Referer"] = f"https://127.0.0.1{path}"
             headers["Origin"] = "https://127.0.0.1"
         conn.request(method, path, body=data, headers=headers)
@@ -98,6 +102,24 @@ class Session:
         marker = b'name="csrfmiddlewaretoken" value="'
         start = content.index(marker) + len(marker)
         return content[start : content.index(b'"', start)].decode()
+
+    def upload(self, path: str, fields: dict, files: dict[str, tuple[str, bytes]]):
+        """Post a form with files (multipart/form-data), its CSRF token read from its page."""
+        fields = {"csrfmiddlewaretoken": self.csrf(path), **fields}
+        boundary = os.urandom(16).hex()
+        disposition = '--{}\r\nContent-Disposition: form-data; name="{}"'
+        parts = [
+            f"{disposition.format(boundary, name)}\r\n\r\n{value}\r\n".encode()
+            for name, value in fields.items()
+        ]
+        for name, (filename, content) in files.items():
+            head = (
+                f'{disposition.format(boundary, name)}; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            )
+            parts.append(head.encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request("POST", path, raw=(f"multipart/form-data; boundary={boundary}", body))
 
     def sign_in(self, account: dict) -> None:
         from django_otp.oath import TOTP

@@ -6,6 +6,9 @@
    (queued) and produced once Redis is back.
 3. Backup and restore: pg_dump, restore into an empty database, every table's rows and checksum
    compared; the time it took (the RTO).
+4. Object storage stopped (files on the S3-compatible store the drill profile starts): an upload
+   is a 503 that keeps the answers and stores nothing, a download a 503 page, never a 500 and no
+   traceback; both work again once the store is back, without restarting gunicorn.
 Writes var/drills/results.md and results.json; exits non-zero if any drill fails.
 """
 
@@ -40,11 +43,12 @@ def services(action: str, started: str = "", **unset) -> None:
     )
 
 
-def gunicorn(port: int, log: Path) -> subprocess.Popen:
+def gunicorn(port: int, log: Path, env: dict | None = None) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "approvision.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -213,6 +217,104 @@ def drill_redis(port: int) -> dict:
     }
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def drill_object_storage(port: int) -> dict:
+    django_setup()
+    from approvision.records import Refused
+    from approvision.storage import bucket_ensure
+    from cases.pupils.models import Pupil
+    from cases.referrals.models import EvidenceDocument
+    from cases.referrals.services import referral_start
+    from organisations.models import User
+
+    store = {
+        "APPROVISION_S3_ENDPOINT": os.environ["APPROVISION_S3_LOCAL_ENDPOINT"],
+        "APPROVISION_S3_KEY": os.environ["APPROVISION_S3_LOCAL_KEY"],
+        "APPROVISION_S3_SECRET": os.environ["APPROVISION_S3_LOCAL_SECRET"],
+        "APPROVISION_S3_BUCKET": "drill",
+    }
+    bucket_ensure(
+        bucket="drill",
+        endpoint=store["APPROVISION_S3_ENDPOINT"],
+        key=store["APPROVISION_S3_KEY"],
+        secret=store["APPROVISION_S3_SECRET"],
+    )
+    people = accounts()
+    senco = User.objects.get(username=people["senco"]["username"])
+    referral = None
+    for pupil in Pupil.objects.filter(
+        enrolments__school_id=senco.membership.school_id, enrolments__left_on__isnull=True
+    ).order_by("pk"):
+        try:
+            referral = referral_start(pupil=pupil, by=senco)
+            break
+        except Refused:
+            continue
+    upload_path = f"/referrals/{referral.pk}/documents/"
+    log = OUT / "gunicorn-object-storage.log"
+    server = gunicorn(port, log, store)
+    checks = {}
+    try:
+        school = Session("127.0.0.1", port)
+        school.sign_in(people["senco"])
+        officer = Session("127.0.0.1", port)
+        officer.sign_in(people["officer"])
+        checks["upload before"] = school.upload(upload_path, {}, {"file": ("before.pdf", PDF)})[0]
+        kept = EvidenceDocument.objects.filter(referral=referral, name="before.pdf").first()
+        if kept is None:
+            return {"ok": False, "checks": checks, "said": "the first upload was not kept"}
+        download = f"/documents/{kept.pk}/"
+        checks["download before"] = officer.request("GET", download)[0]
+
+        # The store stops (its process killed, as a host would be lost).
+        pid = int((Path(os.environ["APPROVISION_VAR_DIR"]) / "s3" / "weed.pid").read_text())
+        os.kill(pid, 9)
+        time.sleep(1)
+        status, _, page = school.upload(upload_path, {}, {"file": ("during.pdf", PDF)})
+        checks["upload while down"] = status
+        checks["upload says why"] = b"The document store is not answering" in page
+        checks["nothing half-saved"] = not EvidenceDocument.objects.filter(
+            referral=referral, name="during.pdf"
+        ).exists()
+        status, _, page = officer.request("GET", download)
+        checks["download while down"] = status
+        checks["download says why"] = b"documents are unavailable" in page
+
+        # It comes back (on the same data): uploads and downloads work, gunicorn untouched.
+        services("start", started="", APPROVISION_S3_LOCAL_ENDPOINT=None)
+        back_at = time.monotonic()
+        while True:
+            status = school.upload(upload_path, {}, {"file": ("after.pdf", PDF)})[0]
+            if status != 503 or time.monotonic() - back_at > 30:
+                break
+            time.sleep(1)  # its volume server registering with its master
+        checks["upload after"] = status
+        checks["upload works again after seconds"] = round(time.monotonic() - back_at, 1)
+        status, _, content = officer.request("GET", download)
+        checks["download after"] = status
+        checks["the first document intact"] = content == PDF
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    text = log.read_text()
+    ok = (
+        checks["upload before"] == 302
+        and checks["download before"] == 200
+        and checks["upload while down"] == 503
+        and checks["upload says why"]
+        and checks["nothing half-saved"]
+        and checks["download while down"] == 503
+        and checks["download says why"]
+        and checks["upload after"] == 302
+        and checks["download after"] == 200
+        and checks["the first document intact"]
+        and "Traceback" not in text
+    )
+    return {"ok": ok, "checks": checks, "tracebacks_in_log": text.count("Traceback")}
+
+
 def drill_backup() -> dict:
     env = {**os.environ, "APPROVISION_STARTED": ""}
     backup = subprocess.run(
@@ -244,6 +346,7 @@ def main():
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "postgres_restarted_under_load": drill_postgres(args.port),
         "redis_stopped": drill_redis(args.port),
+        "object_storage_stopped": drill_object_storage(args.port),
         "backup_and_restore": drill_backup(),
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")

