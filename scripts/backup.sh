@@ -11,8 +11,9 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 mkdir -p var/backups
 chmod 700 var/backups
 name="var/backups/approvision-$(date -u +%Y%m%d-%H%M%S)"
-"$pg_bin/pg_dump" --format=custom --no-owner --file="$name.dump" "$DATABASE_URL"
-.venv/bin/python scripts/db_manifest.py "$DATABASE_URL" > "$name.manifest.json"
+# The dump and its manifest from one snapshot: they agree even while the service writes.
+.venv/bin/python scripts/db_manifest.py "$DATABASE_URL" --dump "$name.dump" \
+  --pg-dump "$pg_bin/pg_dump" > "$name.manifest.json"
 chmod 600 "$name.dump" "$name.manifest.json"
 scripts/services.sh stop "$profile"
 echo "Backed up to $name.dump ($(du -h "$name.dump" | cut -f1)); manifest $name.manifest.json"
