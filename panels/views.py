@@ -292,13 +292,9 @@ class AgendaChangeView(PermissionRequiredMixin, View):
             item_id.isascii() and item_id.isdigit() and len(item_id) <= 18
         ):
             raise Http404
-        item = get_object_or_404(
-            AgendaItem.objects.filter(
-                meeting__in=PanelMeeting.objects.visible_to(request.user)
-            ).select_related("meeting"),
-            pk=item_id,
-            meeting_id=pk,
-        )
+        item = _item(request.user, item_id)
+        if item.meeting_id != pk:
+            raise Http404
         said = True
         try:
             if change == "remove":

@@ -2,7 +2,7 @@
 their place; a removal reloads the page and says what went."""
 
 import re
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -17,13 +17,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_officer_reorders_the_agenda_by_keyboard_and_removes_an_item(
-    page, accounts, assert_accessible
+    page, accounts, assert_accessible, today
 ):
     meeting = PanelMeeting.objects.create(
         la=LocalAuthority.objects.get(code="929"),
-        date=timezone.localdate() + timedelta(days=30),
+        date=today + timedelta(days=30),
         start_time=time(13),
-        cutoff=timezone.now() + timedelta(days=20),
+        cutoff=timezone.make_aware(datetime.combine(today + timedelta(days=20), time(12))),
         quorum=1,
     )
     for title in ("Budget for the term", "Outreach pilot", "Any other business"):

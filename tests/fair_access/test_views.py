@@ -96,7 +96,7 @@ def test_every_fair_access_page_answers_each_role_without_a_server_error(fa, sig
             assert status < 500, (role, step, status)
 
 
-def test_the_shares_page_draws_its_tables_again_when_an_admission_changes_them(fa, sign_in):
+def test_the_shares_page_draws_its_tables_again_when_an_admission_changes_them(fa, sign_in, today):
     """The tables are kept drawn in the cache under a digest of what they show: an admission
     changes the figures, so the page shows them at once, never the drawing from before."""
     from cases.fair_access.services import fair_access_answer
@@ -118,7 +118,7 @@ def test_the_shares_page_draws_its_tables_again_when_an_admission_changes_them(f
         by=fa["users"]["school_staff"],
         version=case.version,
         accept=True,
-        start_date=timezone.localdate() + timedelta(days=7),
+        start_date=today + timedelta(days=7),
     )
     # One admission in the LA's secondary schools of 1,100 + 900 + 1,000 pupils: Harbridge's
     # fair share is 900 / 3,000 = 0.3 of it, so it took 0.7 more than its share.

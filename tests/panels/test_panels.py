@@ -81,6 +81,7 @@ def setup(db, settings, tmp_path, today):
         "rep": school_rep,
         "school": context.schools["Harbridge Academy"],
         "provider": provider,
+        "today": today,
     }
 
 
@@ -104,7 +105,7 @@ def excluded_permanently(setup, **pupil):
         pupil=excluded,
         school=setup["school"],
         kind=Exclusion.Kind.PERMANENT,
-        start_date=timezone.localdate() - timedelta(days=3),
+        start_date=setup["today"] - timedelta(days=3),
         reasons=["PA"],
         decided_by="Head",
     )
@@ -381,24 +382,19 @@ def test_the_agenda_page_holds_the_same_queries_for_5_and_40_items_of_every_kind
     url = reverse("panels:meeting", args=[meeting.pk])
 
     def add(n):
+        """n permanent exclusions' 6th-day checks and n referrals."""
         position = meeting.items.count()
         for i in range(n):
-            pex = excluded_permanently(setup, legal_first_name=f"Excluded{position + i}")
-            AgendaItem.objects.create(
-                meeting=meeting,
-                kind="pex_check",
-                exclusion=pex,
-                title=f"Permanent exclusion {position + i}",
-                position=position + i + 1,
+            k = position + i
+            about = (
+                ("pex_check", "exclusion", excluded_permanently(setup, legal_first_name=f"Ex{k}")),
+                ("referral", "referral", accepted_referral(setup, 200 + k)),
             )
-            referral = accepted_referral(setup, 200 + position + i)
-            AgendaItem.objects.create(
-                meeting=meeting,
-                kind="referral",
-                referral=referral,
-                title=f"Referral {position + i}",
-                position=position + i + 1,
-            )
+            for kind, field, record in about:
+                AgendaItem.objects.create(
+                    meeting=meeting, kind=kind, title=f"{kind} {k}", position=k + 1,
+                    **{field: record},
+                )  # fmt: skip
 
     def count():
         with CaptureQueriesContext(connection) as captured:
