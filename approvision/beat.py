@@ -58,7 +58,14 @@ class BeatLock:
             return False
 
     def release(self) -> None:
+        """Unlock, then close: closing alone frees the lock only once the server's backend has
+        exited, a moment later, so a standby asking at once could still find it taken."""
         if self.connection is not None and not self.connection.closed:
+            try:
+                with self.connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock_all()")
+            except psycopg2.Error:
+                pass  # the connection is gone: so is the lock
             self.connection.close()
 
 
